@@ -1,0 +1,267 @@
+// Layer primitives with hand-written gradients. Why not autograd: on wasm, the autograd of
+// matMul uses transposeA/transposeB forms that are ~13x slower than an explicit transpose
+// followed by a plain matMul, and wasm has no Conv2DBackpropFilter kernel at all (training a
+// conv layer throws). See DESIGN.md "Pitfalls".
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from './rng.js';
+
+export type Activation = 'linear' | 'relu' | 'tanh';
+
+/** Named trainable parameters of one model, in creation order (the save order). */
+export class ParamStore {
+  readonly names: string[] = [];
+  readonly vars: tf.Variable[] = [];
+  private readonly byName = new Map<string, tf.Variable>();
+  private static instances = 0;
+  /** tf variable names are global to the engine: prefix each model's with a unique id */
+  private readonly prefix = `m${++ParamStore.instances}/`;
+
+  constructor(private readonly rng: Rng) {}
+
+  add(name: string, shape: number[], init: 'glorot' | 'zeros' | 'he'): tf.Variable {
+    if (this.byName.has(name)) throw new Error(`parameter ${name} defined twice`);
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = new Float32Array(size);
+    if (init !== 'zeros') {
+      // fan-in/fan-out of a dense [in, out] or a conv [kh, kw, in, out] kernel
+      const receptive = shape.length === 4 ? shape[0]! * shape[1]! : 1;
+      const fanIn = shape[shape.length - 2]! * receptive;
+      const fanOut = shape[shape.length - 1]! * receptive;
+      const limit = init === 'glorot' ? Math.sqrt(6 / (fanIn + fanOut)) : Math.sqrt(6 / fanIn);
+      for (let i = 0; i < size; i++) data[i] = (this.rng.uniform() * 2 - 1) * limit;
+    }
+    const v = tf.variable(tf.tensor(data, shape, 'float32'), true, this.prefix + name);
+    this.names.push(name);
+    this.vars.push(v);
+    this.byName.set(name, v);
+    return v;
+  }
+
+  get(name: string): tf.Variable {
+    const v = this.byName.get(name);
+    if (!v) throw new Error(`no parameter named ${name}`);
+    return v;
+  }
+
+  getWeights(): NamedWeight[] {
+    return this.names.map((name, i) => {
+      const v = this.vars[i]!;
+      return { name, shape: v.shape.slice(), data: v.dataSync() as Float32Array };
+    });
+  }
+
+  setWeights(weights: NamedWeight[]): void {
+    const given = new Map(weights.map((w) => [w.name, w]));
+    for (let i = 0; i < this.names.length; i++) {
+      const name = this.names[i]!;
+      const v = this.vars[i]!;
+      const w = given.get(name);
+      if (!w) throw new Error(`weights are missing parameter ${name}`);
+      if (w.shape.length !== v.shape.length || w.shape.some((d, j) => d !== v.shape[j])) {
+        throw new Error(`weight ${name} has shape [${w.shape}] but the model needs [${v.shape}]`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(w.data, v.shape, 'float32')));
+    }
+    if (given.size !== this.names.length) {
+      const extra = [...given.keys()].filter((n) => !this.byName.has(n));
+      throw new Error(`weights hold parameters this model does not have: ${extra.join(', ')}`);
+    }
+  }
+
+  dispose(): void {
+    for (const v of this.vars) v.dispose();
+  }
+}
+
+export interface NamedWeight {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Gradient of an activation given its output y: relu' = step(y), tanh' = 1 - y^2. */
+function activationGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): tf.Tensor {
+  if (act === 'relu') return tf.mul(dy, tf.step(y));
+  if (act === 'tanh') return tf.mul(dy, tf.sub(1, tf.square(y)));
+  return dy;
+}
+
+function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: Activation): tf.Tensor2D {
+  if (act === 'tanh') return tf.tanh(tf.add(tf.matMul(x, w), b));
+  return tf.fused.matMul({ a: x, b: w, bias: b, activation: act === 'relu' ? 'relu' : 'linear' });
+}
+
+/**
+ * y = act(x W + b) with an explicit-transpose gradient. `inputGrad` false for a layer fed
+ * by data (the first layer), which saves the largest matmul of the backward pass.
+ */
+export function dense(
+  x: tf.Tensor2D,
+  w: tf.Variable,
+  b: tf.Variable,
+  act: Activation,
+  inputGrad: boolean,
+): tf.Tensor2D {
+  if (!inputGrad) {
+    const f = tf.customGrad((wi, bi, save) => {
+      const y = denseForward(x, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
+      save([y]);
+      return {
+        value: y,
+        gradFunc: (dy, saved) => {
+          const d = activationGrad(dy, saved[0]!, act);
+          return [tf.matMul(tf.transpose(x), d), tf.sum(d, 0)];
+        },
+      };
+    });
+    return f(w, b) as tf.Tensor2D;
+  }
+  const f = tf.customGrad((xi, wi, bi, save) => {
+    const y = denseForward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
+    save([xi as tf.Tensor, wi as tf.Tensor, y]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const d = activationGrad(dy, ys, act) as tf.Tensor2D;
+        return [tf.matMul(d, tf.transpose(ws)), tf.matMul(tf.transpose(xs), d), tf.sum(d, 0)];
+      },
+    };
+  });
+  return f(x, w, b) as tf.Tensor2D;
+}
+
+/** 'same' padding of tf.conv2d along one axis: [before, after] and the output size. */
+export function samePad(size: number, k: number, s: number): { out: number; before: number; after: number } {
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  const before = Math.floor(total / 2);
+  return { out, before, after: total - before };
+}
+
+/** Pads (positive) or crops (negative) axes 1 and 2 of an NHWC tensor. */
+function padOrCrop4d(x: tf.Tensor4D, top: number, bottom: number, left: number, right: number): tf.Tensor4D {
+  let t = x;
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    const [n, h, w, c] = t.shape;
+    const ct = Math.max(-top, 0);
+    const cb = Math.max(-bottom, 0);
+    const cl = Math.max(-left, 0);
+    const cr = Math.max(-right, 0);
+    t = tf.slice(t, [0, ct, cl, 0], [n, h - ct - cb, w - cl - cr, c]);
+  }
+  const pt = Math.max(top, 0);
+  const pb = Math.max(bottom, 0);
+  const pl = Math.max(left, 0);
+  const pr = Math.max(right, 0);
+  if (pt || pb || pl || pr) t = tf.pad(t, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  return t;
+}
+
+/**
+ * Gradient of conv2d ('same' padding, square stride s) with respect to its filter, as a
+ * forward conv2d: batch and channels swap roles, and the output gradient becomes a filter
+ * dilated by the stride. wasm has no Conv2DBackpropFilter kernel; this runs on XNNPACK.
+ */
+export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  const [, oh, ow] = dy.shape;
+  const ph = samePad(h, k, s);
+  const pw = samePad(w, k, s);
+  // padded input must span exactly k + (o-1)*s so the output is k x k
+  const xp = padOrCrop4d(x, ph.before, k + (oh - 1) * s - h - ph.before, pw.before, k + (ow - 1) * s - w - pw.before);
+  const xt = tf.transpose(xp, [3, 1, 2, 0]); // [cin, Hp, Wp, batch]
+  const f = tf.transpose(dy, [1, 2, 0, 3]); // [oh, ow, batch, cout]
+  const g = tf.conv2d(xt, f as tf.Tensor4D, 1, 'valid', 'NHWC', s); // [cin, k, k, cout]
+  return tf.transpose(g, [1, 2, 0, 3]); // [k, k, cin, cout]
+}
+
+/**
+ * Gradient of conv2d ('same' padding, stride s) with respect to its input, as a forward
+ * stride-1 conv2d of the zero-dilated output gradient with the flipped filter, because
+ * wasm's Conv2DBackpropInput is a plain loop while Conv2D runs on XNNPACK.
+ */
+export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, inShape: [number, number], s: number): tf.Tensor4D {
+  const [k] = w.shape;
+  const [h, wd] = inShape;
+  const ph = samePad(h, k, s);
+  const pw = samePad(wd, k, s);
+  let d = dy;
+  const [n, oh, ow, c] = dy.shape;
+  if (s > 1) {
+    // zero insertion: the gradient sits at (i*s, j*s); depthToSpace places channel block 0 there
+    const zeros = tf.zeros([n, oh, ow, c * (s * s - 1)]);
+    d = tf.depthToSpace(tf.concat([dy, zeros], 3) as tf.Tensor4D, s); // [n, oh*s, ow*s, c]
+  }
+  const lenH = oh * s;
+  const lenW = ow * s;
+  const top = k - 1 - ph.before;
+  const left = k - 1 - pw.before;
+  const dp = padOrCrop4d(d, top, h + k - 1 - top - lenH, left, wd + k - 1 - left - lenW);
+  const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]); // [k, k, cout, cin]
+  return tf.conv2d(dp, wf as tf.Tensor4D, 1, 'valid');
+}
+
+/** act(conv2d(x, W, stride s, 'same') + b) with the gradients above. */
+export function conv2d(
+  x: tf.Tensor4D,
+  w: tf.Variable,
+  b: tf.Variable,
+  s: number,
+  act: Activation,
+  inputGrad: boolean,
+): tf.Tensor4D {
+  const k = w.shape[0]!;
+  const forward = (xi: tf.Tensor4D, wi: tf.Tensor4D, bi: tf.Tensor1D): tf.Tensor4D => {
+    if (act === 'tanh') return tf.tanh(tf.add(tf.conv2d(xi, wi, s, 'same'), bi));
+    return tf.fused.conv2d({ x: xi, filter: wi, strides: s, pad: 'same', bias: bi, activation: act === 'relu' ? 'relu' : 'linear' });
+  };
+  const inShape: [number, number] = [x.shape[1], x.shape[2]];
+  if (!inputGrad) {
+    const f = tf.customGrad((wi, bi, save) => {
+      const y = forward(x, wi as tf.Tensor4D, bi as tf.Tensor1D);
+      save([y]);
+      return {
+        value: y,
+        gradFunc: (dy, saved) => {
+          const d = activationGrad(dy, saved[0]!, act) as tf.Tensor4D;
+          return [conv2dFilterGrad(x, d, k, s), tf.sum(d, [0, 1, 2])];
+        },
+      };
+    });
+    return f(w, b) as tf.Tensor4D;
+  }
+  const f = tf.customGrad((xi, wi, bi, save) => {
+    const y = forward(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D);
+    save([xi as tf.Tensor, wi as tf.Tensor, y]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [xs, ws, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+        const d = activationGrad(dy, ys, act) as tf.Tensor4D;
+        return [conv2dInputGrad(d, ws, inShape, s), conv2dFilterGrad(xs, d, k, s), tf.sum(d, [0, 1, 2])];
+      },
+    };
+  });
+  return f(x, w, b) as tf.Tensor4D;
+}
+
+/**
+ * depthToSpace with its gradient (spaceToDepth as reshape + transpose): tfjs-core registers
+ * no gradient for DepthToSpace. Used for sub-pixel upsampling in the conv decoder, which
+ * keeps the decoder on conv2d (XNNPACK) instead of transposed convs.
+ */
+export function depthToSpace(x: tf.Tensor4D, bs: number): tf.Tensor4D {
+  const f = tf.customGrad((xi, _save) => {
+    const y = tf.depthToSpace(xi as tf.Tensor4D, bs);
+    return {
+      value: y,
+      gradFunc: (dy) => {
+        const [n, h, w, c] = dy.shape as [number, number, number, number];
+        const r = tf.reshape(dy, [n, h / bs, bs, w / bs, bs, c]);
+        return tf.reshape(tf.transpose(r, [0, 1, 3, 2, 4, 5]), [n, h / bs, w / bs, bs * bs * c]);
+      },
+    };
+  });
+  return f(x) as tf.Tensor4D;
+}

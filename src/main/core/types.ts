@@ -1,0 +1,81 @@
+// Shapes shared by the core modules (plain Node; never import electron here).
+
+/** A dataset in memory: N images of H x W x C uint8, one label and one split flag per image. */
+export interface Dataset {
+  n: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  /** [n, height, width, channels], row-major, 0..255 */
+  pixels: Uint8Array;
+  /** [n]; -1 where the image has no label */
+  labels: Int32Array;
+  /** [n]; 0 = train, 1 = test */
+  split: Uint8Array;
+  /** label index -> name ("0".."9" for MNIST, "s1".."s40" for faces) */
+  labelNames: string[];
+}
+
+export type ModelKind = 'ae' | 'vae' | 'cvae' | 'hvae' | 'dae';
+export type Family = 'mlp' | 'conv';
+export type Likelihood = 'bernoulli' | 'binarized' | 'gaussian' | 'gaussian-learned' | 'cbernoulli';
+export type NoiseKind = 'gaussian' | 'mask' | 'salt-pepper';
+export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
+
+/** Everything that defines a training run. Stored as JSON in the runs table. */
+export interface ModelConfig {
+  model: ModelKind;
+  family: Family;
+  /** size of z (for hvae: size of the bottom level z1) */
+  latent: number;
+  /** hvae only: size of the top level z2 */
+  latent2?: number;
+  /** hidden layer widths of the MLP encoder (decoder mirrors it); default [400] */
+  hidden?: number[];
+  activation?: 'relu' | 'tanh';
+  likelihood: Likelihood;
+  /** fixed sigma of the Gaussian likelihood (pixels scaled to 0..1) */
+  sigma?: number;
+  /** weight of the KL term (beta-VAE); 1 = plain VAE; ignored for ae/dae */
+  beta: number;
+  /** epochs over which beta ramps linearly from 0 to beta (0 = no warm-up) */
+  warmup?: number;
+  /** dae only (also allowed for ae/vae): input corruption */
+  noise?: { kind: NoiseKind; level: number };
+}
+
+export interface TrainConfig extends ModelConfig {
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  /** use at most this many training images (and ~limit/6 test images) */
+  limit?: number;
+}
+
+export interface LossParts {
+  /** per image, nats: recon + beta*kl (the training objective) */
+  loss: number;
+  /** per image, nats: -E[log p(x|z)] */
+  recon: number;
+  /** per image, nats: KL(q(z|x) || p(z)) summed over dimensions (all levels for hvae) */
+  kl: number;
+}
+
+export interface StepProgress extends LossParts {
+  epoch: number; // 0-based epoch in progress
+  step: number; // global step count
+  stepsPerEpoch: number;
+  imagesPerSec: number;
+}
+
+export interface EpochResult extends LossParts {
+  epoch: number; // 1-based number of epochs completed
+  step: number;
+  /** held-out negative ELBO per image, nats (beta = 1, no corruption) */
+  heldOut: number;
+  heldOutRecon: number;
+  heldOutKl: number;
+  imagesPerSec: number;
+  seconds: number;
+}

@@ -1,0 +1,442 @@
+// The one contract between the renderer and the service. Three doors implement the
+// transport (Electron IPC, the browser-mode WebSocket bridge, the CLI calls the service
+// directly); none of them adds logic. No electron, no node:*, no DOM in this file.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- results and errors
+
+export type AppError = { code: ErrorCode; message: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
+
+export type ErrorCode =
+  | 'bad-args' // the arguments did not match the schema
+  | 'not-found' // a dataset, run, image or file that does not exist
+  | 'busy' // the resource is in use (a run is already training, ...)
+  | 'conflict' // a name is taken, a dataset still has runs, ...
+  | 'bad-input' // a file or folder the user gave cannot be used
+  | 'unsupported' // the method does not exist at this door (e.g. a dialog in browser mode)
+  | 'forbidden' // unknown sender or token
+  | 'cancelled'
+  | 'internal';
+
+/** An Error that carries a contract error code; the doors turn it into a Result. */
+export class AppFailure extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppFailure';
+  }
+}
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({
+  ok: false,
+  error: { code, message },
+});
+
+// ---------------------------------------------------------------- building blocks
+
+export const modelKinds = ['ae', 'vae', 'cvae', 'hvae', 'dae'] as const;
+export const families = ['mlp', 'conv'] as const;
+export const likelihoods = ['bernoulli', 'binarized', 'gaussian', 'gaussian-learned', 'cbernoulli'] as const;
+export const noiseKinds = ['gaussian', 'mask', 'salt-pepper'] as const;
+export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] as const;
+
+const id = z.number().int().positive();
+
+export const trainConfigSchema = z
+  .object({
+    model: z.enum(modelKinds).default('vae'),
+    family: z.enum(families).default('mlp'),
+    latent: z.number().int().min(2).max(256).default(20),
+    latent2: z.number().int().min(2).max(256).optional(),
+    hidden: z.array(z.number().int().min(8).max(4096)).min(1).max(4).optional(),
+    activation: z.enum(['relu', 'tanh']).optional(),
+    likelihood: z.enum(likelihoods).default('bernoulli'),
+    sigma: z.number().positive().max(10).optional(),
+    beta: z.number().min(0).max(1000).default(1),
+    warmup: z.number().int().min(0).max(1000).optional(),
+    noise: z.object({ kind: z.enum(noiseKinds), level: z.number().min(0).max(1) }).optional(),
+    epochs: z.number().int().min(1).max(10000).default(10),
+    batch: z.number().int().min(1).max(4096).default(128),
+    lr: z.number().positive().max(1).default(1e-3),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    limit: z.number().int().min(10).optional(),
+  })
+  .strict();
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+export type TrainConfigParsed = z.output<typeof trainConfigSchema>;
+
+/** Where the latent dimensions that are not swept are pinned. */
+export const baseSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('zero') }),
+  z.object({ kind: z.literal('image'), index: z.number().int().min(0) }),
+  z.object({ kind: z.literal('random'), seed: z.number().int().min(0) }),
+  z.object({ kind: z.literal('values'), values: z.array(z.number().finite()).max(256) }),
+]);
+export type SweepBase = z.infer<typeof baseSchema>;
+
+/** Every grid the app draws; export:grid takes the same spec, so the PNG is what was on screen. */
+export const gridSpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('sweep'),
+    runId: id,
+    dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+    range: z.tuple([z.number().finite(), z.number().finite()]).default([-3, 3]),
+    grid: z.number().int().min(2).max(32).default(16),
+    spacing: z.enum(['linear', 'normal']).default('linear'),
+    base: baseSchema.default({ kind: 'zero' }),
+    /** CVAE: the class to generate */
+    label: z.number().int().min(0).optional(),
+    /** HVAE: which level is swept (2 = top) */
+    level: z.union([z.literal(1), z.literal(2)]).optional(),
+  }),
+  z.object({
+    kind: z.literal('samples'),
+    runId: id,
+    n: z.number().int().min(1).max(1024).default(64),
+    seed: z.number().int().min(0).default(1),
+    label: z.number().int().min(0).optional(),
+  }),
+  z.object({
+    kind: z.literal('reconstruct'),
+    runId: id,
+    n: z.number().int().min(1).max(256).default(16),
+    offset: z.number().int().min(0).default(0),
+  }),
+  z.object({
+    kind: z.literal('interpolate'),
+    runId: id,
+    /** dataset image indices */
+    a: z.number().int().min(0),
+    b: z.number().int().min(0),
+    steps: z.number().int().min(2).max(64).default(10),
+    mode: z.enum(['linear', 'slerp']).default('linear'),
+    /** a second run of the same data (AE beside VAE): its strip is drawn as a second row */
+    compareRunId: id.optional(),
+  }),
+  z.object({
+    kind: z.literal('classes'),
+    runId: id,
+    dim: z.number().int().min(0).default(0),
+    range: z.tuple([z.number().finite(), z.number().finite()]).default([-3, 3]),
+    steps: z.number().int().min(2).max(32).default(10),
+  }),
+  z.object({
+    kind: z.literal('dataset'),
+    datasetId: id,
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1024).default(100),
+    label: z.number().int().min(-1).optional(),
+    split: z.enum(['train', 'test']).optional(),
+    indices: z.array(z.number().int().min(0)).max(1024).optional(),
+  }),
+]);
+export type GridSpec = z.input<typeof gridSpecSchema>;
+export type GridSpecParsed = z.output<typeof gridSpecSchema>;
+
+/** Images to draw: tiles [n, height, width, channels] uint8, laid out in `cols` columns. */
+export interface Grid {
+  n: number;
+  cols: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  tiles: Uint8Array;
+  /** sweep: the value of the x dim for each column, y dim for each row (top row first) */
+  xValues?: number[];
+  yValues?: number[];
+  /** a caption per row (e.g. "input", "output", or class names) */
+  rowLabels?: string[];
+  /** dataset image index per tile, where tiles are dataset images */
+  indices?: number[];
+  /** total matching images (dataset grids, for paging) */
+  total?: number;
+  /** label index per tile, where known */
+  labels?: number[];
+  /** a short note for the user (e.g. why a Bernoulli loss is not a likelihood here) */
+  note?: string;
+}
+
+// ---------------------------------------------------------------- records
+
+export interface AppInfo {
+  version: string;
+  backend: string;
+  backendDetail: string;
+  dataDir: string;
+  door: 'electron' | 'browser' | 'cli';
+}
+
+export interface DatasetInfo {
+  id: number;
+  name: string;
+  kind: 'folder' | 'idx' | 'mnist';
+  source: string;
+  createdAt: string;
+  count: number;
+  trainCount: number;
+  testCount: number;
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  labelNames: string[];
+  labelCounts: number[];
+  skippedCount: number;
+  runCount: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+  detail: string;
+}
+
+export interface ProbeResult {
+  path: string;
+  files: number;
+  imageFiles: number;
+  gray: boolean;
+  medianSide: number;
+  suggestedSide: number;
+  labels: string[];
+}
+
+export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  datasetId: number;
+  datasetName: string;
+  config: TrainConfigParsed;
+  status: RunStatus;
+  backend: string | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  epochsDone: number;
+  bestHeldOut: number | null;
+  lastHeldOut: number | null;
+  seconds: number;
+  /** the id of the job training it now, if any */
+  jobId: string | null;
+}
+
+export interface MetricRow {
+  kind: 'step' | 'epoch';
+  step: number;
+  epoch: number;
+  loss: number;
+  recon: number;
+  kl: number;
+  heldOut: number | null;
+  imagesPerSec: number | null;
+}
+
+export interface DimInfo {
+  index: number;
+  kl: number;
+  variance: number;
+}
+
+export interface DimsResult {
+  latent: number;
+  /** sorted by KL, most informative first */
+  dims: DimInfo[];
+  activeUnits: number;
+  /** the kind of model, so the view can offer its own panels */
+  model: (typeof modelKinds)[number];
+  labelNames: string[];
+  /** test images the base picker can offer (dataset indices) */
+  testIndices: number[];
+}
+
+export interface Evaluation {
+  runId: number;
+  images: number;
+  elbo: number;
+  iwae: number | null;
+  k: number;
+  mse: number;
+  psnr: number;
+  activeUnits: number;
+  accuracy: number | null;
+}
+
+export interface JobProgress {
+  jobId: string;
+  kind: 'import' | 'train';
+  runId?: number;
+  datasetId?: number;
+  title: string;
+  done: number;
+  total: number;
+  etaSec: number | null;
+  rate: number | null;
+  rateUnit: string;
+  detail: string;
+}
+
+export interface JobFinished {
+  jobId: string;
+  kind: 'import' | 'train';
+  runId?: number;
+  datasetId?: number;
+  status: 'done' | 'cancelled' | 'failed';
+  message: string;
+}
+
+// ---------------------------------------------------------------- methods
+
+const empty = z.object({}).strict().default({});
+const runRef = z.object({ runId: id }).strict();
+const datasetRef = z.object({ datasetId: id }).strict();
+
+export const argSchemas = {
+  'app:info': empty,
+
+  'datasets:list': empty,
+  'datasets:probe': z.object({ path: z.string().min(1) }).strict(),
+  'datasets:import': z
+    .object({
+      kind: z.enum(['folder', 'idx', 'mnist']),
+      path: z.string().min(1).optional(),
+      labelsPath: z.string().min(1).optional(),
+      name: z.string().trim().min(1).max(100).optional(),
+      color: z.enum(['auto', 'gray', 'rgb']).default('auto'),
+      side: z.number().int().min(8).max(256).optional(),
+      resize: z.enum(['fit', 'crop']).default('fit'),
+      testShare: z.number().min(0).max(0.9).default(0.1),
+      seed: z.number().int().min(0).default(1),
+    })
+    .strict()
+    .refine((a) => a.kind === 'mnist' || a.path, { message: 'path is required for a folder or IDX import', path: ['path'] }),
+  'datasets:skipped': datasetRef,
+  'datasets:rename': z.object({ datasetId: id, name: z.string().trim().min(1).max(100) }).strict(),
+  'datasets:delete': datasetRef,
+
+  'runs:list': empty,
+  'runs:get': runRef,
+  'runs:metrics': z.object({ runId: id, kind: z.enum(['step', 'epoch']).optional() }).strict(),
+  'runs:start': z
+    .object({ datasetId: id, config: trainConfigSchema, name: z.string().trim().min(1).max(100).optional(), backend: z.enum(backendPrefs).default('auto') })
+    .strict(),
+  'runs:resume': runRef,
+  'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
+  'runs:delete': runRef,
+
+  'jobs:list': empty,
+  'jobs:cancel': z.object({ jobId: z.string().min(1) }).strict(),
+
+  'explore:dims': runRef,
+  'explore:grid': gridSpecSchema,
+  'explore:encode': z.object({ runId: id, index: z.number().int().min(0) }).strict(),
+  'explore:scatter': z
+    .object({ runId: id, dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(), limit: z.number().int().min(10).max(10000).default(2000) })
+    .strict(),
+  'explore:evaluate': z.object({ runId: id, iwae: z.number().int().min(1).max(5000).default(1), limit: z.number().int().min(1).optional() }).strict(),
+  'explore:outliers': z.object({ runId: id, limit: z.number().int().min(1).max(256).default(32) }).strict(),
+
+  'export:grid': z
+    .object({
+      spec: gridSpecSchema,
+      scale: z.number().int().min(1).max(16).default(2),
+      gutter: z.number().int().min(0).max(16).default(1),
+      /** where to write it; without a path the PNG comes back in the result only */
+      path: z.string().min(1).optional(),
+    })
+    .strict(),
+  'export:metrics': z.object({ runId: id, path: z.string().min(1).optional() }).strict(),
+  'export:model': z.object({ runId: id, path: z.string().min(1) }).strict(),
+
+  // Shell methods: only the Electron door implements them (native dialogs).
+  'dialog:openFolder': empty,
+  'dialog:openFile': z.object({ filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional() }).strict().default({}),
+  'dialog:saveFile': z.object({ defaultName: z.string().min(1) }).strict(),
+} as const;
+
+export type Method = keyof typeof argSchemas;
+export const methodNames = Object.keys(argSchemas) as Method[];
+export type ArgsIn<M extends Method> = z.input<(typeof argSchemas)[M]>;
+export type ArgsOut<M extends Method> = z.output<(typeof argSchemas)[M]>;
+
+export interface Results {
+  'app:info': AppInfo;
+  'datasets:list': DatasetInfo[];
+  'datasets:probe': ProbeResult;
+  'datasets:import': { jobId: string };
+  'datasets:skipped': SkippedFile[];
+  'datasets:rename': DatasetInfo;
+  'datasets:delete': { deleted: true };
+  'runs:list': RunInfo[];
+  'runs:get': RunInfo;
+  'runs:metrics': MetricRow[];
+  'runs:start': { jobId: string; runId: number };
+  'runs:resume': { jobId: string; runId: number };
+  'runs:rename': RunInfo;
+  'runs:delete': { deleted: true };
+  'jobs:list': JobProgress[];
+  'jobs:cancel': { cancelled: boolean };
+  'explore:dims': DimsResult;
+  'explore:grid': Grid;
+  'explore:encode': { mu: number[]; logvar: number[]; label: number };
+  'explore:scatter': { x: number[]; y: number[]; labels: number[]; labelNames: string[]; dims: [number, number] };
+  'explore:evaluate': Evaluation;
+  'explore:outliers': { indices: number[]; scores: number[] };
+  'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };
+  'export:metrics': { path: string | null; csv: string };
+  'export:model': { path: string; files: string[] };
+  'dialog:openFolder': { path: string | null };
+  'dialog:openFile': { path: string | null };
+  'dialog:saveFile': { path: string | null };
+}
+
+/** The methods the service implements (the shell methods belong to the Electron door). */
+export type ServiceMethod = Exclude<Method, `dialog:${string}`>;
+export const isShellMethod = (m: string): boolean => m.startsWith('dialog:');
+
+// ---------------------------------------------------------------- events
+
+export interface Events {
+  'job:progress': JobProgress;
+  'job:finished': JobFinished;
+  /** a training step (throttled) or an epoch of a run */
+  'run:metric': { runId: number; row: MetricRow };
+  'runs:changed': { runId?: number };
+  'datasets:changed': { datasetId?: number };
+}
+export type EventName = keyof Events;
+export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed'];
+
+// ---------------------------------------------------------------- the client side
+
+/** What the renderer sees as window.api (Electron preload) or the WebSocket client. */
+export type Api = {
+  [M in Method]: (args?: ArgsIn<M>) => Promise<Result<Results[M]>>;
+} & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Electron only: the file-system path of a dropped File */
+  pathForFile?(file: unknown): string | null;
+  readonly door: 'electron' | 'browser';
+};
+
+/** Validate a call's arguments; the doors use it before calling the service. */
+export function parseArgs<M extends Method>(method: M, args: unknown): Result<ArgsOut<M>> {
+  const schema = argSchemas[method];
+  if (!schema) return fail('unsupported', `unknown method "${String(method)}"`);
+  const parsed = schema.safeParse(args ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'arguments';
+    return fail('bad-args', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return ok(parsed.data as ArgsOut<M>);
+}
+
+export function isMethod(m: unknown): m is Method {
+  return typeof m === 'string' && Object.prototype.hasOwnProperty.call(argSchemas, m);
+}
