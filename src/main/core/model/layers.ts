@@ -3,6 +3,7 @@
 // followed by a plain matMul, and wasm has no Conv2DBackpropFilter kernel at all (training a
 // conv layer throws). See DESIGN.md "Pitfalls".
 import * as tf from '@tensorflow/tfjs-core';
+import './gradients.js';
 import { Rng } from './rng.js';
 
 export type Activation = 'linear' | 'relu' | 'tanh';
@@ -103,14 +104,17 @@ export function dense(
   inputGrad: boolean,
 ): tf.Tensor2D {
   if (!inputGrad) {
+    // x is not an input (no gradient wanted) but the backward pass needs it: save() keeps
+    // it alive past the forward tidy, a closure would not
     const f = tf.customGrad((wi, bi, save) => {
       const y = denseForward(x, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
-      save([y]);
+      save([y, x]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
-          const d = activationGrad(dy, saved[0]!, act);
-          return [tf.matMul(tf.transpose(x), d), tf.sum(d, 0)];
+          const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const d = activationGrad(dy, ys, act) as tf.Tensor2D;
+          return [tf.matMul(tf.transpose(xs), d), tf.sum(d, 0)];
         },
       };
     });
@@ -220,12 +224,13 @@ export function conv2d(
   if (!inputGrad) {
     const f = tf.customGrad((wi, bi, save) => {
       const y = forward(x, wi as tf.Tensor4D, bi as tf.Tensor1D);
-      save([y]);
+      save([y, x]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
-          const d = activationGrad(dy, saved[0]!, act) as tf.Tensor4D;
-          return [conv2dFilterGrad(x, d, k, s), tf.sum(d, [0, 1, 2])];
+          const [ys, xs] = saved as [tf.Tensor4D, tf.Tensor4D];
+          const d = activationGrad(dy, ys, act) as tf.Tensor4D;
+          return [conv2dFilterGrad(xs, d, k, s), tf.sum(d, [0, 1, 2])];
         },
       };
     });

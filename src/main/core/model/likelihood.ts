@@ -27,12 +27,16 @@ export function outputsPerPixel(lik: Likelihood): number {
  * Returns [b].
  */
 export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
-  const f = tf.customGrad((l, _save) => {
+  const f = tf.customGrad((l, save) => {
     const li = l as tf.Tensor2D;
     const value = tf.sum(tf.sub(tf.softplus(li), tf.mul(x, li)), 1);
+    save([li, x]);
     return {
       value,
-      gradFunc: (dy) => tf.mul(tf.sub(tf.sigmoid(li), x), tf.expandDims(dy, 1)),
+      gradFunc: (dy, saved) => {
+        const [ls, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return tf.mul(tf.sub(tf.sigmoid(ls), xs), tf.expandDims(dy, 1));
+      },
     };
   });
   return f(logits) as tf.Tensor1D;

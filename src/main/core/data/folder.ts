@@ -1,0 +1,297 @@
+// Image folder import: recursive scan, first-level subfolder = label, bounded-concurrency decode,
+// per-file skip reasons, throttled progress, cancel.
+import { readdir, realpath, stat, open } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { Dataset } from '../types.js';
+import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
+import { stratifiedSplit } from './split.js';
+
+export interface ScannedFile {
+  path: string;
+  /** first-level subfolder name, or null for files directly in the root */
+  labelName: string | null;
+}
+
+export interface ScanResult {
+  files: ScannedFile[];
+  /** directories or entries that could not be read (permissions, broken links) */
+  errors: { path: string; reason: 'unreadable'; detail: string }[];
+}
+
+export interface ImportProgress {
+  scanned: number;
+  decoded: number;
+  skipped: number;
+  total: number;
+}
+
+export interface FolderImportOptions {
+  color: 'gray' | 'rgb' | 'auto';
+  side: number;
+  resize: 'fit' | 'crop';
+  /** share of each label sent to test (default 0.1) */
+  testShare: number;
+  seed: number;
+  /** decodes in flight (default 3) */
+  concurrency?: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+  detail: string;
+}
+
+export interface FolderImportResult {
+  dataset: Dataset;
+  /** one per kept image, in dataset order */
+  files: { path: string; label: number }[];
+  skipped: SkippedFile[];
+}
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+/** Natural order (s2 before s10), with a plain comparison as the tie breaker so order is total. */
+const naturalCompare = (a: string, b: string) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+
+function abortError(signal: AbortSignal): Error {
+  const r = signal.reason;
+  if (r instanceof Error && r.name === 'AbortError') return r;
+  const e = new Error('import cancelled');
+  e.name = 'AbortError';
+  return e;
+}
+
+/**
+ * Lists every non-hidden file under root, in natural order. Symlinks are followed, but a
+ * directory already visited (by real path) is never entered again, which breaks cycles.
+ */
+export async function scanFolder(root: string, signal?: AbortSignal, onFile?: (count: number) => void): Promise<ScanResult> {
+  const files: ScannedFile[] = [];
+  const errors: ScanResult['errors'] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  let rootReal: string;
+  try {
+    rootReal = await realpath(root);
+    if (!(await stat(rootReal)).isDirectory()) throw new Error(`${root} is not a folder`);
+  } catch (e) {
+    throw new Error(`cannot import folder ${root}: ${(e as Error).message}`);
+  }
+
+  async function walk(dir: string, real: string, labelName: string | null): Promise<void> {
+    if (signal?.aborted) throw abortError(signal);
+    seenDirs.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.push({ path: dir, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      return;
+    }
+    entries.sort((a, b) => naturalCompare(a.name, b.name));
+    for (const ent of entries) {
+      if (ent.name.startsWith('.')) continue; // hidden: .DS_Store, .git, ._resource forks
+      const p = join(dir, ent.name);
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      let entReal = '';
+      if (ent.isSymbolicLink()) {
+        try {
+          entReal = await realpath(p);
+          const st = await stat(entReal);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (e) {
+          errors.push({ path: p, reason: 'unreadable', detail: `broken symbolic link (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+          continue;
+        }
+      }
+      if (isDir) {
+        const r = entReal || join(real, ent.name);
+        if (seenDirs.has(r)) continue; // a cycle, or a second way into a folder already read
+        await walk(p, r, labelName ?? ent.name);
+      } else if (isFile) {
+        // a file reached twice through links would be imported twice under one real path
+        const r = entReal || join(real, ent.name);
+        if (seenFiles.has(r)) continue;
+        seenFiles.add(r);
+        files.push({ path: p, labelName });
+        onFile?.(files.length);
+      }
+    }
+  }
+
+  await walk(root, rootReal, null);
+  return { files, errors };
+}
+
+async function readHead(path: string, bytes = 512): Promise<Uint8Array | null> {
+  try {
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(bytes);
+      const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+async function looksLikeImage(path: string): Promise<boolean> {
+  const ext = /\.([^./\\]+)$/.exec(path)?.[1]?.toLowerCase();
+  if (ext && IMAGE_EXTENSIONS.has(ext)) return true;
+  const head = await readHead(path);
+  return !!head && sniffFormat(head).kind === 'image';
+}
+
+export interface FolderProbe {
+  files: number;
+  imageFiles: number;
+  /** every sampled image is gray */
+  gray: boolean;
+  /** median over the sample of the longer side */
+  medianSide: number;
+  /** 28 for digit-sized images (median <= 32), else 64 */
+  suggestedSide: number;
+  labels: string[];
+}
+
+/** A quick look (up to `sample` images spread over the folder) to prefill the import dialog. */
+export async function probeFolder(root: string, sample = 50, signal?: AbortSignal): Promise<FolderProbe> {
+  const { files } = await scanFolder(root, signal);
+  const images: ScannedFile[] = [];
+  for (const f of files) if (await looksLikeImage(f.path)) images.push(f);
+  const labels = [...new Set(images.map((f) => f.labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
+  const step = Math.max(1, images.length / sample);
+  const sides: number[] = [];
+  let gray = true;
+  for (let k = 0; k < Math.min(sample, images.length); k++) {
+    if (signal?.aborted) throw abortError(signal);
+    try {
+      const info = await probeImage(images[Math.floor(k * step)].path);
+      sides.push(Math.max(info.width, info.height));
+      gray &&= info.gray;
+    } catch {
+      // a bad file says nothing about the folder
+    }
+  }
+  sides.sort((a, b) => a - b);
+  const medianSide = sides.length ? sides[Math.floor((sides.length - 1) / 2)] : 0;
+  return {
+    files: files.length,
+    imageFiles: images.length,
+    gray: sides.length > 0 ? gray : true,
+    medianSide,
+    suggestedSide: medianSide > 0 && medianSide <= 32 ? 28 : 64,
+    labels,
+  };
+}
+
+export async function importFolder(
+  root: string,
+  opts: FolderImportOptions,
+  onProgress?: (p: ImportProgress) => void,
+  signal?: AbortSignal,
+): Promise<FolderImportResult> {
+  const { side } = opts;
+  if (!(Number.isInteger(side) && side >= 1 && side <= 1024)) throw new Error(`importFolder: side must be an integer in 1..1024, got ${side}`);
+  const testShare = opts.testShare ?? 0.1;
+  if (!(testShare >= 0 && testShare < 1)) throw new Error(`importFolder: testShare must be in [0, 1), got ${testShare}`);
+  const concurrency = Math.max(1, Math.min(8, opts.concurrency ?? 3));
+
+  const progress: ImportProgress = { scanned: 0, decoded: 0, skipped: 0, total: 0 };
+  let lastEmit = 0;
+  const emit = (force = false) => {
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!force && now - lastEmit < 100) return;
+    lastEmit = now;
+    onProgress({ ...progress });
+  };
+
+  const scan = await scanFolder(root, signal, (count) => {
+    progress.scanned = count;
+    emit();
+  });
+  const skipped: SkippedFile[] = scan.errors.map((e) => ({ ...e }));
+  const files = scan.files;
+  progress.scanned = files.length;
+  progress.total = files.length;
+  progress.skipped = skipped.length;
+  emit(true);
+
+  let color: 'gray' | 'rgb';
+  if (opts.color === 'auto') {
+    color = (await probeFolder(root, 50, signal)).gray ? 'gray' : 'rgb';
+  } else {
+    color = opts.color;
+  }
+  const c = color === 'gray' ? 1 : 3;
+  const decodeOpts = { side, color, resize: opts.resize } as const;
+
+  // slot per scanned file, so the dataset order is the scan order whatever finishes first
+  const tiles: (Uint8Array | null)[] = new Array(files.length).fill(null);
+  const failures: (SkippedFile | null)[] = new Array(files.length).fill(null);
+  let next = 0;
+  let aborted = false;
+  async function worker(): Promise<void> {
+    while (!aborted) {
+      if (signal?.aborted) {
+        aborted = true;
+        return;
+      }
+      const i = next++;
+      if (i >= files.length) return;
+      try {
+        tiles[i] = await decodeImage(files[i].path, decodeOpts);
+        progress.decoded++;
+      } catch (e) {
+        if (e instanceof SkipError) {
+          failures[i] = { path: files[i].path, reason: e.reason, detail: e.detail };
+        } else {
+          // anything unexpected is still one file's problem, not the import's
+          failures[i] = { path: files[i].path, reason: 'corrupt', detail: String((e as Error)?.message ?? e) };
+        }
+        progress.skipped++;
+      }
+      emit();
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, files.length)) }, worker));
+  if (signal?.aborted) throw abortError(signal);
+  for (const f of failures) if (f) skipped.push(f);
+
+  // labels from the images that were kept, so a folder holding only junk adds no empty label
+  const kept: number[] = [];
+  for (let i = 0; i < files.length; i++) if (tiles[i]) kept.push(i);
+  const labelNames = [...new Set(kept.map((i) => files[i].labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
+  const labelIndex = new Map(labelNames.map((l, i) => [l, i]));
+
+  const n = kept.length;
+  const size = side * side * c;
+  const pixels = new Uint8Array(n * size);
+  const labels = new Int32Array(n);
+  const outFiles: FolderImportResult['files'] = [];
+  kept.forEach((i, k) => {
+    pixels.set(tiles[i] as Uint8Array, k * size);
+    tiles[i] = null;
+    const ln = files[i].labelName;
+    labels[k] = ln === null ? -1 : (labelIndex.get(ln) as number);
+    outFiles.push({ path: files[i].path, label: labels[k] });
+  });
+  const split = stratifiedSplit(labels, testShare, opts.seed);
+  emit(true);
+  return {
+    dataset: { n, height: side, width: side, channels: c as 1 | 3, pixels, labels, split, labelNames },
+    files: outFiles,
+    skipped,
+  };
+}
+
+/** Path relative to the import root, with forward slashes (for display and the store). */
+export function relativeImportPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}

@@ -1,0 +1,103 @@
+// Long work (imports, training) as jobs: keyed by id, each with an AbortController, progress
+// throttled to ~10 per second, and exactly one `finished` per job.
+import { randomUUID } from 'node:crypto';
+import type { JobFinished, JobProgress } from '../../shared/contract';
+
+export interface JobHooks {
+  progress(p: JobProgress): void;
+  finished(f: JobFinished): void;
+}
+
+interface Job {
+  id: string;
+  kind: JobProgress['kind'];
+  controller: AbortController;
+  last: JobProgress;
+  lastSent: number;
+  runId?: number;
+  datasetId?: number;
+}
+
+export class JobRunner {
+  private jobs = new Map<string, Job>();
+
+  constructor(
+    private hooks: JobHooks,
+    private minIntervalMs = 100,
+    private clock: () => number = Date.now,
+  ) {}
+
+  /** Starts `work` in the background; its returned message becomes the finished event's. */
+  start(
+    kind: JobProgress['kind'],
+    title: string,
+    ids: { runId?: number; datasetId?: number },
+    work: (job: { id: string; signal: AbortSignal; progress: (p: Partial<JobProgress>) => void }) => Promise<{ message: string; datasetId?: number }>,
+  ): string {
+    const id = randomUUID();
+    const controller = new AbortController();
+    const job: Job = {
+      id,
+      kind,
+      controller,
+      runId: ids.runId,
+      datasetId: ids.datasetId,
+      lastSent: 0,
+      last: { jobId: id, kind, ...ids, title, done: 0, total: 0, etaSec: null, rate: null, rateUnit: '', detail: '' },
+    };
+    this.jobs.set(id, job);
+    const progress = (p: Partial<JobProgress>): void => {
+      job.last = { ...job.last, ...p, jobId: id, kind };
+      const t = this.clock();
+      if (t - job.lastSent >= this.minIntervalMs || job.last.done === job.last.total) {
+        job.lastSent = t;
+        this.hooks.progress(job.last);
+      }
+    };
+    // Deferred so the caller gets the job id before any event about it.
+    setImmediate(() => {
+      work({ id, signal: controller.signal, progress })
+        .then(
+          (r) => this.finish(job, controller.signal.aborted ? 'cancelled' : 'done', r.message, r.datasetId),
+          (err: unknown) => {
+            const aborted = controller.signal.aborted || (err instanceof Error && err.name === 'AbortError');
+            this.finish(job, aborted ? 'cancelled' : 'failed', aborted ? 'cancelled' : err instanceof Error ? err.message : String(err));
+          },
+        )
+        .catch(() => undefined);
+    });
+    return id;
+  }
+
+  private finish(job: Job, status: JobFinished['status'], message: string, datasetId?: number): void {
+    if (!this.jobs.delete(job.id)) return;
+    this.hooks.finished({ jobId: job.id, kind: job.kind, runId: job.runId, datasetId: datasetId ?? job.datasetId, status, message });
+  }
+
+  cancel(id: string): boolean {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    job.controller.abort();
+    return true;
+  }
+
+  list(): JobProgress[] {
+    return [...this.jobs.values()].map((j) => j.last);
+  }
+
+  jobForRun(runId: number): string | null {
+    for (const j of this.jobs.values()) if (j.runId === runId) return j.id;
+    return null;
+  }
+
+  running(kind: JobProgress['kind']): Job[] {
+    return [...this.jobs.values()].filter((j) => j.kind === kind);
+  }
+
+  /** Aborts everything and waits (bounded) for the jobs to end. */
+  async shutdown(timeoutMs = 5000): Promise<void> {
+    for (const j of this.jobs.values()) j.controller.abort();
+    const until = Date.now() + timeoutMs;
+    while (this.jobs.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+}

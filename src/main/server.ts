@@ -1,0 +1,230 @@
+// Browser mode: the built renderer over HTTP and the contract over a WebSocket at /api, for a
+// headless GPU box and for the e2e tests. Bound to 127.0.0.1 unless the caller asks otherwise;
+// every socket must present the random token printed in the URL. No logic lives here: every
+// call goes through dispatch(), exactly like the Electron door.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { eventNames, fail, type EventName, type Events } from '../shared/contract';
+import { decodeWire, encodeWire, type WireMessage } from '../shared/wire';
+import { dispatch, type Handlers } from './dispatch';
+
+export interface ServableService extends Handlers {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+export interface ServerOptions {
+  service: ServableService;
+  /** 0 picks a free port */
+  port?: number;
+  /** 127.0.0.1 by default; anything else exposes the service to the network on purpose */
+  host?: string;
+  /** the built renderer (electron-vite's out/renderer) */
+  rendererDir?: string;
+  /** fixed token (tests); random 32 bytes otherwise */
+  token?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.wasm': 'application/wasm',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+// Scripts only from our own files; styles allow inline because Svelte and chart.js set style
+// attributes; connect-src 'self' covers ws:// on the same host in CSP3 browsers.
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+/** 64 MiB: an exported PNG of a big grid at scale 16 still fits; anything larger is an abuse. */
+const MAX_MESSAGE = 64 * 1024 * 1024;
+
+export function defaultRendererDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // built: out/main/index.js -> out/renderer; dev/tests via tsx: src/main -> out/renderer
+  const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer'), path.resolve('out/renderer')];
+  return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? candidates[candidates.length - 1]!;
+}
+
+function tokenMatches(given: string | null, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  // constant-time, so the token cannot be guessed byte by byte from response timing
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sameHost(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false; // "null" (file://, sandboxed frames) and garbage
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  socket.destroy();
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const { service } = opts;
+  const host = opts.host ?? '127.0.0.1';
+  const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
+  const token = opts.token ?? randomBytes(32).toString('hex');
+  const sockets = new Set<WebSocket>();
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const send = (status: number, body: string): void => {
+      res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(body);
+    };
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return send(400, 'bad path');
+    }
+    if (pathname.includes('\0')) return send(400, 'bad path');
+    if (pathname === '/' || pathname === '') pathname = '/index.html';
+    const file = path.resolve(rendererDir, '.' + path.posix.normalize(pathname));
+    // resolve() collapses ".." so a request can never leave the renderer folder
+    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) return send(403, 'forbidden');
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      if (pathname === '/index.html') return send(503, `renderer not built: ${path.join(rendererDir, 'index.html')} is missing (run npx electron-vite build)`);
+      return send(404, 'not found');
+    }
+    if (!info.isFile()) return send(404, 'not found');
+    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': type,
+      'Content-Length': info.size,
+      // hashed asset names can be cached; index.html must always be fresh
+      'Cache-Control': pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const http = createServer((req, res) => {
+    serveStatic(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(err instanceof Error ? err.message : 'internal error');
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+
+  http.on('upgrade', (req, socket, head) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad Request');
+    }
+    if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!tokenMatches(url.searchParams.get('token'), token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    // a page from another site must not drive the service even if it learned the token
+    const origin = req.headers.origin;
+    if (origin && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', () => sockets.delete(ws));
+    ws.on('message', (data: RawData) => {
+      let msg: WireMessage;
+      try {
+        msg = decodeWire(data.toString()) as WireMessage;
+      } catch {
+        return ws.close(1003, 'messages must be JSON');
+      }
+      if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1003, 'expected {t:"call", id, method, args}');
+      void dispatch(service, msg.method, msg.args)
+        .catch(() => fail('internal', `${String(msg.method)}: the call failed in the bridge`))
+        .then((result) => {
+          if (ws.readyState !== ws.OPEN) return;
+          const reply: WireMessage = { t: 'result', id: msg.id, result };
+          ws.send(encodeWire(reply));
+        });
+    });
+  });
+
+  const unsubscribe = eventNames.map((event) =>
+    service.on(event, (payload) => {
+      if (sockets.size === 0) return;
+      const text = encodeWire({ t: 'event', event, payload } satisfies WireMessage);
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    token,
+    port,
+    async close() {
+      for (const off of unsubscribe) off();
+      for (const ws of sockets) ws.terminate();
+      sockets.clear();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

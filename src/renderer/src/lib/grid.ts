@@ -1,0 +1,84 @@
+// Grids arrive as uint8 tiles [n, height, width, channels]; they are drawn at 1 canvas pixel
+// per image pixel and scaled up by CSS at an integer factor with image-rendering: pixelated,
+// so digits stay crisp and a cell maps to whole pixels.
+import type { Grid } from '../../../shared/contract';
+
+export interface GridLayout {
+  cols: number;
+  rows: number;
+  width: number;
+  height: number;
+  gutter: number;
+  cellW: number;
+  cellH: number;
+}
+
+export function gridLayout(grid: Pick<Grid, 'n' | 'cols' | 'width' | 'height'>, gutter: number): GridLayout {
+  const cols = Math.max(1, Math.min(grid.cols, grid.n));
+  const rows = Math.max(1, Math.ceil(grid.n / cols));
+  return {
+    cols,
+    rows,
+    gutter,
+    cellW: grid.width,
+    cellH: grid.height,
+    width: cols * grid.width + (cols - 1) * gutter,
+    height: rows * grid.height + (rows - 1) * gutter,
+  };
+}
+
+/** RGBA pixels of the whole grid; the gutter takes the given colour. */
+export function gridPixels(grid: Grid, gutter: number, gutterRgb: [number, number, number]): { data: Uint8ClampedArray; layout: GridLayout } {
+  const L = gridLayout(grid, gutter);
+  const data = new Uint8ClampedArray(L.width * L.height * 4);
+  for (let i = 0; i < data.length; i += 4) {
+    data[i] = gutterRgb[0];
+    data[i + 1] = gutterRgb[1];
+    data[i + 2] = gutterRgb[2];
+    data[i + 3] = 255;
+  }
+  const { width: w, height: h, channels: c, tiles } = grid;
+  const tileSize = w * h * c;
+  for (let t = 0; t < grid.n; t++) {
+    const ox = (t % L.cols) * (w + gutter);
+    const oy = Math.floor(t / L.cols) * (h + gutter);
+    const base = t * tileSize;
+    for (let y = 0; y < h; y++) {
+      let o = ((oy + y) * L.width + ox) * 4;
+      let s = base + y * w * c;
+      for (let x = 0; x < w; x++, o += 4, s += c) {
+        if (c === 1) {
+          const v = tiles[s]!;
+          data[o] = v;
+          data[o + 1] = v;
+          data[o + 2] = v;
+        } else {
+          data[o] = tiles[s]!;
+          data[o + 1] = tiles[s + 1]!;
+          data[o + 2] = tiles[s + 2]!;
+        }
+      }
+    }
+  }
+  return { data, layout: L };
+}
+
+/** The largest integer scale at which the grid fits the box (at least 1). */
+export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 16): number {
+  if (boxW <= 0 || boxH <= 0) return 1;
+  const s = Math.floor(Math.min(boxW / layout.width, boxH / layout.height));
+  return Math.max(1, Math.min(max, s));
+}
+
+/** Where v sits among monotonic sample points, as a fractional index (for the marker). */
+export function fractionalIndex(values: number[], v: number): number | null {
+  if (values.length < 2) return null;
+  const asc = values[values.length - 1]! >= values[0]!;
+  for (let i = 0; i < values.length - 1; i++) {
+    const a = values[i]!;
+    const b = values[i + 1]!;
+    const inside = asc ? v >= a && v <= b : v <= a && v >= b;
+    if (inside) return b === a ? i : i + (v - a) / (b - a);
+  }
+  return null;
+}

@@ -1,0 +1,92 @@
+// What each choice means in plain words, and defaults that fit a dataset. The words follow
+// the notes the app comes from; keep them one line each.
+import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
+
+export const MODEL_KINDS = [
+  { id: 'ae', label: 'AE', text: 'An autoencoder squeezes each image into a short code and rebuilds it; the space between codes can be empty.' },
+  { id: 'vae', label: 'VAE', text: 'A VAE adds noise to the code so that the space between two images means something.' },
+  { id: 'cvae', label: 'CVAE', text: 'A conditional VAE is told the label, so the code keeps only the style and you choose the class.' },
+  { id: 'hvae', label: 'HVAE', text: 'A hierarchical VAE has two levels of code: a coarse one on top that steers a finer one below.' },
+  { id: 'dae', label: 'Denoising', text: 'A denoising autoencoder sees damaged images and learns to rebuild the clean ones.' },
+] as const;
+
+export const LIKELIHOODS = [
+  { id: 'bernoulli', label: 'Bernoulli', text: 'each pixel as a probability of ink — right for digits' },
+  { id: 'binarized', label: 'Bernoulli, binarized', text: 'inputs re-binarized at every pass, as in the papers’ MNIST numbers' },
+  { id: 'gaussian', label: 'Gaussian', text: 'squared error with a fixed spread — for photos and faces' },
+  { id: 'gaussian-learned', label: 'Gaussian, learned variance', text: 'the decoder also says how sure it is of each pixel' },
+  { id: 'cbernoulli', label: 'Continuous Bernoulli', text: 'a proper likelihood for grey levels' },
+] as const;
+
+export const FAMILIES = [
+  { id: 'mlp', label: 'MLP' },
+  { id: 'conv', label: 'Conv' },
+] as const;
+
+export const NOISE_KINDS = [
+  { id: 'gaussian', label: 'Gaussian noise' },
+  { id: 'mask', label: 'Masking' },
+  { id: 'salt-pepper', label: 'Salt and pepper' },
+] as const;
+
+export type FormConfig = Required<Pick<TrainConfigInput, 'model' | 'family' | 'latent' | 'likelihood' | 'beta' | 'epochs' | 'batch' | 'lr' | 'seed'>> & {
+  hidden: string;
+  warmup: number;
+  noiseKind: 'gaussian' | 'mask' | 'salt-pepper';
+  noiseLevel: number;
+  limit: number | null;
+  latent2: number;
+};
+
+/** Defaults that train something sensible in a few minutes on a laptop. */
+export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
+  const small = (ds?.trainCount ?? 60000) < 5000;
+  const digits = ds ? ds.kind !== 'folder' || (ds.channels === 1 && ds.width <= 32) : true;
+  return {
+    model: 'vae',
+    family: 'mlp',
+    latent: small ? 16 : 20,
+    latent2: 8,
+    likelihood: digits ? 'bernoulli' : 'gaussian',
+    beta: 1,
+    epochs: small ? 60 : 10,
+    batch: small ? 32 : 128,
+    lr: 1e-3,
+    seed: 1,
+    hidden: '400',
+    warmup: 0,
+    noiseKind: 'gaussian',
+    noiseLevel: 0.3,
+    limit: null,
+  };
+}
+
+/** The form's loose fields into the contract's config; errors name the field. */
+export function toTrainConfig(f: FormConfig): TrainConfigInput {
+  const hidden = f.hidden
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((s) => Number(s));
+  if (hidden.some((h) => !Number.isInteger(h) || h < 8)) throw new Error('hidden sizes: write whole numbers of at least 8, separated by commas');
+  const cfg: TrainConfigInput = {
+    model: f.model,
+    family: f.family,
+    latent: f.latent,
+    likelihood: f.likelihood,
+    beta: f.beta,
+    epochs: f.epochs,
+    batch: f.batch,
+    lr: f.lr,
+    seed: f.seed,
+  };
+  if (hidden.length) cfg.hidden = hidden;
+  if (f.warmup > 0) cfg.warmup = f.warmup;
+  if (f.model === 'hvae') cfg.latent2 = f.latent2;
+  if (f.model === 'dae') cfg.noise = { kind: f.noiseKind, level: f.noiseLevel };
+  if (f.limit) cfg.limit = f.limit;
+  return cfg;
+}
+
+export function modelLabel(kind: string): string {
+  return MODEL_KINDS.find((m) => m.id === kind)?.label ?? kind;
+}

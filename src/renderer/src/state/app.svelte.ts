@@ -1,0 +1,185 @@
+// The app-wide state: what the service is, which datasets and runs exist, which jobs run,
+// what is selected and which view shows. Views read getters and call methods; the service's
+// events keep it fresh.
+import { pickApi, unwrap, type ConnectionState } from '../lib/api';
+import type { AppInfo, DatasetInfo, JobFinished, JobProgress, RunInfo } from '../../../shared/contract';
+import { handleError, toasts } from './toasts.svelte';
+
+export type View = 'datasets' | 'train' | 'explore' | 'runs';
+
+class Connection {
+  #state = $state<ConnectionState>('connecting');
+  #message = $state('');
+  get state(): ConnectionState {
+    return this.#state;
+  }
+  get message(): string {
+    return this.#message;
+  }
+  set(state: ConnectionState, message = ''): void {
+    this.#state = state;
+    this.#message = message;
+  }
+}
+
+export const connection = new Connection();
+export const api = pickApi((s, m) => connection.set(s, m));
+
+class AppState {
+  #info = $state<AppInfo | null>(null);
+  #startupError = $state<string | null>(null);
+  #view = $state<View>('datasets');
+  #datasets = $state.raw<DatasetInfo[]>([]);
+  #runs = $state.raw<RunInfo[]>([]);
+  #jobs = $state.raw<JobProgress[]>([]);
+  #selectedDatasetId = $state<number | null>(null);
+  #selectedRunId = $state<number | null>(null);
+  #importOpen = $state(false);
+  #loaded = $state(false);
+  #refreshing = { datasets: false, runs: false };
+
+  readonly selectedDataset = $derived(this.#datasets.find((d) => d.id === this.#selectedDatasetId));
+  readonly selectedRun = $derived(this.#runs.find((r) => r.id === this.#selectedRunId));
+  readonly trainJob = $derived(this.#jobs.find((j) => j.kind === 'train'));
+
+  get info(): AppInfo | null {
+    return this.#info;
+  }
+  get startupError(): string | null {
+    return this.#startupError;
+  }
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+  get view(): View {
+    return this.#view;
+  }
+  get datasets(): DatasetInfo[] {
+    return this.#datasets;
+  }
+  get runs(): RunInfo[] {
+    return this.#runs;
+  }
+  get jobs(): JobProgress[] {
+    return this.#jobs;
+  }
+  get selectedDatasetId(): number | null {
+    return this.#selectedDatasetId;
+  }
+  get selectedRunId(): number | null {
+    return this.#selectedRunId;
+  }
+  get importOpen(): boolean {
+    return this.#importOpen;
+  }
+  get isElectron(): boolean {
+    return api.door === 'electron';
+  }
+
+  show(view: View): void {
+    this.#view = view;
+  }
+  selectDataset(id: number | null, view: View | null = 'datasets'): void {
+    this.#selectedDatasetId = id;
+    if (view) this.#view = view;
+  }
+  selectRun(id: number | null, view: View | null = null): void {
+    this.#selectedRunId = id;
+    const run = this.#runs.find((r) => r.id === id);
+    if (run) this.#selectedDatasetId = run.datasetId;
+    if (view) this.#view = view;
+  }
+  openImport(open = true): void {
+    this.#importOpen = open;
+  }
+
+  jobFor(filter: { runId?: number; datasetId?: number; jobId?: string }): JobProgress | undefined {
+    return this.#jobs.find(
+      (j) => (filter.jobId !== undefined && j.jobId === filter.jobId) || (filter.runId !== undefined && j.runId === filter.runId) || (filter.datasetId !== undefined && j.kind === 'import' && j.datasetId === filter.datasetId),
+    );
+  }
+
+  async start(): Promise<void> {
+    const info = await api['app:info']();
+    if (!info.ok) {
+      this.#startupError = info.error.message;
+      return;
+    }
+    this.#info = info.value;
+    api.on('job:progress', (p) => this.#onProgress(p));
+    api.on('job:finished', (f) => this.#onFinished(f));
+    api.on('runs:changed', () => void this.refreshRuns());
+    api.on('datasets:changed', () => void this.refreshDatasets());
+    try {
+      await Promise.all([this.refreshDatasets(), this.refreshRuns()]);
+      const jobs = await api['jobs:list']();
+      if (jobs.ok) this.#jobs = jobs.value;
+    } catch (err) {
+      handleError(err, 'Loading the lists');
+    }
+    if (this.#datasets.length) {
+      this.#selectedDatasetId ??= this.#datasets[0]!.id;
+    }
+    this.#loaded = true;
+  }
+
+  failStartup(message: string): void {
+    this.#startupError = message;
+  }
+
+  async refreshDatasets(): Promise<void> {
+    if (this.#refreshing.datasets) return;
+    this.#refreshing.datasets = true;
+    try {
+      this.#datasets = unwrap(await api['datasets:list']());
+      if (this.#selectedDatasetId !== null && !this.#datasets.some((d) => d.id === this.#selectedDatasetId)) {
+        this.#selectedDatasetId = this.#datasets[0]?.id ?? null;
+      }
+    } catch (err) {
+      handleError(err, 'Listing datasets');
+    } finally {
+      this.#refreshing.datasets = false;
+    }
+  }
+
+  async refreshRuns(): Promise<void> {
+    if (this.#refreshing.runs) return;
+    this.#refreshing.runs = true;
+    try {
+      this.#runs = unwrap(await api['runs:list']());
+      if (this.#selectedRunId !== null && !this.#runs.some((r) => r.id === this.#selectedRunId)) this.#selectedRunId = null;
+    } catch (err) {
+      handleError(err, 'Listing runs');
+    } finally {
+      this.#refreshing.runs = false;
+    }
+  }
+
+  async cancelJob(jobId: string): Promise<void> {
+    try {
+      unwrap(await api['jobs:cancel']({ jobId }));
+    } catch (err) {
+      handleError(err, 'Cancelling');
+    }
+  }
+
+  #onProgress(p: JobProgress): void {
+    const i = this.#jobs.findIndex((j) => j.jobId === p.jobId);
+    this.#jobs = i < 0 ? [...this.#jobs, p] : this.#jobs.map((j, k) => (k === i ? p : j));
+  }
+
+  #onFinished(f: JobFinished): void {
+    this.#jobs = this.#jobs.filter((j) => j.jobId !== f.jobId);
+    if (f.kind === 'import') {
+      void this.refreshDatasets().then(() => {
+        if (f.status === 'done' && f.datasetId !== undefined) this.#selectedDatasetId = f.datasetId;
+      });
+    } else {
+      void this.refreshRuns();
+    }
+    if (f.status === 'failed') toasts.show('error', f.message || `${f.kind === 'import' ? 'The import' : 'Training'} failed`, f.kind === 'import' ? 'Check the folder and try again.' : 'The last good checkpoint is kept; you can resume from the Runs view.');
+    else if (f.status === 'done') toasts.show('success', f.message || (f.kind === 'import' ? 'Import finished' : 'Training finished'));
+  }
+}
+
+export const app = new AppState();
