@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-const root = import.meta.dirname;
+// Paths are relative to the project folder, where electron-vite runs (the config is bundled
+// before it is loaded, so import.meta points elsewhere).
+const root = process.cwd();
 
 export default defineConfig({
   main: {
@@ -40,7 +42,7 @@ export default defineConfig({
           format: 'cjs',
           entryFileNames: '[name].cjs',
           // One file: a sandboxed preload cannot load chunks either.
-          inlineDynamicImports: true,
+          codeSplitting: false,
         },
       },
     },

@@ -32,8 +32,8 @@ for (let row = 0; row < n; row++) {
     const cx = x + tile / 2;
     const cy = y + tile / 2;
     // The "decoded image" in each tile: an ellipse that widens along x and turns along y.
-    const rx = lerp(tile * 0.14, tile * 0.36, u);
-    const ry = lerp(tile * 0.36, tile * 0.16, u * 0.6 + v * 0.4);
+    const rx = lerp(tile * 0.17, tile * 0.4, u);
+    const ry = lerp(tile * 0.4, tile * 0.2, u * 0.6 + v * 0.4);
     const angle = lerp(-35, 35, v);
     const colour = hex(mix(mix(teal, violet, u), amber, v * 0.55));
     tiles += `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${tile.toFixed(1)}" height="${tile.toFixed(1)}" rx="10" fill="#0b1020" fill-opacity="0.55"/>`;
@@ -48,7 +48,7 @@ const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${s
       <stop offset="1" stop-color="#0f172a"/>
     </linearGradient>
     <filter id="soft" x="-30%" y="-30%" width="160%" height="160%">
-      <feGaussianBlur stdDeviation="2.2"/>
+      <feGaussianBlur stdDeviation="1.6"/>
     </filter>
   </defs>
   <rect x="16" y="16" width="${size - 32}" height="${size - 32}" rx="96" fill="url(#bg)"/>

@@ -61,6 +61,8 @@ beforeAll(async () => {
   await writeFile(join(dogs, 'noext'), good); // sniffed as PNG
   await writeFile(join(dogs, 'corrupt.png'), good.subarray(0, good.length >> 1));
   await writeFile(join(dogs, 'empty.jpg'), Buffer.alloc(0));
+  const jpg = await solid(64, 64, green).jpeg().toBuffer();
+  await writeFile(join(dogs, 'cut.jpg'), jpg.subarray(0, Math.floor(jpg.length * 0.8))); // truncated
   await writeFile(join(dogs, 'notes.txt'), 'these are my dogs\n');
   await writeFile(join(dogs, 'fake.jpg'), 'I am not a JPEG, just text pretending to be one.\n');
   await writeFile(join(dogs, 'huge.png'), hugePngHeader());
@@ -84,6 +86,7 @@ describe('importFolder on a messy folder', () => {
     const byName = Object.fromEntries(r.skipped.map((s) => [basename(s.path), s]));
     expect(Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, v.reason]))).toEqual({
       'corrupt.png': 'corrupt',
+      'cut.jpg': 'corrupt',
       'empty.jpg': 'empty',
       'notes.txt': 'not-an-image',
       'fake.jpg': 'not-an-image',
@@ -94,6 +97,7 @@ describe('importFolder on a messy folder', () => {
     });
     expect(byName['fake.jpg'].detail).toMatch(/named \.jpg but contains text/);
     expect(byName['huge.png'].detail).toMatch(/20000x20000/);
+    expect(byName['cut.jpg'].detail).toMatch(/premature end/);
 
     const kept = r.files.map((f) => f.path.slice(root.length + 1));
     expect(kept).toEqual([
@@ -123,7 +127,7 @@ describe('importFolder on a messy folder', () => {
     expect(px(7, 15, 0)[0]).toBeGreaterThan(215);
 
     const last = progress[progress.length - 1];
-    expect(last).toEqual({ scanned: 20, decoded: 12, skipped: 8, total: 20 });
+    expect(last).toEqual({ scanned: 21, decoded: 12, skipped: 9, total: 21 });
   });
 
   it('pads with black in fit mode and converts to gray', async () => {
@@ -143,13 +147,13 @@ describe('importFolder on a messy folder', () => {
 
   it('scans without following the loops and probes the folder', async () => {
     const s = await scanFolder(root);
-    expect(s.files.length).toBe(19);
+    expect(s.files.length).toBe(20);
     expect(s.errors.map((e) => basename(e.path))).toEqual(['dangling.png']);
     const p = await probeFolder(root);
-    expect(p.files).toBe(19);
+    expect(p.files).toBe(20);
     expect(p.gray).toBe(false);
     expect(p.labels).toEqual(['cats', 'dogs']);
-    expect(p.imageFiles).toBe(16); // every image-named or image-sniffed file, bad ones included
+    expect(p.imageFiles).toBe(17); // every image-named or image-sniffed file, bad ones included
   });
 
   it('cancels mid-import with an AbortError', async () => {

@@ -2,6 +2,7 @@
 // parser for netpbm. Every failure becomes a SkipError with one of the import's skip reasons.
 import { open, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { SkipError, MAX_PIXELS } from './skip-error.js';
 import { decodeNetpbm, readNetpbmHeader } from './netpbm.js';
 
@@ -154,10 +155,10 @@ function tooMany(width: number, height: number): SkipError {
 }
 
 /** Header check (size limit first), then sharp's metadata. */
-async function readMeta(buf: Uint8Array, format: SupportedFormat): Promise<sharp.Metadata> {
+async function readMeta(buf: Uint8Array, format: SupportedFormat): Promise<Metadata> {
   const size = headerSize(buf, format);
   if (size && size.width * size.height > MAX_PIXELS) throw tooMany(size.width, size.height);
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(buf, { limitInputPixels: false }).metadata();
   } catch (e) {
@@ -170,11 +171,12 @@ async function readMeta(buf: Uint8Array, format: SupportedFormat): Promise<sharp
 }
 
 /** Runs the common tail: orientation, alpha, resize, colour space, raw bytes. */
-async function finish(img: sharp.Sharp, opts: DecodeOptions, hasAlpha: boolean): Promise<Uint8Array> {
+async function finish(img: Sharp, opts: DecodeOptions): Promise<Uint8Array> {
   const { side } = opts;
   const c = opts.color === 'gray' ? 1 : 3;
   // alpha is flattened onto white, how most viewers show a transparent background on a page
-  if (hasAlpha) img = img.flatten({ background: { r: 255, g: 255, b: 255 } });
+  // (sharp skips the step for images without alpha)
+  img = img.flatten({ background: { r: 255, g: 255, b: 255 } });
   img = img.resize(side, side, {
     fit: opts.resize === 'fit' ? 'contain' : 'cover',
     position: 'centre',
@@ -209,15 +211,21 @@ export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeOptions, na
     const c = opts.color === 'gray' ? 1 : 3;
     if (pbm.width === opts.side && pbm.height === opts.side && pbm.channels === c) return pbm.data;
     const raw = sharp(pbm.data, { raw: { width: pbm.width, height: pbm.height, channels: pbm.channels } });
-    return finish(raw, opts, false);
+    return finish(raw, opts);
   }
 
-  const meta = await readMeta(buf, sniffed.format);
-  const height = meta.pageHeight ?? (meta.height as number);
+  const size = headerSize(buf, sniffed.format);
+  if (size) {
+    // size known from the header: skip a metadata pass (a third of the time for small images)
+    if (size.width * size.height > MAX_PIXELS) throw tooMany(size.width, size.height);
+    if (size.width === 0 || size.height === 0) throw new SkipError('corrupt', `header declares size ${size.width}x${size.height}`);
+  } else {
+    await readMeta(buf, sniffed.format);
+  }
   try {
     // limitInputPixels is a second guard in case the header lied
-    const img = sharp(buf, { limitInputPixels: MAX_PIXELS, failOn: 'warning' }).rotate();
-    return await finish(img, opts, !!meta.hasAlpha);
+    const img = sharp(buf, { limitInputPixels: MAX_PIXELS, failOn: 'warning' }).autoOrient();
+    return await finish(img, opts);
   } catch (e) {
     if (e instanceof SkipError) throw e;
     const msg = sharpMessage(e);

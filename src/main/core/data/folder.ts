@@ -19,6 +19,7 @@ export interface ScanResult {
 }
 
 export interface ImportProgress {
+  /** entries found so far (files, plus unreadable entries) */
   scanned: number;
   decoded: number;
   skipped: number;
@@ -162,6 +163,10 @@ export interface FolderProbe {
 /** A quick look (up to `sample` images spread over the folder) to prefill the import dialog. */
 export async function probeFolder(root: string, sample = 50, signal?: AbortSignal): Promise<FolderProbe> {
   const { files } = await scanFolder(root, signal);
+  return probeFiles(files, sample, signal);
+}
+
+async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSignal): Promise<FolderProbe> {
   const images: ScannedFile[] = [];
   for (const f of files) if (await looksLikeImage(f.path)) images.push(f);
   const labels = [...new Set(images.map((f) => f.labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
@@ -218,14 +223,15 @@ export async function importFolder(
   });
   const skipped: SkippedFile[] = scan.errors.map((e) => ({ ...e }));
   const files = scan.files;
-  progress.scanned = files.length;
-  progress.total = files.length;
+  // unreadable entries count as scanned and skipped, so decoded + skipped reaches total
+  progress.scanned = files.length + skipped.length;
+  progress.total = progress.scanned;
   progress.skipped = skipped.length;
   emit(true);
 
   let color: 'gray' | 'rgb';
   if (opts.color === 'auto') {
-    color = (await probeFolder(root, 50, signal)).gray ? 'gray' : 'rgb';
+    color = (await probeFiles(files, 50, signal)).gray ? 'gray' : 'rgb';
   } else {
     color = opts.color;
   }

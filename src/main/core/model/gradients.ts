@@ -160,6 +160,37 @@ const GRADS: Grad[] = [
       return parts.map((p) => () => p);
     },
   },
+  {
+    // stock autograd forms (slow on wasm; our dense layers avoid them, see layers.ts); here
+    // so plain tf.matMul still trains and as the reference the tests compare against
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved as [tf.Tensor3D, tf.Tensor3D];
+      const d = dy as tf.Tensor3D;
+      const ta = attrs.transposeA as boolean;
+      const tb = attrs.transposeB as boolean;
+      if (!ta && !tb) return { a: () => tf.matMul(d, b, false, true), b: () => tf.matMul(a, d, true, false) };
+      if (!ta && tb) return { a: () => tf.matMul(d, b, false, false), b: () => tf.matMul(d, a, true, false) };
+      if (ta && !tb) return { a: () => tf.matMul(b, d, false, true), b: () => tf.matMul(a, d, false, false) };
+      return { a: () => tf.matMul(b, d, true, true), b: () => tf.matMul(d, a, true, true) };
+    },
+  },
+  {
+    // needs the Conv2DBackpropFilter kernel, which wasm lacks (our conv layers avoid it)
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const { strides, pad, dataFormat, dimRoundingMode } = attrs;
+      const common = { strides, pad, dataFormat, dimRoundingMode };
+      return {
+        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { ...common, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+      };
+    },
+  },
+  { kernelName: 'Reverse', gradFunc: (dy, _saved, attrs) => ({ x: () => tf.reverse(dy as tf.Tensor, attrs.dims as number[]) }) },
   { kernelName: 'Sum', inputsToSave: ['x'], gradFunc: reduceGrad(false) },
   { kernelName: 'Mean', inputsToSave: ['x'], gradFunc: reduceGrad(true) },
   {

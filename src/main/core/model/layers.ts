@@ -88,8 +88,8 @@ function activationGrad(dy: tf.Tensor, y: tf.Tensor, act: Activation): tf.Tensor
 }
 
 function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: Activation): tf.Tensor2D {
-  if (act === 'tanh') return tf.tanh(tf.add(tf.matMul(x, w), b));
-  return tf.fused.matMul({ a: x, b: w, bias: b, activation: act === 'relu' ? 'relu' : 'linear' });
+  if (act === 'tanh') return tf.tanh(tf.add(tf.matMul(x, w), b)) as tf.Tensor2D;
+  return tf.fused.matMul({ a: x, b: w, bias: b, activation: act === 'relu' ? 'relu' : 'linear' }) as tf.Tensor2D;
 }
 
 /**
@@ -108,7 +108,7 @@ export function dense(
     // it alive past the forward tidy, a closure would not
     const f = tf.customGrad((wi, bi, save) => {
       const y = denseForward(x, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
-      save([y, x]);
+      (save as tf.GradSaveFunc)([y, x]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
@@ -122,7 +122,7 @@ export function dense(
   }
   const f = tf.customGrad((xi, wi, bi, save) => {
     const y = denseForward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
-    save([xi as tf.Tensor, wi as tf.Tensor, y]);
+    (save as tf.GradSaveFunc)([xi as tf.Tensor, wi as tf.Tensor, y]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
@@ -217,14 +217,14 @@ export function conv2d(
 ): tf.Tensor4D {
   const k = w.shape[0]!;
   const forward = (xi: tf.Tensor4D, wi: tf.Tensor4D, bi: tf.Tensor1D): tf.Tensor4D => {
-    if (act === 'tanh') return tf.tanh(tf.add(tf.conv2d(xi, wi, s, 'same'), bi));
+    if (act === 'tanh') return tf.tanh(tf.add(tf.conv2d(xi, wi, s, 'same'), bi)) as tf.Tensor4D;
     return tf.fused.conv2d({ x: xi, filter: wi, strides: s, pad: 'same', bias: bi, activation: act === 'relu' ? 'relu' : 'linear' });
   };
   const inShape: [number, number] = [x.shape[1], x.shape[2]];
   if (!inputGrad) {
     const f = tf.customGrad((wi, bi, save) => {
       const y = forward(x, wi as tf.Tensor4D, bi as tf.Tensor1D);
-      save([y, x]);
+      (save as tf.GradSaveFunc)([y, x]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
@@ -238,7 +238,7 @@ export function conv2d(
   }
   const f = tf.customGrad((xi, wi, bi, save) => {
     const y = forward(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D);
-    save([xi as tf.Tensor, wi as tf.Tensor, y]);
+    (save as tf.GradSaveFunc)([xi as tf.Tensor, wi as tf.Tensor, y]);
     return {
       value: y,
       gradFunc: (dy, saved) => {

@@ -30,7 +30,7 @@ export function bernoulliNll(logits: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor1D {
   const f = tf.customGrad((l, save) => {
     const li = l as tf.Tensor2D;
     const value = tf.sum(tf.sub(tf.softplus(li), tf.mul(x, li)), 1);
-    save([li, x]);
+    (save as tf.GradSaveFunc)([li, x]);
     return {
       value,
       gradFunc: (dy, saved) => {

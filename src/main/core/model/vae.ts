@@ -88,7 +88,6 @@ export interface NormalizedModelConfig extends ModelConfig {
   hidden: number[];
   activation: 'relu' | 'tanh';
   sigma: number;
-  latent2: number;
 }
 
 export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
@@ -103,8 +102,8 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
     throw err('hidden', `must be a list of integers 1..8192, got ${JSON.stringify(cfg.hidden)}`);
   }
   if (cfg.family === 'mlp' && hidden.length === 0) throw err('hidden', 'needs at least one layer for the mlp family');
-  const latent2 = cfg.model === 'hvae' ? (cfg.latent2 ?? Math.max(1, Math.ceil(cfg.latent / 2))) : 0;
-  if (cfg.model === 'hvae' && (!Number.isInteger(latent2) || latent2 < 1 || latent2 > 512)) throw err('latent2', `must be an integer 1..512, got ${cfg.latent2}`);
+  const latent2 = cfg.model === 'hvae' ? (cfg.latent2 ?? Math.max(1, Math.ceil(cfg.latent / 2))) : undefined;
+  if (latent2 !== undefined && (!Number.isInteger(latent2) || latent2 < 1 || latent2 > 512)) throw err('latent2', `must be an integer 1..512, got ${cfg.latent2}`);
   const sigma = cfg.sigma ?? DEFAULT_SIGMA;
   if (!(sigma > 0)) throw err('sigma', `must be > 0, got ${cfg.sigma}`);
   if (!(cfg.beta >= 0) || !Number.isFinite(cfg.beta)) throw err('beta', `must be a number >= 0, got ${cfg.beta}`);
@@ -117,7 +116,10 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   }
   const activation = cfg.activation ?? 'relu';
   if (activation !== 'relu' && activation !== 'tanh') throw err('activation', `must be relu|tanh, got ${cfg.activation}`);
-  return { ...cfg, hidden: [...hidden], activation, sigma, latent2 };
+  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma };
+  if (latent2 !== undefined) out.latent2 = latent2;
+  else delete out.latent2;
+  return out;
 }
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -161,21 +163,21 @@ export function corrupt(x: tf.Tensor2D, noise: { kind: NoiseKind; level: number 
   const [b, d] = x.shape;
   if (noise.level <= 0) return x;
   if (noise.kind === 'gaussian') {
-    return tf.clipByValue(tf.add(x, tf.mul(normalNoise(rng, b, d), noise.level)), 0, 1);
+    return tf.clipByValue(tf.add(x, tf.mul(normalNoise(rng, b, d), noise.level)), 0, 1) as tf.Tensor2D;
   }
   const u = tf.tensor2d(rng.fillUniform(new Float32Array(b * d)), [b, d]);
   const hit = tf.less(u, noise.level);
-  if (noise.kind === 'mask') return tf.where(hit, tf.zerosLike(x), x);
+  if (noise.kind === 'mask') return tf.where(hit, tf.zerosLike(x), x) as tf.Tensor2D;
   // salt-and-pepper: a hit pixel becomes 0 or 1 with equal odds (u / level is uniform again)
   const salt = tf.cast(tf.greaterEqual(tf.div(u, noise.level), 0.5), 'float32');
-  return tf.where(hit, salt, x);
+  return tf.where(hit, salt, x) as tf.Tensor2D;
 }
 
 /** Bernoulli sample of x [b, D] (dynamic binarization). */
 export function binarize(x: tf.Tensor2D, rng: Rng): tf.Tensor2D {
   const [b, d] = x.shape;
   const u = tf.tensor2d(rng.fillUniform(new Float32Array(b * d)), [b, d]);
-  return tf.cast(tf.less(u, x), 'float32');
+  return tf.cast(tf.less(u, x), 'float32') as tf.Tensor2D;
 }
 
 type Net2D = (x: tf.Tensor2D, inputGrad: boolean) => tf.Tensor2D;
@@ -283,7 +285,7 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
   const K = conditional ? numClasses : 0;
   const D = shape.height * shape.width * shape.channels;
   const L = cfg.latent;
-  const L2 = cfg.latent2;
+  const L2 = cfg.latent2 ?? 0;
   const stochastic = cfg.model !== 'ae' && cfg.model !== 'dae';
   const act: Activation = cfg.activation;
   const mult = outputsPerPixel(cfg.likelihood);

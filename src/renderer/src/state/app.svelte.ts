@@ -35,6 +35,7 @@ class AppState {
   #selectedDatasetId = $state<number | null>(null);
   #selectedRunId = $state<number | null>(null);
   #importOpen = $state(false);
+  #importPath = $state('');
   #loaded = $state(false);
   #refreshing = { datasets: false, runs: false };
 
@@ -89,8 +90,13 @@ class AppState {
     if (run) this.#selectedDatasetId = run.datasetId;
     if (view) this.#view = view;
   }
-  openImport(open = true): void {
+  get importPath(): string {
+    return this.#importPath;
+  }
+  /** Open the import sheet, optionally with a folder already chosen (drop, menu). */
+  openImport(open = true, path = ''): void {
     this.#importOpen = open;
+    this.#importPath = path;
   }
 
   jobFor(filter: { runId?: number; datasetId?: number; jobId?: string }): JobProgress | undefined {

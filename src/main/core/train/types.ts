@@ -1,0 +1,36 @@
+import type { BackendName, EpochResult, StepProgress, TrainConfig } from '../types.js';
+
+export interface TrainJobSpec {
+  config: TrainConfig;
+  /** a dataset file written by data/dataset-file.ts */
+  datasetFile: string;
+  /** checkpoints go to runDir/checkpoints/ */
+  runDir: string;
+  /** continue from runDir/checkpoints/latest (a fresh start when there is none) */
+  resume: boolean;
+  backend: 'auto' | BackendName;
+  /** the worker script (the bundled JS worker in the Electron build); default: the tsx bootstrap */
+  workerEntry?: string;
+}
+
+export type TrainEvent =
+  | {
+      type: 'started';
+      backend: BackendName;
+      backendDetail: string;
+      /** epochs already done (0 for a fresh run) */
+      startEpoch: number;
+      totalEpochs: number;
+      stepsPerEpoch: number;
+      trainCount: number;
+      testCount: number;
+    }
+  | { type: 'step'; progress: StepProgress }
+  | { type: 'epoch'; result: EpochResult; checkpointDir: string }
+  | { type: 'warning'; message: string };
+
+export interface TrainOutcome {
+  status: 'done' | 'cancelled';
+  /** epochs completed in total (checkpointed), counting those before a resume */
+  epochsDone: number;
+}
