@@ -1,4 +1,5 @@
-// Three builds into out/: main (+ the training worker), preload, renderer.
+// Three builds into out/ (electron-vite's default; `--outDir D` moves all three): main (+ the
+// training worker), preload, renderer.
 //   out/main/index.js          Electron's main process (ESM, package.json "type": "module")
 //   out/main/train-worker.js   the training worker_thread, passed to openService({ workerEntry })
 //   out/preload/index.cjs      the preload, CommonJS because sandboxed preloads cannot be ESM
@@ -14,7 +15,6 @@ const root = process.cwd();
 export default defineConfig({
   main: {
     build: {
-      outDir: resolve(root, 'out/main'),
       // Native modules, wasm and data files stay in node_modules (read at run time, unpacked
       // from the asar where needed); electron-vite externalizes every `dependencies` entry.
       externalizeDeps: true,
@@ -33,7 +33,6 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: resolve(root, 'out/preload'),
       // A sandboxed preload can require only 'electron': bundle everything else into it.
       externalizeDeps: false,
       rolldownOptions: {
@@ -51,7 +50,6 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     plugins: [svelte()],
     build: {
-      outDir: resolve(root, 'out/renderer'),
       rolldownOptions: {
         input: { index: resolve(root, 'src/renderer/index.html') },
       },

@@ -78,10 +78,15 @@ const SECURITY_HEADERS: Record<string, string> = {
 const MAX_MESSAGE = 64 * 1024 * 1024;
 
 export function defaultRendererDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // built: out/main/index.js -> out/renderer; dev/tests via tsx: src/main -> out/renderer
-  const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer'), path.resolve('out/renderer')];
-  return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? candidates[candidates.length - 1]!;
+  // built: out/main/index.js -> out/renderer; dev and tests via tsx: src/main -> <root>/out/renderer
+  const candidates: string[] = [];
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'out') candidates.push(path.join(dir, 'renderer'));
+    candidates.push(path.join(dir, 'out', 'renderer'));
+  }
+  candidates.push(path.resolve('out/renderer'));
+  return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? path.resolve('out/renderer');
 }
 
 function tokenMatches(given: string | null, token: string): boolean {

@@ -1,15 +1,11 @@
 // The Electron shell's plain parts: the app:// file server and its CSP, the window-state file,
-// the start-up error page, the preload's name lists, and the preload bundle itself (built with
-// vite and run in a VM with only `electron` available, as a sandboxed preload is).
+// the start-up error page, the preload's name lists. (The built preload: build.test.ts.)
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { build, type Rollup } from 'vite';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventNames, methodNames } from '../../src/shared/contract';
 import { eventNameList, methodNameList } from '../../src/shared/names';
-import { menuEvent } from '../../src/shared/menu';
 import {
   appIndexUrl,
   appOrigin,
@@ -21,7 +17,6 @@ import {
 import { adviceFor, startupErrorHtml, startupErrorUrl } from '../../src/main/electron/error-page';
 import { defaultWindowState, loadWindowState, saveWindowState } from '../../src/main/electron/window-state';
 
-const root = resolve(import.meta.dirname, '../..');
 let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'latent-lab-shell-'));
@@ -138,82 +133,5 @@ describe('preload', () => {
   it('lists exactly the contract names (zod-free copies)', () => {
     expect([...methodNameList].sort()).toEqual([...methodNames].sort());
     expect([...eventNameList].sort()).toEqual([...eventNames].sort());
-  });
-
-  it('bundles to CommonJS that requires only electron and exposes only the api', async () => {
-    const out = (await build({
-      configFile: false,
-      logLevel: 'silent',
-      root,
-      build: {
-        write: false,
-        minify: false,
-        lib: { entry: resolve(root, 'src/preload/index.ts'), formats: ['cjs'], fileName: 'index' },
-        rolldownOptions: { external: ['electron'] },
-      },
-    })) as Rollup.RollupOutput[] | Rollup.RollupOutput;
-    const chunks = (Array.isArray(out) ? out[0]! : out).output.filter((o): o is Rollup.OutputChunk => o.type === 'chunk');
-    expect(chunks).toHaveLength(1);
-    const code = chunks[0]!.code;
-    expect(code).not.toContain('zod');
-
-    // A stand-in for what a sandboxed preload gets: `require('electron')` and nothing else.
-    const required: string[] = [];
-    const exposed = new Map<string, Record<string, unknown>>();
-    const invoked: [string, unknown][] = [];
-    const listeners = new Map<string, Set<(e: unknown, p: unknown) => void>>();
-    const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, value: Record<string, unknown>) => exposed.set(key, value) },
-      ipcRenderer: {
-        invoke: async (channel: string, args: unknown) => (invoked.push([channel, args]), { ok: true, value: channel }),
-        on: (channel: string, fn: (e: unknown, p: unknown) => void) => {
-          if (!listeners.has(channel)) listeners.set(channel, new Set());
-          listeners.get(channel)!.add(fn);
-        },
-        removeListener: (channel: string, fn: (e: unknown, p: unknown) => void) => listeners.get(channel)?.delete(fn),
-      },
-      webUtils: {
-        getPathForFile: (f: unknown) => {
-          if (!f || typeof f !== 'object' || !('fake' in f)) throw new TypeError('not a File');
-          return (f as { fake: string }).fake;
-        },
-      },
-    };
-    const sandboxRequire = (name: string): unknown => {
-      required.push(name);
-      if (name === 'electron') return electron;
-      throw new Error(`a sandboxed preload cannot require "${name}"`);
-    };
-    const module = { exports: {} };
-    runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
-
-    expect(required).toEqual(['electron']);
-    expect([...exposed.keys()]).toEqual(['api']);
-    const api = exposed.get('api')!;
-    expect(Object.keys(api).sort()).toEqual([...methodNames, 'door', 'on', 'pathForFile'].sort());
-    expect(api['door']).toBe('electron');
-
-    const r = await (api['runs:get'] as (a: unknown) => Promise<unknown>)({ runId: 3 });
-    expect(r).toEqual({ ok: true, value: 'runs:get' });
-    expect(invoked).toEqual([['runs:get', { runId: 3 }]]);
-
-    const on = api['on'] as (e: string, l: (p: unknown) => void) => () => void;
-    const got: unknown[] = [];
-    const off = on('job:progress', (p) => got.push(p));
-    const offMenu = on(menuEvent, (p) => got.push(p));
-    const fire = (ch: string, p: unknown): void => listeners.get(ch)?.forEach((fn) => fn({ sender: 'ipcRenderer itself' }, p));
-    fire('job:progress', { done: 1 });
-    fire(menuEvent, { command: 'export-grid' });
-    expect(got).toEqual([{ done: 1 }, { command: 'export-grid' }]); // the payload only, never the event
-    off();
-    offMenu();
-    fire('job:progress', { done: 2 });
-    expect(got).toHaveLength(2);
-    expect(() => on('ipc-internal', () => undefined)).toThrow(/unknown event/);
-
-    const pathForFile = api['pathForFile'] as (f: unknown) => string | null;
-    expect(pathForFile({ fake: '/home/me/faces' })).toBe('/home/me/faces');
-    expect(pathForFile({ fake: '' })).toBeNull();
-    expect(pathForFile('nope')).toBeNull();
   });
 });

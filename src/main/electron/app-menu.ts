@@ -22,11 +22,13 @@ export function buildAppMenu(getWindow: () => BrowserWindow | null, dataDir: str
     {
       label: '&File',
       submenu: [
-        { label: 'Import Image Folder…', accelerator: 'CmdOrCtrl+O', click: send({ command: 'import-folder' }) },
+        // The renderer handles Ctrl/Cmd+O and +E itself (browser mode has no menu); the menu only
+        // shows them, so one key press never runs the command twice.
+        { label: 'Import Image Folder…', accelerator: 'CmdOrCtrl+O', registerAccelerator: false, click: send({ command: 'import-folder' }) },
         { label: 'Import IDX Files…', click: send({ command: 'import-idx' }) },
         { label: 'Add MNIST Digits', click: send({ command: 'add-mnist' }) },
         { type: 'separator' },
-        { label: 'Export Grid as PNG…', accelerator: 'CmdOrCtrl+E', click: send({ command: 'export-grid' }) },
+        { label: 'Export Grid as PNG…', accelerator: 'CmdOrCtrl+E', registerAccelerator: false, click: send({ command: 'export-grid' }) },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit', accelerator: 'Ctrl+Q' },
       ],

@@ -1,6 +1,7 @@
 // The window's size and position between launches, in a small JSON file in userData.
 // Plain Node (the displays come in as rectangles) so it is tested without Electron.
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../core/export/atomic';
 
 export interface Rect {
@@ -67,5 +68,7 @@ function visibleEnough(win: Rect, areas: Rect[]): boolean {
 }
 
 export async function saveWindowState(file: string, state: WindowState): Promise<void> {
+  // userData may not exist yet (Chromium creates it lazily; --data-dir points at a new folder).
+  await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
 }

@@ -59,6 +59,8 @@ export interface VaeModel {
   readonly conditional: boolean;
   /** trainable variables in save order */
   readonly variables: tf.Variable[];
+  /** our names of the variables (same order), as getWeights() names them */
+  readonly paramNames: string[];
 
   /** q(z|x) (q(z1|x) for hvae); x [b, D] in 0..1, y [b, K] one-hot for cvae */
   encode(x: tf.Tensor2D, y?: tf.Tensor2D): Gaussian;
@@ -398,6 +400,7 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     stochastic,
     conditional,
     variables: ps.vars,
+    paramNames: ps.names,
     encode: (x, y) => encodeInner(x, y, true),
     decode: (z, y) => meanImage(cfg.likelihood, decodeParams(z, y)),
     decodeParams,

@@ -30,12 +30,26 @@ export function gridLayout(grid: Pick<Grid, 'n' | 'cols' | 'width' | 'height'>, 
 /** RGBA pixels of the whole grid; the gutter takes the given colour. */
 export function gridPixels(grid: Grid, gutter: number, gutterRgb: [number, number, number]): { data: Uint8ClampedArray; layout: GridLayout } {
   const L = gridLayout(grid, gutter);
+  // transparent beyond the last tile; the gutter colour only between tiles
   const data = new Uint8ClampedArray(L.width * L.height * 4);
-  for (let i = 0; i < data.length; i += 4) {
-    data[i] = gutterRgb[0];
-    data[i + 1] = gutterRgb[1];
-    data[i + 2] = gutterRgb[2];
-    data[i + 3] = 255;
+  const fill = (x0: number, y0: number, w: number, h: number): void => {
+    for (let y = y0; y < y0 + h && y < L.height; y++) {
+      for (let x = x0; x < x0 + w && x < L.width; x++) {
+        const o = (y * L.width + x) * 4;
+        data[o] = gutterRgb[0];
+        data[o + 1] = gutterRgb[1];
+        data[o + 2] = gutterRgb[2];
+        data[o + 3] = 255;
+      }
+    }
+  };
+  if (gutter > 0) {
+    for (let t = 0; t < grid.n; t++) {
+      const ox = (t % L.cols) * (grid.width + gutter);
+      const oy = Math.floor(t / L.cols) * (grid.height + gutter);
+      fill(ox + grid.width, oy, gutter, grid.height + gutter); // right of the tile and the corner
+      fill(ox, oy + grid.height, grid.width, gutter); // below the tile
+    }
   }
   const { width: w, height: h, channels: c, tiles } = grid;
   const tileSize = w * h * c;
@@ -47,6 +61,7 @@ export function gridPixels(grid: Grid, gutter: number, gutterRgb: [number, numbe
       let o = ((oy + y) * L.width + ox) * 4;
       let s = base + y * w * c;
       for (let x = 0; x < w; x++, o += 4, s += c) {
+        data[o + 3] = 255;
         if (c === 1) {
           const v = tiles[s]!;
           data[o] = v;
@@ -70,7 +85,8 @@ export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 1
   return Math.max(1, Math.min(max, s));
 }
 
-/** Where v sits among monotonic sample points, as a fractional index (for the marker). */
+/** Where v sits among monotonic sample points, as a fractional index (for the marker);
+ *  null when it lies outside them. */
 export function fractionalIndex(values: number[], v: number): number | null {
   if (values.length < 2) return null;
   const asc = values[values.length - 1]! >= values[0]!;
@@ -81,4 +97,15 @@ export function fractionalIndex(values: number[], v: number): number | null {
     if (inside) return b === a ? i : i + (v - a) / (b - a);
   }
   return null;
+}
+
+/** Like fractionalIndex, but a point outside is pinned to the nearest edge and says so. */
+export function clampedIndex(values: number[], v: number): { at: number; outside: boolean } | null {
+  if (values.length < 2) return null;
+  const f = fractionalIndex(values, v);
+  if (f !== null) return { at: f, outside: false };
+  const first = values[0]!;
+  const last = values[values.length - 1]!;
+  const beforeFirst = last >= first ? v < first : v > first;
+  return { at: beforeFirst ? 0 : values.length - 1, outside: true };
 }

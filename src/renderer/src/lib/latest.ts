@@ -15,6 +15,11 @@ export class LatestOnly<A, R> {
     return this.#busy;
   }
 
+  /** a newer request waits for the one in flight */
+  get hasPending(): boolean {
+    return this.#pending !== null;
+  }
+
   request(args: A): void {
     if (this.#busy) {
       this.#pending = { args }; // the stale one is dropped here, never queued

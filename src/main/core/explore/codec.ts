@@ -1,0 +1,101 @@
+// explore/: written by the explore engineer (split off by the lead); the ML-engine engineer builds on it, does not rewrite it.
+// Images in, latents out and back: encode, decode, reconstruct, prior samples. Plain typed
+// arrays at the boundary; every tensor lives inside a tf.tidy per batch.
+import * as tf from '@tensorflow/tfjs-core';
+import { corrupt, type VaeModel } from '../model/vae.js';
+import { Rng } from '../model/rng.js';
+import { BATCH, checkLabels, decodeRows, imageCount, labelBatch, latentAt, pixelBatch, rowLabels, writeBytes, type Level } from './tensors.js';
+
+/** Fixed seed of the corruption shown by reconstruct (the same noisy inputs on every redraw). */
+export const RECONSTRUCT_NOISE_SEED = 0x6e015e;
+
+/** n standard normal numbers from a seed (our sfc32 Rng, so a seed means the same draw everywhere). */
+export function randomNormal(n: number, seed: number): Float32Array {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`explore.randomNormal: n must be an integer >= 0, got ${n}`);
+  return new Rng(seed).fillNormal(new Float32Array(n));
+}
+
+/**
+ * Posterior parameters of q(z|x) per image, [n * d] row-major. AE/DAE: mu is the code and
+ * logvar is zeros. hvae level 2: q(z2|z1) at z1 = the mean of q(z1|x).
+ */
+export function encodeImages(m: VaeModel, pixels: Uint8Array, labels?: Int32Array, level?: Level): { mu: Float32Array; logvar: Float32Array } {
+  const n = imageCount(m, pixels, 'encodeImages');
+  const ys = checkLabels(m, labels, n, 'encodeImages');
+  const d = latentAt(m, level, 'encodeImages');
+  const mu = new Float32Array(n * d);
+  const logvar = new Float32Array(n * d);
+  for (let s = 0; s < n; s += BATCH) {
+    const b = Math.min(BATCH, n - s);
+    tf.tidy(() => {
+      let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
+      if (level === 2) q = m.encodeTop!(q.mu);
+      mu.set(q.mu.dataSync(), s * d);
+      if (q.logvar) logvar.set(q.logvar.dataSync(), s * d);
+    });
+  }
+  return { mu, logvar };
+}
+
+/**
+ * Mean images (uint8 [n, h, w, c]) of latents z [n * d]. labels: one class for all rows or
+ * one per row (conditional models). hvae level 2: z is z2 and z1 = the mean of p(z1|z2).
+ */
+export function decodeLatents(m: VaeModel, z: Float32Array, labels?: Int32Array | number, level?: Level): Uint8Array {
+  const d = latentAt(m, level, 'decodeLatents');
+  if (z.length % d !== 0) throw new Error(`explore.decodeLatents: z holds ${z.length} numbers, not a multiple of the latent size ${d}`);
+  const rows = z.length / d;
+  return decodeRows(m, z, rows, rowLabels(m, labels, rows, 'decodeLatents'), level);
+}
+
+/**
+ * decode(mean of q(z|x)) per image. A model trained with input corruption (config.noise, the
+ * DAE) sees a corrupted copy (fixed seed), returned as `noisy` so the UI can show all three.
+ */
+export function reconstruct(m: VaeModel, pixels: Uint8Array, labels?: Int32Array): { noisy?: Uint8Array; output: Uint8Array } {
+  const n = imageCount(m, pixels, 'reconstruct');
+  const ys = checkLabels(m, labels, n, 'reconstruct');
+  const noise = m.config.noise && m.config.noise.level > 0 ? m.config.noise : undefined;
+  const rng = new Rng(RECONSTRUCT_NOISE_SEED);
+  const output = new Uint8Array(n * m.inputSize);
+  const noisy = noise ? new Uint8Array(n * m.inputSize) : undefined;
+  for (let s = 0; s < n; s += BATCH) {
+    const b = Math.min(BATCH, n - s);
+    tf.tidy(() => {
+      let x = pixelBatch(pixels, s, b, m.inputSize);
+      if (noise) {
+        x = corrupt(x, noise, rng);
+        writeBytes(x, noisy!, s * m.inputSize);
+      }
+      const y = labelBatch(m, ys, s, b);
+      writeBytes(m.decode(m.encode(x, y).mu, y), output, s * m.inputSize);
+    });
+  }
+  return noisy ? { noisy, output } : { output };
+}
+
+/**
+ * n images decoded (mean of p(x|z)) from z ~ N(0, I); hvae: z2 ~ N(0, I), z1 ~ p(z1|z2).
+ * AE/DAE too: their codes were never pushed towards N(0, I), which is what the user should see.
+ */
+export function samplePrior(m: VaeModel, n: number, seed: number, label?: number): Uint8Array {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`explore.samplePrior: n must be an integer >= 0, got ${n}`);
+  const ys = rowLabels(m, label, n, 'samplePrior');
+  const rng = new Rng(seed);
+  if (!(m.latent2 > 0 && m.priorZ1)) return decodeRows(m, rng.fillNormal(new Float32Array(n * m.latent)), n, ys, 1);
+  // all z2 first, then all eps1: the same seed gives the same samples for any n split into batches
+  const z2 = rng.fillNormal(new Float32Array(n * m.latent2));
+  const eps = rng.fillNormal(new Float32Array(n * m.latent));
+  const out = new Uint8Array(n * m.inputSize);
+  for (let s = 0; s < n; s += BATCH) {
+    const b = Math.min(BATCH, n - s);
+    tf.tidy(() => {
+      const p1 = m.priorZ1!(tf.tensor2d(z2.subarray(s * m.latent2, (s + b) * m.latent2), [b, m.latent2]));
+      const e = tf.tensor2d(eps.subarray(s * m.latent, (s + b) * m.latent), [b, m.latent]);
+      const z1 = tf.add(p1.mu, tf.mul(tf.exp(tf.mul(p1.logvar!, 0.5)), e)) as tf.Tensor2D;
+      writeBytes(m.decode(z1, labelBatch(m, ys, s, b)), out, s * m.inputSize);
+    });
+  }
+  return out;
+}
+

@@ -1,0 +1,33 @@
+// Worker-thread entry: trains the spec in workerData and posts every event back. Kept
+// self-contained (reads workerData, calls trainInProcess, posts) so the Electron build can
+// bundle it as its own entry and pass that file as TrainJobSpec.workerEntry.
+import { parentPort, workerData } from 'node:worker_threads';
+import { trainInProcess } from './trainer.js';
+import type { TrainJobSpec } from './types.js';
+
+export type WorkerToParent =
+  | { type: 'event'; event: import('./types.js').TrainEvent }
+  | { type: 'done'; result: import('./types.js').TrainOutcome }
+  | { type: 'error'; message: string; stack?: string };
+
+export type ParentToWorker = { type: 'cancel' };
+
+if (parentPort) {
+  const port = parentPort;
+  const controller = new AbortController();
+  port.on('message', (m: ParentToWorker) => {
+    if (m?.type === 'cancel') controller.abort();
+  });
+  const post = (m: WorkerToParent) => port.postMessage(m);
+  trainInProcess(workerData as TrainJobSpec, (event) => post({ type: 'event', event }), controller.signal).then(
+    (result) => {
+      post({ type: 'done', result });
+      port.close();
+    },
+    (err: unknown) => {
+      const e = err instanceof Error ? err : new Error(String(err));
+      post({ type: 'error', message: e.message, stack: e.stack });
+      port.close();
+    },
+  );
+}
