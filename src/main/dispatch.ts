@@ -8,6 +8,7 @@ import {
   isShellMethod,
   ok,
   parseArgs,
+  type ArgsIn,
   type ArgsOut,
   type Result,
   type Results,
@@ -36,4 +37,9 @@ export function toFailure(err: unknown): Result<never> {
   if (err instanceof Error && err.name === 'AbortError') return fail('cancelled', 'cancelled');
   const message = err instanceof Error ? err.message : String(err);
   return fail('internal', message);
+}
+
+/** dispatch with the contract's types, for callers inside the main process (CLI, tests). */
+export function invoke<M extends ServiceMethod>(handlers: Handlers, method: M, args: ArgsIn<M>): Promise<Result<Results[M]>> {
+  return dispatch(handlers, method, args) as Promise<Result<Results[M]>>;
 }

@@ -2,6 +2,7 @@
 // transport (Electron IPC, the browser-mode WebSocket bridge, the CLI calls the service
 // directly); none of them adds logic. No electron, no node:*, no DOM in this file.
 import { z } from 'zod';
+import type { MenuCommandEvent } from './menu';
 
 // ---------------------------------------------------------------- results and errors
 
@@ -408,9 +409,11 @@ export interface Events {
   'run:metric': { runId: number; row: MetricRow };
   'runs:changed': { runId?: number };
   'datasets:changed': { datasetId?: number };
+  /** Electron only: a command from the app menu (import, export, ...) */
+  'menu:command': MenuCommandEvent;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed'];
+export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed', 'menu:command'];
 
 // ---------------------------------------------------------------- the client side
 

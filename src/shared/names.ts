@@ -40,6 +40,7 @@ export const eventNameList = [
   'run:metric',
   'runs:changed',
   'datasets:changed',
+  'menu:command',
 ] as const satisfies readonly EventName[];
 
 // Both directions: every listed name is in the contract (satisfies above) and every contract

@@ -102,7 +102,7 @@ describe('latent-lab, end to end', () => {
   it('exports metrics as CSV', async () => {
     const r = await cli('export-metrics', '--run', 'last', '--out', join(dir, 'm.csv'));
     expect(r.code).toBe(0);
-    const csv = readFileSync(join(dir, 'm.csv'), 'utf8').trim().split('\n');
+    const csv = readFileSync(join(dir, 'm.csv'), 'utf8').trim().split(/\r?\n/);
     expect(csv[0]).toBe('kind,epoch,step,loss,recon,kl,heldOut,imagesPerSec');
     expect(csv.filter((l) => l.startsWith('epoch,'))).toHaveLength(2);
   });

@@ -5,6 +5,7 @@ import { initBackend } from '../../src/main/core/backend.js';
 import { decodeLatents, encodeImages, randomNormal, reconstruct, samplePrior } from '../../src/main/core/explore/codec.js';
 import { sweepGrid } from '../../src/main/core/explore/sweep.js';
 import { type VaeModel } from '../../src/main/core/model/vae.js';
+import type { ModelConfig } from '../../src/main/core/types.js';
 import { D, digits, meanAbsDiff, noLeak, slice, trainSmall, type Digits } from './small-models.js';
 
 let vae: VaeModel;
@@ -16,7 +17,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   const d = await digits();
   test = d.test;
-  const base = { family: 'mlp', hidden: [128], likelihood: 'bernoulli', beta: 1 } as const;
+  const base: Omit<ModelConfig, 'model' | 'latent'> = { family: 'mlp', hidden: [128], likelihood: 'bernoulli', beta: 1 };
   vae = trainSmall({ ...base, model: 'vae', latent: 4 }, d.train, 250);
   dae = trainSmall({ ...base, model: 'dae', latent: 4, noise: { kind: 'mask', level: 0.5 } }, d.train, 250);
   hvae = trainSmall({ ...base, model: 'hvae', latent: 6, latent2: 3 }, d.train, 250);

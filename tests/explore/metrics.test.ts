@@ -8,6 +8,7 @@ import { encodeImages } from '../../src/main/core/explore/codec.js';
 import { evaluate, perDimensionKl, perImageLoss } from '../../src/main/core/explore/metrics.js';
 import { sweepGrid } from '../../src/main/core/explore/sweep.js';
 import { createModel, klStdNormal, type VaeModel } from '../../src/main/core/model/vae.js';
+import type { ModelConfig } from '../../src/main/core/types.js';
 import { D, digits, meanAbsDiff, noLeak, SHAPE, slice, trainSmall, type Digits } from './small-models.js';
 
 let vae: VaeModel;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await initBackend('wasm');
   const d = await digits();
   test = d.test;
-  const base = { family: 'mlp', hidden: [128], likelihood: 'bernoulli', beta: 1 } as const;
+  const base: Omit<ModelConfig, 'model' | 'latent'> = { family: 'mlp', hidden: [128], likelihood: 'bernoulli', beta: 1 };
   vae = trainSmall({ ...base, model: 'vae', latent: L }, d.train, 400);
   ae = trainSmall({ ...base, model: 'ae', latent: L }, d.train, 200);
 });

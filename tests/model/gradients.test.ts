@@ -89,6 +89,7 @@ describe('conv layer gradient', () => {
     { side: 7, cin: 4, cout: 8, k: 3, s: 1, act: 'relu' as Activation },
     { side: 9, cin: 2, cout: 3, k: 3, s: 2, act: 'linear' as Activation },
     { side: 8, cin: 2, cout: 3, k: 5, s: 1, act: 'linear' as Activation },
+    { side: 7, cin: 6, cout: 8, k: 2, s: 1, act: 'relu' as Activation },
   ];
   for (const c of cases) {
     it(`matches cpu autograd: ${c.side}x${c.side}x${c.cin} -> ${c.cout}, k${c.k} s${c.s} ${c.act}`, async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobFinished, JobProgress, Result } from '../../src/shared/contract';
-import { dispatch } from '../../src/main/dispatch';
+import { invoke as dispatch } from '../../src/main/dispatch';
 import { openService, type LatentLabService } from '../../src/main/core/service';
 import { openDb } from '../../src/main/core/store/db';
 import * as q from '../../src/main/core/store/queries';
@@ -31,7 +31,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const small = { model: 'vae', latent: 4, hidden: [64], epochs: 3, batch: 50, limit: 2000 } as const;
+const small = { model: 'vae' as const, latent: 4, hidden: [64], epochs: 3, batch: 50, limit: 2000 };
 
 describe('service', () => {
   it('rejects bad arguments at the door with a Result naming the field', async () => {

@@ -51,13 +51,19 @@ export interface LatentLabService extends Handlers {
 
 export const DB_FILE = 'latent-lab.sqlite';
 
+/** The version in our package.json, found by walking up from this module (source, out/ or app.asar). */
 function appVersion(): string {
-  try {
-    const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '../../../package.json');
-    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'latent-lab' && pkg.version) return pkg.version;
+    } catch {
+      // not here: keep walking up
+    }
+    dir = dirname(dir);
   }
+  return '0.0.0';
 }
 
 const notFound = (what: string): AppFailure => new AppFailure('not-found', what);

@@ -253,9 +253,10 @@ function convDecoderTail(ps: ParamStore, prefix: string, shape: ImageShape, act:
   for (let i = 0; i < depth; i++) {
     const last = i === depth - 1;
     const cout = last ? shape.channels * mult : CONV_CHANNELS[depth - 2 - i]!;
-    // sub-pixel upsampling: a 3x3 conv to 4*cout channels, then depthToSpace(2)
+    // sub-pixel upsampling: a 2x2 conv to 4*cout channels, then depthToSpace(2); the same
+    // receptive field and cost as a 4x4 stride-2 transposed conv, but on conv2d (XNNPACK)
     layers.push({
-      w: ps.add(`${prefix}/upconv${i}/W`, [3, 3, cin, 4 * cout], 'glorot'),
+      w: ps.add(`${prefix}/upconv${i}/W`, [2, 2, cin, 4 * cout], 'glorot'),
       b: ps.add(`${prefix}/upconv${i}/b`, [4 * cout], 'zeros'),
       act: last ? 'linear' : act,
       cout,

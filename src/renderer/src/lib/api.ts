@@ -1,17 +1,19 @@
 // The renderer's one door to the service. In Electron the preload gives us window.api; in
 // browser mode we build the same object over the WebSocket bridge at /api. Nothing else in
 // the renderer knows which one it talks to.
-import {
-  eventNames,
-  fail,
-  methodNames,
-  type Api,
-  type EventName,
-  type Events,
-  type Method,
-  type Result,
+import type {
+  Api,
+  ErrorCode,
+  EventName,
+  Events,
+  Method,
+  Result,
 } from '../../../shared/contract';
 import { decodeWire, encodeWire, type WireMessage } from '../../../shared/wire';
+// zod-free name lists: the renderer needs only the names, not the schemas
+import { eventNameList, methodNameList } from '../../../shared/names';
+
+const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'lost';
 
@@ -151,9 +153,9 @@ export function createSocketApi(opts: SocketApiOptions): Api {
   }
 
   const api: Record<string, unknown> = { door: 'browser' };
-  for (const m of methodNames) api[m] = (args?: unknown) => call(m, args);
+  for (const m of methodNameList) api[m] = (args?: unknown) => call(m, args);
   api.on = (event: EventName, listener: Listener) => {
-    if (!eventNames.includes(event)) throw new Error(`api.on: unknown event "${event}"`);
+    if (!(eventNameList as readonly string[]).includes(event)) throw new Error(`api.on: unknown event "${event}"`);
     let set = listeners.get(event);
     if (!set) listeners.set(event, (set = new Set()));
     set.add(listener);

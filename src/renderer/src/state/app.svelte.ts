@@ -36,6 +36,7 @@ class AppState {
   #selectedRunId = $state<number | null>(null);
   #importOpen = $state(false);
   #importPath = $state('');
+  #importKind = $state<'folder' | 'idx' | 'mnist'>('folder');
   #loaded = $state(false);
   #refreshing = { datasets: false, runs: false };
 
@@ -93,10 +94,22 @@ class AppState {
   get importPath(): string {
     return this.#importPath;
   }
+  get importKind(): 'folder' | 'idx' | 'mnist' {
+    return this.#importKind;
+  }
   /** Open the import sheet, optionally with a folder already chosen (drop, menu). */
-  openImport(open = true, path = ''): void {
+  openImport(open = true, path = '', kind: 'folder' | 'idx' | 'mnist' = 'folder'): void {
     this.#importOpen = open;
     this.#importPath = path;
+    this.#importKind = kind;
+  }
+
+  async addMnist(): Promise<void> {
+    try {
+      unwrap(await api['datasets:import']({ kind: 'mnist' }));
+    } catch (err) {
+      handleError(err, 'Adding MNIST');
+    }
   }
 
   jobFor(filter: { runId?: number; datasetId?: number; jobId?: string }): JobProgress | undefined {
