@@ -23,7 +23,12 @@ class Connection {
 }
 
 export const connection = new Connection();
-export const api = pickApi((s, m) => connection.set(s, m));
+export const api = pickApi((s, m) => {
+  const was = connection.state;
+  connection.set(s, m);
+  // events may have been missed while the socket was down
+  if (was === 'reconnecting' && s === 'open') void app.resync();
+});
 
 class AppState {
   #info = $state<AppInfo | null>(null);
@@ -140,6 +145,13 @@ class AppState {
       this.#selectedDatasetId ??= this.#datasets[0]!.id;
     }
     this.#loaded = true;
+  }
+
+  async resync(): Promise<void> {
+    if (!this.#info) return;
+    await Promise.all([this.refreshDatasets(), this.refreshRuns()]);
+    const jobs = await api['jobs:list']();
+    if (jobs.ok) this.#jobs = jobs.value;
   }
 
   failStartup(message: string): void {
