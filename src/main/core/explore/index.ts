@@ -1,22 +1,7 @@
-// Exploring and evaluating a trained model (plain typed arrays in and out).
-export {
-  classSweep,
-  decodeLatents,
-  encodeImages,
-  interpolate,
-  latentSize,
-  perDimensionKl,
-  randomNormal,
-  reconstruct,
-  samplePrior,
-  scatter,
-  sweepGrid,
-  type ClassSweepSpec,
-  type DimensionStats,
-  type Encoded,
-  type Reconstruction,
-  type SweepGrid,
-  type SweepSpec,
-} from './latent.js';
-export { classify, evaluate, perImageLoss, type Evaluation } from './evaluate.js';
-export { normalCdf, normalInverseCdf, sweepValues, type Spacing } from './normal.js';
+// explore/: exploring and evaluating a trained model (plain typed arrays in and out).
+// The lead chose this implementation (codec/sweep/metrics/neighbours) over a parallel one that
+// was removed; extend these files rather than adding another set.
+export { decodeLatents, encodeImages, randomNormal, reconstruct, samplePrior } from './codec.js';
+export { classSweep, interpolate, sweepGrid, sweepValues, type Spacing, type SweepSpec } from './sweep.js';
+export { classify, evaluate, perDimensionKl, perImageLoss, type EvaluateOptions, type Evaluation } from './metrics.js';
+export { nearestTraining } from './neighbours.js';

@@ -76,6 +76,8 @@ export function createSocketApi(opts: SocketApiOptions): Api {
         return resolve(null);
       }
       let opened = false;
+      // close always follows an error and says what happened; nothing to do here
+      ws.onerror = () => {};
       ws.onopen = () => {
         opened = true;
         everOpened = true;
@@ -111,8 +113,8 @@ export function createSocketApi(opts: SocketApiOptions): Api {
         if (!opened) {
           // refused at the handshake: a wrong token, or no server
           lostMessage = everOpened
-            ? 'the connection to the Latent Lab server was lost and could not be re-established'
-            : 'could not connect to the Latent Lab server (is it running, and is the token in the address right?)';
+            ? 'The connection to the Latent Lab server was lost and could not be re-established.'
+            : 'Could not connect to the Latent Lab server. Is it still running, and is the token in the address the one it printed?';
           setState('lost', lostMessage);
           settleAll(lostMessage);
           return resolve(null);
@@ -123,7 +125,7 @@ export function createSocketApi(opts: SocketApiOptions): Api {
           setState('reconnecting');
           ready = new Promise((r) => setTimeout(() => void connect().then(r), 300));
         } else {
-          lostMessage = 'the connection to the Latent Lab server was lost';
+          lostMessage = 'The connection to the Latent Lab server was lost.';
           setState('lost', lostMessage);
           ready = Promise.resolve(null);
         }
