@@ -33,6 +33,7 @@ usage: latent-lab <command> [options]            (every command takes --data-dir
   samples --run <id|last> [--n 64] [--seed 1] [--label C] --out samples.png
   reconstruct --run <id|last> [--n 16] --out recon.png
   interpolate --run <id|last> --from A --to B [--steps 10] [--slerp] [--compare R] --out strip.png
+  nearest --run <id|last> [--n 8] [--seed 1] --out nearest.png   samples over their nearest training images
   classes --run <id|last> [--dim 0] [--steps 10] --out classes.png
   export-grid --spec '<grid spec JSON>' --out grid.png [--scale 2] [--gutter 1]
   export-metrics --run <id|last> --out metrics.csv
@@ -197,7 +198,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return cmd ? 0 : 1;
   }
   const dataDir = resolve(str(flags, 'data-dir') ?? process.env.LATENT_LAB_DATA ?? join(homedir(), '.latent-lab'));
-  const known = ['import', 'datasets', 'skipped', 'train', 'runs', 'resume', 'evaluate', 'sweep', 'samples', 'reconstruct', 'interpolate', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'];
+  const known = ['import', 'datasets', 'skipped', 'train', 'runs', 'resume', 'evaluate', 'sweep', 'samples', 'reconstruct', 'interpolate', 'nearest', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'];
   if (!known.includes(cmd)) {
     io.err(`unknown command "${cmd}"\n\n${USAGE}`);
     return 2;
@@ -340,6 +341,11 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         );
         return 0;
       }
+      case 'nearest': {
+        const rid = await runId(svc, str(flags, 'run'));
+        await writeGrid(svc, { kind: 'nearest', runId: rid, n: num(flags, 'n') ?? 8, seed: num(flags, 'seed') ?? 1, label: num(flags, 'label') }, flags, io);
+        return 0;
+      }
       case 'classes': {
         const rid = await runId(svc, str(flags, 'run'));
         await writeGrid(svc, { kind: 'classes', runId: rid, dim: num(flags, 'dim') ?? 0, steps: num(flags, 'steps') ?? 10, range: pair(flags, 'range') ?? [-3, 3] }, flags, io);
@@ -398,8 +404,12 @@ async function followTraining(svc: LatentLabService, jobId: string, rid: number,
   const info = await call(svc, 'app:info', {});
   io.out(`run ${rid} training on ${info.backendDetail}`);
   let offEpoch: (() => void) | undefined;
+  let offWarn: (() => void) | undefined;
   try {
     await follow(svc, jobId, io, () => {
+      offWarn = svc.on('run:warning', ({ runId: r, message }) => {
+        if (r === rid) io.err(`warning: ${message}`);
+      });
       offEpoch = svc.on('run:metric', ({ runId: r, row }) => {
         if (r !== rid || row.kind !== 'epoch') return;
         if (io.isTty) process.stdout.write('\r\x1b[K');
@@ -410,6 +420,7 @@ async function followTraining(svc: LatentLabService, jobId: string, rid: number,
     });
   } finally {
     offEpoch?.();
+    offWarn?.();
   }
   const r = await call(svc, 'runs:get', { runId: rid });
   return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;

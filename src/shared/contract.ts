@@ -125,6 +125,14 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     range: z.tuple([z.number().finite(), z.number().finite()]).default([-3, 3]),
     steps: z.number().int().min(2).max(32).default(10),
   }),
+  /** samples from the prior above their nearest training images (pixel L2): did it memorize? */
+  z.object({
+    kind: z.literal('nearest'),
+    runId: id,
+    n: z.number().int().min(1).max(32).default(8),
+    seed: z.number().int().min(0).default(1),
+    label: z.number().int().min(0).optional(),
+  }),
   z.object({
     kind: z.literal('dataset'),
     datasetId: id,
@@ -157,6 +165,8 @@ export interface Grid {
   total?: number;
   /** label index per tile, where known */
   labels?: number[];
+  /** a number per tile where it has one (e.g. the L2 distance of a nearest neighbour) */
+  scores?: number[];
   /** a short note for the user (e.g. why a Bernoulli loss is not a likelihood here) */
   note?: string;
 }
@@ -409,11 +419,13 @@ export interface Events {
   'run:metric': { runId: number; row: MetricRow };
   'runs:changed': { runId?: number };
   'datasets:changed': { datasetId?: number };
+  /** something the user should know about a run (e.g. a Bernoulli loss on grey images) */
+  'run:warning': { runId: number; message: string };
   /** Electron only: a command from the app menu (import, export, ...) */
   'menu:command': MenuCommandEvent;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed', 'menu:command'];
+export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed', 'run:warning', 'menu:command'];
 
 // ---------------------------------------------------------------- the client side
 

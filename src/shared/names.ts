@@ -40,6 +40,7 @@ export const eventNameList = [
   'run:metric',
   'runs:changed',
   'datasets:changed',
+  'run:warning',
   'menu:command',
 ] as const satisfies readonly EventName[];
 

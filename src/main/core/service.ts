@@ -339,10 +339,13 @@ class Service implements LatentLabService {
     if (config.model === 'hvae' && config.latent2 === undefined) config.latent2 = Math.max(2, Math.round(config.latent / 2));
     if (config.model === 'dae' && !config.noise) config.noise = { kind: 'gaussian', level: 0.3 };
     this.refuseSecondTraining();
+    const data = await this.pixels(d.id);
+    const note = bernoulliNote(config.likelihood, data);
     const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
     const runId = q.insertRun(this.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
     this.emit('runs:changed', { runId });
     const jobId = this.startTraining(runId, false, a.backend);
+    if (note) setImmediate(() => this.emit('run:warning', { runId, message: note }));
     return { jobId, runId };
   }
 
@@ -405,6 +408,8 @@ class Service implements LatentLabService {
                 etaSec: stepsPerSec > 0 ? left / stepsPerSec : null,
                 detail: `epoch ${p.epoch + 1} of ${total} · loss ${p.loss.toFixed(1)} nats`,
               });
+            } else if (e.type === 'warning') {
+              this.emit('run:warning', { runId, message: e.message });
             } else if (e.type === 'epoch') {
               const x = e.result;
               const row = { kind: 'epoch' as const, step: x.step, epoch: x.epoch, loss: x.loss, recon: x.recon, kl: x.kl, heldOut: x.heldOut, imagesPerSec: x.imagesPerSec };
@@ -563,6 +568,8 @@ class Service implements LatentLabService {
         }
         return { ...tile, n: spec.steps * strips.length, cols: spec.steps, tiles: concatBytes(strips), rowLabels, indices: [spec.a, spec.b], note };
       }
+      case 'nearest':
+        return this.nearestGrid(spec, run, model, data);
       case 'classes': {
         if (!isCvae) throw new AppFailure('bad-input', `run ${run.id} is a ${run.config.model.toUpperCase()}, not a conditional VAE; class grids need a CVAE`);
         const latent = latentSize(model);
@@ -667,6 +674,37 @@ class Service implements LatentLabService {
     const order = idx.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]!);
     const top = order.slice(0, a.limit);
     return { indices: top.map((i) => idx[i]!), scores: top.map((i) => scores[i]!) };
+  }
+
+  private nearestGrid(a: Extract<GridSpecParsed, { kind: 'nearest' }>, run: q.RunRecord, model: LoadedModel, data: Dataset): Grid {
+    const isCvae = run.config.model === 'cvae';
+    const samples = explore.samplePrior(model, a.n, a.seed, isCvae ? (a.label ?? 0) : undefined);
+    const trainIdx: number[] = [];
+    for (let i = 0; i < data.n; i++) if (data.split[i] === 0) trainIdx.push(i);
+    const train = gather(data, trainIdx).pixels;
+    const size = data.height * data.width * data.channels;
+    const nearest = new Uint8Array(samples.length);
+    const indices: number[] = [];
+    const scores: number[] = [];
+    for (let k = 0; k < a.n; k++) {
+      const hit = explore.nearestTraining(train, trainIdx.length, samples.subarray(k * size, (k + 1) * size), 1);
+      const at = hit.indices[0]!;
+      nearest.set(train.subarray(at * size, (at + 1) * size), k * size);
+      indices.push(trainIdx[at]!);
+      scores.push(hit.distances[0]! / 255 / Math.sqrt(size));
+    }
+    return {
+      height: data.height,
+      width: data.width,
+      channels: data.channels,
+      n: a.n * 2,
+      cols: a.n,
+      tiles: concatBytes([samples, nearest]),
+      rowLabels: ['sample', 'nearest training image'],
+      indices,
+      scores,
+      note: 'distance = root mean square pixel difference in 0..1; near 0 means the sample copies a training image',
+    };
   }
 
   // ------------------------------------------------------------------ export
