@@ -47,6 +47,11 @@ describe('PNG grid export', () => {
     expect(chunksOf(onDisk).every((c) => c.ok)).toBe(true);
     expect(chunksOf(onDisk).map((c) => c.type)).toContain('iTXt');
     expect(chunksOf(onDisk).at(-1)?.type).toBe('IEND');
+    // text sits before IDAT, so libvips-based readers see it too
+    const types = chunksOf(onDisk).map((c) => c.type);
+    expect(types.indexOf('tEXt')).toBeLessThan(types.indexOf('IDAT'));
+    const comments = (await sharp(onDisk).metadata()).comments ?? [];
+    expect(comments.find((c) => c.keyword === 'Title')?.text).toBe('Sweep');
     expect(readPngText(onDisk)).toEqual(text);
 
     expect(onDisk[25]).toBe(0); // IHDR colour type 0: a one-channel gray PNG

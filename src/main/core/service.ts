@@ -430,7 +430,7 @@ class Service implements LatentLabService {
           message:
             status === 'cancelled'
               ? `cancelled after ${rr.epochsDone} epoch${rr.epochsDone === 1 ? '' : 's'}; resume continues from the last checkpoint`
-              : `trained ${rr.epochsDone} epochs; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
+              : `trained ${rr.epochsDone} epoch${rr.epochsDone === 1 ? '' : 's'}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
         };
       } catch (err) {
         const aborted = signal.aborted;

@@ -110,7 +110,8 @@ function textChunk(key: string, value: string): Buffer {
   return chunk('iTXt', Buffer.concat([k, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(value, 'utf8')]));
 }
 
-/** Encodes raw pixels as PNG and adds the text chunks just before IEND. */
+/** Encodes raw pixels as PNG and adds the text chunks right after IHDR (where readers such as
+ * sharp/libvips look for them; text after IDAT is legal but often ignored). */
 export async function encodePng(raw: RawImage, text: Record<string, string> = {}): Promise<Buffer> {
   if (raw.data.length !== raw.width * raw.height * raw.channels) {
     throw new Error(`encodePng: ${raw.data.length} bytes for ${raw.width}x${raw.height}x${raw.channels}`);
@@ -120,9 +121,10 @@ export async function encodePng(raw: RawImage, text: Record<string, string> = {}
   if (raw.channels === 1) img = img.toColourspace('b-w');
   const png = await img.png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
   const chunks = Object.entries(text).map(([k, v]) => textChunk(k, String(v)));
-  const iend = png.length - 12;
-  if (png.toString('latin1', iend + 4, iend + 8) !== 'IEND') throw new Error('encodePng: sharp output does not end with IEND');
-  return Buffer.concat([png.subarray(0, iend), ...chunks, png.subarray(iend)]);
+  // signature (8) + IHDR chunk (4 length + 4 type + 13 data + 4 CRC)
+  const afterIhdr = 8 + 25;
+  if (png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('encodePng: sharp output does not start with IHDR');
+  return Buffer.concat([png.subarray(0, afterIhdr), ...chunks, png.subarray(afterIhdr)]);
 }
 
 /** Reads tEXt, zTXt and iTXt chunks; throws on a bad signature, truncation or a CRC mismatch. */
