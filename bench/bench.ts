@@ -72,7 +72,7 @@ async function benchBackend(name: BackendName, datasetFile: string, epochs: numb
   }
   const quick = name === 'cpu';
   // pure JS trains ~100 images/s: a few steps show the rate without an hour's wait
-  const cfg: TrainConfig = quick ? { ...reference, epochs: 1, limit: 128 * 6 } : { ...reference, epochs };
+  const cfg: TrainConfig = quick ? { ...reference, epochs: 1, limit: 128 * 16 } : { ...reference, epochs };
   const runDir = join(work, `run-${name}`);
   const spans: number[] = [];
   const r: BackendResult = { backend: name, detail, steps: 0, imagesPerSec: 0, spans: 0, epochImagesPerSec: [], heldOut: [], epochSeconds: [], tensors: [], rss: [], sweepMs: null };

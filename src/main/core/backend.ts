@@ -53,7 +53,9 @@ async function choose(pref: BackendPreference): Promise<BackendInfo> {
       const info = await tryBackend(name);
       if (info) return info;
     } catch (err) {
-      failures.set(name, err instanceof Error ? err.message.split('\n')[0]! : String(err));
+      const code = (err as { code?: string }).code;
+      const why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'not installed' : err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      failures.set(name, why);
     }
   }
   const why = candidates.map((n) => `${n}: ${failures.get(n) ?? 'not available'}`).join('; ');
