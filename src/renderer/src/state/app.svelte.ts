@@ -134,6 +134,7 @@ class AppState {
     api.on('job:finished', (f) => this.#onFinished(f));
     api.on('runs:changed', () => void this.refreshRuns());
     api.on('datasets:changed', () => void this.refreshDatasets());
+    api.on('run:warning', (w) => toasts.show('info', `Run ${w.runId}: ${w.message}`, undefined, 12000));
     try {
       await Promise.all([this.refreshDatasets(), this.refreshRuns()]);
       const jobs = await api['jobs:list']();
