@@ -135,7 +135,8 @@ function trainSteps(m: VaeModel, steps: number, b: number, lr: number): void {
 }
 
 describe('every variant learns on real digits', () => {
-  const variants: [string, ModelConfig, number][] = [
+  // [name, config, steps, learning rate]
+  const variants: [string, ModelConfig, number, number?][] = [
     ['ae mlp bernoulli', { model: 'ae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128] }, 60],
     ['vae mlp bernoulli (tanh)', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128, 64], activation: 'tanh' }, 60],
     ['beta-vae mlp binarized', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'binarized', beta: 4, hidden: [128] }, 60],
@@ -145,13 +146,14 @@ describe('every variant learns on real digits', () => {
     ['vae mlp gaussian-learned', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [128] }, 60],
     ['vae mlp cbernoulli', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'cbernoulli', beta: 1, hidden: [128] }, 60],
     ['vae conv bernoulli', { model: 'vae', family: 'conv', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [64] }, 12],
-    ['cvae conv gaussian-learned', { model: 'cvae', family: 'conv', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [64] }, 12],
+    // a learned variance is touchy at first: 3e-3 makes the conv decoder stall for a while
+    ['cvae conv gaussian-learned', { model: 'cvae', family: 'conv', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [64] }, 12, 1e-3],
   ];
-  for (const [name, cfg, steps] of variants) {
+  for (const [name, cfg, steps, lr] of variants) {
     it(name, () => {
       const m = createModel(cfg, shape, 10, 2);
       const before = heldOut(m);
-      trainSteps(m, steps, 50, 3e-3);
+      trainSteps(m, steps, 50, lr ?? 3e-3);
       const after = heldOut(m);
       expect(Number.isFinite(after)).toBe(true);
       // a clear drop, not noise: at least 10% of the starting loss's distance from 0
