@@ -119,6 +119,12 @@ describe('train and explore', () => {
       const s0 = await canvasHash(page, 'samples-grid');
       await page.getByTestId('samples-reseed').click();
       await waitForCanvasChange(page, 'samples-grid', s0);
+      // each sample above its nearest training image: two rows
+      const s1 = await canvasHash(page, 'samples-grid');
+      await page.getByTestId('samples-view-nearest').click();
+      await waitForCanvasChange(page, 'samples-grid', s1);
+      expect(await page.getByTestId('samples-grid').getAttribute('data-cols')).toBe('12');
+      await screenshot(page, 'explore-nearest');
       await page.getByTestId('explore-tab-scatter').click();
       await page.locator('[data-testid="scatter-canvas"]:not([data-points="0"])').waitFor();
       await page.getByTestId('scatter-canvas').scrollIntoViewIfNeeded();

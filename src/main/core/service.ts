@@ -700,7 +700,7 @@ class Service implements LatentLabService {
       n: a.n * 2,
       cols: a.n,
       tiles: concatBytes([samples, nearest]),
-      rowLabels: ['sample', 'nearest training image'],
+      rowLabels: ['sample', 'nearest'],
       indices,
       scores,
       note: 'distance = root mean square pixel difference in 0..1; near 0 means the sample copies a training image',
