@@ -27,6 +27,7 @@ usage: latent-lab <command> [options]            (every command takes --data-dir
         [--limit N] [--name N] [--backend auto|wasm|cpu|tfjs-node|tfjs-node-gpu]
   runs                            list runs
   resume <run|last>               continue a run from its last checkpoint
+  dims <run|last>                 latent dimensions ranked by their KL (which ones to sweep)
   evaluate --run <id|last> [--iwae K] [--limit N]
   sweep --run <id|last> --dims 0,1 [--grid 16] [--range -3,3] [--spacing linear|normal]
         [--base zero|image:K|random:S] [--label C] --out grid.png [--scale 2] [--gutter 1]
@@ -198,7 +199,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return cmd ? 0 : 1;
   }
   const dataDir = resolve(str(flags, 'data-dir') ?? process.env.LATENT_LAB_DATA ?? join(homedir(), '.latent-lab'));
-  const known = ['import', 'datasets', 'skipped', 'train', 'runs', 'resume', 'evaluate', 'sweep', 'samples', 'reconstruct', 'interpolate', 'nearest', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'];
+  const known = ['import', 'datasets', 'skipped', 'train', 'runs', 'resume', 'dims', 'evaluate', 'sweep', 'samples', 'reconstruct', 'interpolate', 'nearest', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'];
   if (!known.includes(cmd)) {
     io.err(`unknown command "${cmd}"\n\n${USAGE}`);
     return 2;
@@ -287,6 +288,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
             ],
             io,
           );
+        return 0;
+      }
+      case 'dims': {
+        const rid = await runId(svc, positional[1] ?? str(flags, 'run'));
+        const d = await call(svc, 'explore:dims', { runId: rid });
+        io.out(`run ${rid}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > 0.01), most informative first`);
+        table([['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])], io);
         return 0;
       }
       case 'evaluate': {
