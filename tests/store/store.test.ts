@@ -102,10 +102,14 @@ describe('queries', () => {
     const ds = q.insertDataset(db, dataset('faces'), images, []);
     const config = { model: 'vae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1, epochs: 1, batch: 8, lr: 1e-3, seed: 1 } as const;
     const run = q.insertRun(db, { name: 'r', datasetId: ds, config, dirFor: (id) => `runs/${id}` });
-    q.markRunStarted(db, run, 'wasm');
+    q.markRunStarted(db, run, 'wasm', 4242);
     db.close();
     const again = openDb(file);
-    expect(q.markCrashedRuns(again)).toBe(1);
+    // the training process is alive: another process opening the folder leaves the run alone
+    expect(q.markCrashedRuns(again, (pid) => pid === 4242)).toBe(0);
+    expect(q.getRun(again, run)?.status).toBe('running');
+    // it is gone: the run is interrupted and can be resumed
+    expect(q.markCrashedRuns(again, () => false)).toBe(1);
     expect(q.getRun(again, run)?.status).toBe('interrupted');
     expect(q.getRun(again, run)?.dir).toBe(`runs/${run}`);
     again.close();

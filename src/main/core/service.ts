@@ -370,7 +370,7 @@ class Service implements LatentLabService {
     const d = this.dataset(r.datasetId);
     const runDir = join(this.dataDir, r.dir);
     mkdirSync(runDir, { recursive: true });
-    q.setRunStatus(this.db, runId, 'queued');
+    q.markRunQueued(this.db, runId);
     const pref = backend === 'auto' ? (this.opts.backend ?? 'auto') : backend;
     return this.jobs.start('train', `Training ${r.name}`, { runId }, async ({ signal, progress }) => {
       let total = r.config.epochs;

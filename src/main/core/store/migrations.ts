@@ -106,4 +106,11 @@ export const migrations: Migration[] = [
       CREATE INDEX evaluations_run ON evaluations(run_id);
     `,
   },
+  {
+    version: 3,
+    name: 'the process that trains a run',
+    // Another process opening the same data folder (a CLI `runs` while the app trains) must
+    // not take a live run for a crashed one.
+    sql: `ALTER TABLE runs ADD COLUMN owner_pid INTEGER;`,
+  },
 ];

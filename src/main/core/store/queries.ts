@@ -217,12 +217,25 @@ export function runsForDataset(db: Db, datasetId: number): number {
   return (db.prepare('SELECT COUNT(*) AS n FROM runs WHERE dataset_id = ?').get(datasetId) as { n: number }).n;
 }
 
-export function markRunStarted(db: Db, id: number, backend: string): void {
-  db.prepare(`UPDATE runs SET status = 'running', backend = ?, error = NULL, started_at = COALESCE(started_at, ?), finished_at = NULL WHERE id = ?`).run(
-    backend,
-    now(),
-    id,
-  );
+export function markRunStarted(db: Db, id: number, backend: string, ownerPid = process.pid): void {
+  db.prepare(
+    `UPDATE runs SET status = 'running', backend = ?, error = NULL, started_at = COALESCE(started_at, ?), finished_at = NULL, owner_pid = ? WHERE id = ?`,
+  ).run(backend, now(), ownerPid, id);
+}
+
+/** A run waiting for its worker belongs to this process too. */
+export function markRunQueued(db: Db, id: number, ownerPid = process.pid): void {
+  db.prepare(`UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, owner_pid = ? WHERE id = ?`).run(ownerPid, id);
+}
+
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function setRunStatus(db: Db, id: number, status: RunStatus, error: string | null = null): void {
@@ -238,11 +251,18 @@ export function deleteRun(db: Db, id: number): void {
   db.prepare('DELETE FROM runs WHERE id = ?').run(id);
 }
 
-/** At open: runs a crash left `running` or `queued` become `interrupted`, so they can be resumed. */
-export function markCrashedRuns(db: Db): number {
-  return db
-    .prepare(`UPDATE runs SET status = 'interrupted', error = 'the app stopped while this run was training' WHERE status IN ('running', 'queued')`)
-    .run().changes;
+/** At open: runs a crash left `running` or `queued` become `interrupted`, so they can be resumed.
+ * A run whose training process is still alive (another window or CLI on the same folder) is left alone. */
+export function markCrashedRuns(db: Db, isAlive: (pid: number) => boolean = processAlive): number {
+  const rows = db.prepare(`SELECT id, owner_pid AS pid FROM runs WHERE status IN ('running', 'queued')`).all() as { id: number; pid: number | null }[];
+  const mark = db.prepare(`UPDATE runs SET status = 'interrupted', error = 'the app stopped while this run was training' WHERE id = ?`);
+  let n = 0;
+  for (const r of rows) {
+    if (r.pid !== null && r.pid !== process.pid && isAlive(r.pid)) continue;
+    mark.run(r.id);
+    n++;
+  }
+  return n;
 }
 
 // ---------------------------------------------------------------- metrics and checkpoints
