@@ -81,8 +81,11 @@ export function gridPixels(grid: Grid, gutter: number, gutterRgb: [number, numbe
 /** The largest integer scale at which the grid fits the box (at least 1). */
 export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 16): number {
   if (boxW <= 0 || boxH <= 0) return 1;
-  const s = Math.floor(Math.min(boxW / layout.width, boxH / layout.height));
-  return Math.max(1, Math.min(max, s));
+  const exact = Math.min(boxW / layout.width, boxH / layout.height);
+  // integer scales keep pixels crisp; a grid too big for the box (16 x 16 faces of 64 px)
+  // shrinks to fit instead of spilling over the panels beside it
+  if (exact < 1) return Math.max(0.1, exact);
+  return Math.min(max, Math.floor(exact));
 }
 
 /** Where v sits among monotonic sample points, as a fractional index (for the marker);
