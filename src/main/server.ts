@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { eventNames, fail, type EventName, type Events } from '../shared/contract';
 import { decodeWire, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
+import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
 
 export interface ServableService extends Handlers {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
@@ -37,34 +38,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-// Scripts only from our own files; styles allow inline because Svelte and chart.js set style
-// attributes; connect-src 'self' covers ws:// on the same host in CSP3 browsers.
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSP = contentSecurityPolicy();
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': CSP,
@@ -123,17 +97,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.end(body);
     };
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
-    let pathname: string;
+    let encoded: string;
     try {
-      pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      encoded = new URL(req.url ?? '/', 'http://x').pathname;
     } catch {
       return send(400, 'bad path');
     }
-    if (pathname.includes('\0')) return send(400, 'bad path');
-    if (pathname === '/' || pathname === '') pathname = '/index.html';
-    const file = path.resolve(rendererDir, '.' + path.posix.normalize(pathname));
-    // resolve() collapses ".." so a request can never leave the renderer folder
-    if (file !== rendererDir && !file.startsWith(rendererDir + path.sep)) return send(403, 'forbidden');
+    const file = rendererFile(rendererDir, encoded);
+    if (!file) return send(403, 'forbidden');
+    const pathname = '/' + path.relative(rendererDir, file).split(path.sep).join('/');
     let info;
     try {
       info = await stat(file);
@@ -142,7 +114,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return send(404, 'not found');
     }
     if (!info.isFile()) return send(404, 'not found');
-    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = contentType(file);
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': type,

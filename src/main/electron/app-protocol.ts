@@ -2,48 +2,14 @@
 // 'self' in the CSP mean "our files only", and every response carries the CSP header (file://
 // responses get no headers). Plain Node (Request/Response are globals) so it is unit-tested.
 import { readFile } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { contentSecurityPolicy, contentType, rendererFile } from '../renderer-files';
+
+export { contentSecurityPolicy };
 
 export const appScheme = 'app';
 export const appHost = 'latent-lab';
 export const appOrigin = `${appScheme}://${appHost}`;
 export const appIndexUrl = `${appOrigin}/index.html`;
-
-/** The renderer's CSP: nothing but our own files, images drawn from data:/blob: URLs. */
-export function contentSecurityPolicy(dev: { origin: string } | null = null): string {
-  // The dev server injects styles and talks to its HMR socket; the packaged app needs neither.
-  const self = dev ? `'self' ${dev.origin}` : "'self'";
-  const connect = dev ? `'self' ${dev.origin} ${dev.origin.replace(/^http/, 'ws')}` : "'self'";
-  return [
-    "default-src 'none'",
-    `script-src ${self}`,
-    `style-src ${self} 'unsafe-inline'`,
-    `img-src ${self} data: blob:`,
-    `font-src ${self} data:`,
-    `connect-src ${connect}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-const mimeTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The file under `root` a URL names, or null for another host or a path escaping root. */
 export function resolveAppFile(root: string, url: string): string | null {
@@ -54,18 +20,7 @@ export function resolveAppFile(root: string, url: string): string | null {
     return null;
   }
   if (u.protocol !== `${appScheme}:` || u.host !== appHost) return null;
-  let pathname: string;
-  try {
-    pathname = decodeURIComponent(u.pathname);
-  } catch {
-    return null;
-  }
-  if (pathname.includes('\0')) return null;
-  const base = resolve(root);
-  const file = resolve(base, '.' + (pathname === '/' ? '/index.html' : pathname));
-  // `..` segments are normalised away by URL, but an encoded %2e%2e or a backslash is not.
-  if (file !== base && !file.startsWith(base + sep)) return null;
-  return file;
+  return rendererFile(root, u.pathname);
 }
 
 /** The handler for `protocol.handle(appScheme, ...)`. */
@@ -84,7 +39,7 @@ export function appProtocolHandler(root: string, csp: string): (request: Request
     if (!file) return new Response('forbidden', { status: 403, headers: headers('text/plain') });
     try {
       const body = await readFile(file);
-      const type = mimeTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const type = contentType(file);
       return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: headers(type) });
     } catch {
       return new Response('not found', { status: 404, headers: headers('text/plain') });
