@@ -145,7 +145,16 @@ async function readWhole(path: string): Promise<Buffer> {
 }
 
 /** sharp's messages start with the library name and carry the useful part after it. */
-const sharpMessage = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
+// libvips puts the cause on the lines after "Input buffer has corrupt header:"; keep them
+const sharpMessage = (e: unknown): string => {
+  const text = String((e as Error)?.message ?? e)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, 300);
+  return text.endsWith(':') ? `${text} the decoder could not read the file` : text;
+};
 
 function tooMany(width: number, height: number): SkipError {
   return new SkipError(
