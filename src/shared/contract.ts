@@ -343,9 +343,10 @@ export const argSchemas = {
   'jobs:list': empty,
   'jobs:cancel': z.object({ jobId: z.string().min(1) }).strict(),
 
-  'explore:dims': runRef,
+  /** HVAE: level 2 ranks the top level z2 (q(z2|z1) against N(0, I)) */
+  'explore:dims': z.object({ runId: id, level: z.union([z.literal(1), z.literal(2)]).default(1) }).strict(),
   'explore:grid': gridSpecSchema,
-  'explore:encode': z.object({ runId: id, index: z.number().int().min(0) }).strict(),
+  'explore:encode': z.object({ runId: id, index: z.number().int().min(0), level: z.union([z.literal(1), z.literal(2)]).default(1) }).strict(),
   'explore:scatter': z
     .object({ runId: id, dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(), limit: z.number().int().min(10).max(10000).default(2000) })
     .strict(),

@@ -103,6 +103,22 @@ describe('service', () => {
     expect(page.total).toBe(7141); // MNIST has 7,141 threes (6,131 train + 1,010 test)
   });
 
+  it('ranks and sweeps the top level of a hierarchical VAE', async () => {
+    const { jobId, runId } = value(
+      await dispatch(svc, 'runs:start', { datasetId: mnist, config: { model: 'hvae', latent: 6, latent2: 3, hidden: [64], epochs: 1, batch: 50, limit: 1000 } }),
+    );
+    expect((await svc.waitForJob(jobId)).status).toBe('done');
+    const top = value(await dispatch(svc, 'explore:dims', { runId, level: 2 }));
+    expect(top.latent).toBe(3);
+    expect(top.dims.map((d) => d.index).sort()).toEqual([0, 1, 2]);
+    const enc = value(await dispatch(svc, 'explore:encode', { runId, index: 60000, level: 2 }));
+    expect(enc.mu).toHaveLength(3);
+    const g = value(await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], grid: 4, level: 2, base: { kind: 'values', values: enc.mu } }));
+    expect(g.n).toBe(16);
+    const flat = await dispatch(svc, 'explore:dims', { runId: value(await dispatch(svc, 'runs:list', {})).at(-1)!.id, level: 2 });
+    expect(!flat.ok && flat.error.message).toMatch(/one latent level/);
+  });
+
   it('refuses to delete a dataset that has runs, and marks crashed runs interrupted at the next start', async () => {
     const del = await dispatch(svc, 'datasets:delete', { datasetId: mnist });
     expect(!del.ok && del.error.code).toBe('conflict');

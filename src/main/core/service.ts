@@ -500,7 +500,14 @@ class Service implements LatentLabService {
     const { run, model, data } = await this.model(a.runId);
     const test = testIndices(data, 1000);
     const { pixels, labels } = gather(data, test);
-    const k = explore.perDimensionKl(model, pixels, run.config.model === 'cvae' ? labels : undefined);
+    const lab = run.config.model === 'cvae' ? labels : undefined;
+    let k: { kl: number[]; muVariance: number[]; activeUnits: number };
+    if (a.level === 2) {
+      if (run.config.model !== 'hvae') throw new AppFailure('bad-args', `level: run ${run.id} is a ${run.config.model.toUpperCase()}, it has one latent level`);
+      k = levelStats(explore.encodeImages(model, pixels, lab, 2), test.length);
+    } else {
+      k = explore.perDimensionKl(model, pixels, lab);
+    }
     const dims = k.kl.map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 })).sort((x, y) => y.kl - x.kl || y.variance - x.variance);
     return { latent: k.kl.length, dims, activeUnits: k.activeUnits, model: run.config.model, labelNames: data.labelNames, testIndices: test.slice(0, 200) };
   }
@@ -508,8 +515,9 @@ class Service implements LatentLabService {
   async 'explore:encode'(a: ArgsOut<'explore:encode'>): Promise<Results['explore:encode']> {
     const { run, model, data } = await this.model(a.runId);
     checkIndex(data, a.index);
+    if (a.level === 2 && run.config.model !== 'hvae') throw new AppFailure('bad-args', `level: run ${run.id} has one latent level`);
     const { pixels, labels } = gather(data, [a.index]);
-    const e = explore.encodeImages(model, pixels, run.config.model === 'cvae' ? labels : undefined);
+    const e = explore.encodeImages(model, pixels, run.config.model === 'cvae' ? labels : undefined, a.level);
     return { mu: Array.from(e.mu), logvar: Array.from(e.logvar), label: data.labels[a.index]! };
   }
 
@@ -802,6 +810,25 @@ function gather(data: Dataset, idx: number[]): { pixels: Uint8Array; labels: Int
     labels[k] = data.labels[i]!;
   });
   return { pixels, labels };
+}
+
+/** Per-dimension KL to N(0, 1) and variance of the mean, from encoded means and log-variances. */
+function levelStats(e: { mu: Float32Array; logvar: Float32Array }, n: number): { kl: number[]; muVariance: number[]; activeUnits: number } {
+  const d = e.mu.length / n;
+  const kl = new Array<number>(d).fill(0);
+  const mean = new Array<number>(d).fill(0);
+  const sq = new Array<number>(d).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const m = e.mu[i * d + j]!;
+      const lv = e.logvar[i * d + j]!;
+      kl[j]! += 0.5 * (m * m + Math.exp(lv) - 1 - lv);
+      mean[j]! += m;
+      sq[j]! += m * m;
+    }
+  }
+  const muVariance = mean.map((s, j) => sq[j]! / n - (s / n) ** 2);
+  return { kl: kl.map((v) => v / n), muVariance, activeUnits: muVariance.filter((v) => v > 0.01).length };
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {
