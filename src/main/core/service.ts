@@ -539,7 +539,8 @@ class Service implements LatentLabService {
       }
       case 'samples': {
         const tiles = explore.samplePrior(model, spec.n, spec.seed, isCvae ? (spec.label ?? 0) : undefined);
-        return { ...tile, n: spec.n, cols: Math.ceil(Math.sqrt(spec.n)), tiles, note };
+        // wide rather than square: 32 draws as 4 rows of 8 fit under the sweep
+        return { ...tile, n: spec.n, cols: Math.min(spec.n, Math.max(8, Math.ceil(Math.sqrt(spec.n)))), tiles, note };
       }
       case 'reconstruct': {
         const idx = testIndices(data, spec.offset + spec.n).slice(spec.offset, spec.offset + spec.n);
