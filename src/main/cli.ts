@@ -27,7 +27,7 @@ usage: latent-lab <command> [options]            (every command takes --data-dir
         [--limit N] [--name N] [--backend auto|wasm|cpu|tfjs-node|tfjs-node-gpu]
   runs                            list runs
   resume <run|last>               continue a run from its last checkpoint
-  dims <run|last>                 latent dimensions ranked by their KL (which ones to sweep)
+  dims <run|last> [--level 2]     latent dimensions ranked by their KL (which ones to sweep)
   evaluate --run <id|last> [--iwae K] [--limit N]
   sweep --run <id|last> --dims 0,1 [--grid 16] [--range -3,3] [--spacing linear|normal]
         [--base zero|image:K|random:S] [--label C] --out grid.png [--scale 2] [--gutter 1]
@@ -292,8 +292,9 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'dims': {
         const rid = await runId(svc, positional[1] ?? str(flags, 'run'));
-        const d = await call(svc, 'explore:dims', { runId: rid });
-        io.out(`run ${rid}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > 0.01), most informative first`);
+        const level = num(flags, 'level') === 2 ? 2 : 1;
+        const d = await call(svc, 'explore:dims', { runId: rid, level });
+        io.out(`run ${rid}${level === 2 ? ', top level z2' : ''}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > 0.01), most informative first`);
         table([['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])], io);
         return 0;
       }
