@@ -90,6 +90,7 @@ class Service implements LatentLabService {
   private finishedEarly = new Map<string, Events['job:finished']>();
   private datasetCache = new Map<number, Dataset>();
   private modelCache: CachedModel[] = [];
+  private trainCache: { data: Dataset; indices: number[]; pixels: Uint8Array } | null = null;
   private version = appVersion();
 
   constructor(
@@ -689,12 +690,20 @@ class Service implements LatentLabService {
     return { indices: top.map((i) => idx[i]!), scores: top.map((i) => scores[i]!) };
   }
 
+  /** The training images as one contiguous block (kept: every reseed of the nearest view scans it). */
+  private trainSet(data: Dataset): { indices: number[]; pixels: Uint8Array } {
+    if (this.trainCache?.data !== data) {
+      const indices: number[] = [];
+      for (let i = 0; i < data.n; i++) if (data.split[i] === 0) indices.push(i);
+      this.trainCache = { data, indices, pixels: gather(data, indices).pixels };
+    }
+    return this.trainCache;
+  }
+
   private nearestGrid(a: Extract<GridSpecParsed, { kind: 'nearest' }>, run: q.RunRecord, model: LoadedModel, data: Dataset): Grid {
     const isCvae = run.config.model === 'cvae';
     const samples = explore.samplePrior(model, a.n, a.seed, isCvae ? (a.label ?? 0) : undefined);
-    const trainIdx: number[] = [];
-    for (let i = 0; i < data.n; i++) if (data.split[i] === 0) trainIdx.push(i);
-    const train = gather(data, trainIdx).pixels;
+    const { indices: trainIdx, pixels: train } = this.trainSet(data);
     const size = data.height * data.width * data.channels;
     const nearest = new Uint8Array(samples.length);
     const indices: number[] = [];

@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
 import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
 import { stratifiedSplit } from './split.js';
+import type { ProbeResult } from '../../../shared/contract';
 
 export interface ScannedFile {
   path: string;
@@ -148,17 +149,10 @@ async function looksLikeImage(path: string): Promise<boolean> {
   return !!head && sniffFormat(head).kind === 'image';
 }
 
-export interface FolderProbe {
-  files: number;
-  imageFiles: number;
-  /** every sampled image is gray */
-  gray: boolean;
-  /** median over the sample of the longer side */
-  medianSide: number;
-  /** 28 for digit-sized images (median <= 32), else 64 */
-  suggestedSide: number;
-  labels: string[];
-}
+/** What a quick look at a folder finds: the contract's ProbeResult without the path.
+ *  gray: every sampled image is gray; medianSide: of the longer side; suggestedSide: 28 for
+ *  digit-sized images (median <= 32), else 64. */
+export type FolderProbe = Omit<ProbeResult, 'path'>;
 
 /** A quick look (up to `sample` images spread over the folder) to prefill the import dialog. */
 export async function probeFolder(root: string, sample = 50, signal?: AbortSignal): Promise<FolderProbe> {
