@@ -110,9 +110,14 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('interpolate'),
     runId: id,
-    /** dataset image indices */
-    a: z.number().int().min(0),
-    b: z.number().int().min(0),
+    /** the ends as dataset image indices (encoded to their means)... */
+    a: z.number().int().min(0).optional(),
+    b: z.number().int().min(0).optional(),
+    /** ...or as two points of the latent space (e.g. two cells of a sweep) */
+    za: z.array(z.number().finite()).min(1).max(256).optional(),
+    zb: z.array(z.number().finite()).min(1).max(256).optional(),
+    /** HVAE: the level the points za/zb live in */
+    level: z.union([z.literal(1), z.literal(2)]).optional(),
     steps: z.number().int().min(2).max(64).default(10),
     mode: z.enum(['linear', 'slerp']).default('linear'),
     /** a second run of the same data (AE beside VAE): its strip is drawn as a second row */

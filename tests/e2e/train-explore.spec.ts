@@ -113,6 +113,18 @@ describe('train and explore', () => {
       await page.getByTestId('interp-strip').scrollIntoViewIfNeeded();
       await screenshot(page, 'explore-interpolate');
 
+      // ...and between two points of the sweep: walk to a cell, take it as A; another as B
+      const imagesStrip = await canvasHash(page, 'interp-strip');
+      await page.getByTestId('interp-between-points').click();
+      const sweep = page.getByTestId('sweep-canvas');
+      const sbox = (await sweep.boundingBox())!;
+      await sweep.click({ position: { x: sbox.width * 0.06, y: sbox.height * 0.06 } });
+      await page.getByTestId('interp-set-a').click();
+      await sweep.click({ position: { x: sbox.width * 0.94, y: sbox.height * 0.94 } });
+      await page.getByTestId('interp-set-b').click();
+      await waitForCanvasChange(page, 'interp-strip', imagesStrip);
+      expect(await page.getByTestId('interp-strip').getAttribute('data-rows')).toBe('1');
+
       // the other panels draw
       await page.getByTestId('explore-tab-samples').click();
       await page.getByTestId('samples-grid').waitFor();

@@ -97,6 +97,19 @@ describe('service', () => {
     expect(Buffer.compare(Buffer.from(moved.tiles), Buffer.from(g.tiles))).not.toBe(0);
     const bad = await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 9] });
     expect(!bad.ok && bad.error.message).toMatch(/not a latent dimension/);
+    // between two latent points (two sweep cells): the strip starts exactly at the first point
+    const za = [-2, -2, 1, 0];
+    const zb = [2, 1, -1, 0];
+    const strip = value(await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za, zb, steps: 5 }));
+    expect([strip.n, strip.cols]).toEqual([5, 5]);
+    // a 2x2 sweep of dims 0 and 1 over [-2, 2] around za: its bottom-left cell (x = -2, y = -2) is za
+    const cells = value(await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], grid: 2, range: [-2, 2], base: { kind: 'values', values: za } }));
+    const size = 28 * 28;
+    expect(Buffer.from(strip.tiles.subarray(0, size)).equals(Buffer.from(cells.tiles.subarray(2 * size, 3 * size)))).toBe(true);
+    const half = await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za, steps: 5 });
+    expect(!half.ok && half.error.message).toMatch(/za and zb/);
+    const wrong = await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za: [1, 2], zb: [3, 4] });
+    expect(!wrong.ok && wrong.error.message).toMatch(/za: expected 4 values/);
     const page = value(await dispatch(svc, 'explore:grid', { kind: 'dataset', datasetId: mnist, label: 3, limit: 20 }));
     expect(page.n).toBe(20);
     expect(page.labels!.every((l) => l === 3)).toBe(true);

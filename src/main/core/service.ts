@@ -563,8 +563,21 @@ class Service implements LatentLabService {
         };
       }
       case 'interpolate': {
-        checkIndex(data, spec.a);
-        checkIndex(data, spec.b);
+        if (spec.za || spec.zb) {
+          // between two points of the latent space (two cells of a sweep): one model only
+          if (!spec.za || !spec.zb) throw new AppFailure('bad-args', 'za and zb: give both ends, or image indices a and b');
+          if (spec.compareRunId) throw new AppFailure('bad-args', 'compareRunId: two runs have different latent spaces; compare them between two images (a and b)');
+          const latent = latentSize(model, spec.level);
+          for (const [k, z] of [['za', spec.za], ['zb', spec.zb]] as const) {
+            if (z.length !== latent) throw new AppFailure('bad-args', `${k}: expected ${latent} values (one per latent dimension), got ${z.length}`);
+          }
+          const strip = explore.interpolate(model, Float32Array.from(spec.za), Float32Array.from(spec.zb), spec.steps, spec.mode, isCvae ? 0 : undefined, spec.level);
+          return { ...tile, n: spec.steps, cols: spec.steps, tiles: strip, rowLabels: [`${run.config.model.toUpperCase()} · run ${run.id}`], note };
+        }
+        if (spec.a === undefined || spec.b === undefined) throw new AppFailure('bad-args', 'a and b: give two image indices, or two latent points za and zb');
+        const [ia, ib] = [spec.a, spec.b];
+        checkIndex(data, ia);
+        checkIndex(data, ib);
         const strips: Uint8Array[] = [];
         const rowLabels: string[] = [];
         const runIds = spec.compareRunId ? [spec.runId, spec.compareRunId] : [spec.runId];
@@ -574,13 +587,13 @@ class Service implements LatentLabService {
             throw new AppFailure('bad-input', `run ${id} was trained on images of another size; compare runs of the same dataset`);
           }
           const cv = m.run.config.model === 'cvae';
-          const { pixels, labels } = gather(data, [spec.a, spec.b]);
+          const { pixels, labels } = gather(data, [ia, ib]);
           const e = explore.encodeImages(m.model, pixels, cv ? labels : undefined);
           const d = e.mu.length / 2;
-          strips.push(explore.interpolate(m.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? data.labels[spec.a] : undefined));
+          strips.push(explore.interpolate(m.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? data.labels[ia] : undefined));
           rowLabels.push(`${m.run.config.model.toUpperCase()} · run ${id}`);
         }
-        return { ...tile, n: spec.steps * strips.length, cols: spec.steps, tiles: concatBytes(strips), rowLabels, indices: [spec.a, spec.b], note };
+        return { ...tile, n: spec.steps * strips.length, cols: spec.steps, tiles: concatBytes(strips), rowLabels, indices: [ia, ib], note };
       }
       case 'nearest':
         return this.nearestGrid(spec, run, model, data);

@@ -109,8 +109,9 @@ export function sweepGrid(m: VaeModel, spec: SweepSpec): { tiles: Uint8Array; xV
  * circle between the full vectors (codes of a VAE live near a shell of radius sqrt(d), which a
  * straight line cuts through); nearly parallel vectors fall back to the straight line.
  */
-export function interpolate(m: VaeModel, za: Float32Array, zb: Float32Array, steps: number, mode: 'linear' | 'slerp', label?: number): Uint8Array {
-  const L = m.latent;
+export function interpolate(m: VaeModel, za: Float32Array, zb: Float32Array, steps: number, mode: 'linear' | 'slerp', label?: number, level?: Level): Uint8Array {
+  // level 2 (hvae): the points are top-level codes, decoded through the mean of p(z1|z2)
+  const L = latentAt(m, level, 'interpolate');
   if (za.length !== L || zb.length !== L) throw new Error(`explore.interpolate: za and zb must have ${L} values each, got ${za.length} and ${zb.length}`);
   if (!Number.isInteger(steps) || steps < 2) throw new Error(`explore.interpolate: steps must be an integer >= 2, got ${steps}`);
   if (mode !== 'linear' && mode !== 'slerp') throw new Error(`explore.interpolate: mode must be linear|slerp, got ${String(mode)}`);
@@ -135,7 +136,7 @@ export function interpolate(m: VaeModel, za: Float32Array, zb: Float32Array, ste
   // the ends are the inputs exactly, whatever the rounding of the weights
   z.set(za, 0);
   z.set(zb, (steps - 1) * L);
-  return decodeRows(m, z, steps, rowLabels(m, label, steps, 'interpolate'), 1);
+  return decodeRows(m, z, steps, rowLabels(m, label, steps, 'interpolate'), level ?? 1);
 }
 
 /**
