@@ -23,7 +23,8 @@ usage: latent-lab <command> [options]            (every command takes --data-dir
   train --dataset <name|id> [--model ae|vae|cvae|hvae|dae] [--latent 20] [--latent2 N] [--epochs 10]
         [--family mlp|conv] [--likelihood bernoulli|binarized|gaussian|gaussian-learned|cbernoulli]
         [--sigma 0.1] [--beta 1] [--warmup E] [--hidden 400[,400]] [--activation relu|tanh]
-        [--noise gaussian|mask|salt-pepper] [--noise-level 0.3] [--batch 128] [--lr 1e-3] [--seed 1]
+        [--noise gaussian|mask|salt-pepper] [--noise-level 0.3] [--learned-prior (cvae: p(z|y))]
+        [--batch 128] [--lr 1e-3] [--seed 1]
         [--limit N] [--name N] [--backend auto|wasm|cpu|tfjs-node|tfjs-node-gpu]
   runs                            list runs
   resume <run|last>               continue a run from its last checkpoint
@@ -257,6 +258,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           beta: num(flags, 'beta') ?? 1,
           warmup: num(flags, 'warmup'),
           noise: noiseKind ? { kind: noiseKind, level: num(flags, 'noise-level') ?? 0.3 } : undefined,
+          learnedPrior: flags['learned-prior'] ? true : undefined,
           epochs: num(flags, 'epochs') ?? 10,
           batch: num(flags, 'batch') ?? 128,
           lr: num(flags, 'lr') ?? 1e-3,

@@ -60,6 +60,8 @@ export const trainConfigSchema = z
     beta: z.number().min(0).max(1000).default(1),
     warmup: z.number().int().min(0).max(1000).optional(),
     noise: z.object({ kind: z.enum(noiseKinds), level: z.number().min(0).max(1) }).optional(),
+    /** CVAE: learn the prior p(z | y) per class instead of N(0, I) */
+    learnedPrior: z.boolean().optional(),
     epochs: z.number().int().min(1).max(10000).default(10),
     batch: z.number().int().min(1).max(4096).default(128),
     lr: z.number().positive().max(1).default(1e-3),

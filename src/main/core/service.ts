@@ -337,6 +337,9 @@ class Service implements LatentLabService {
     if (config.model === 'cvae' && d.labelNames.length < 2) {
       throw new AppFailure('bad-input', `a conditional VAE needs labels; dataset "${d.name}" has none (put images in one subfolder per label)`);
     }
+    if (config.learnedPrior && config.model !== 'cvae') {
+      throw new AppFailure('bad-args', 'config.learnedPrior: a learned prior p(z | label) needs a conditional VAE (model cvae)');
+    }
     if (config.model === 'hvae' && config.latent2 === undefined) config.latent2 = Math.max(2, Math.round(config.latent / 2));
     if (config.model === 'dae' && !config.noise) config.noise = { kind: 'gaussian', level: 0.3 };
     this.refuseSecondTraining();
@@ -537,8 +540,8 @@ class Service implements LatentLabService {
       case 'sweep': {
         const latent = latentSize(model, spec.level);
         for (const d of spec.dims) if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);
-        const base = await this.baseVector(spec.base, latent, model, data, isCvae, spec.level);
         const label = isCvae ? (spec.label ?? 0) : undefined;
+        const base = await this.baseVector(spec.base, latent, model, data, isCvae, spec.level, label);
         const g = explore.sweepGrid(model, { dims: spec.dims, range: spec.range, grid: spec.grid, spacing: spec.spacing, base, label, level: spec.level });
         return { ...tile, n: spec.grid * spec.grid, cols: spec.grid, tiles: g.tiles, xValues: g.xValues, yValues: g.yValues, note };
       }
@@ -607,10 +610,23 @@ class Service implements LatentLabService {
     }
   }
 
-  private async baseVector(base: GridSpecParsed extends infer T ? (T extends { kind: 'sweep'; base: infer B } ? B : never) : never, latent: number, model: LoadedModel, data: Dataset, isCvae: boolean, level?: 1 | 2): Promise<Float32Array> {
+  private async baseVector(
+    base: GridSpecParsed extends infer T ? (T extends { kind: 'sweep'; base: infer B } ? B : never) : never,
+    latent: number,
+    model: LoadedModel,
+    data: Dataset,
+    isCvae: boolean,
+    level?: 1 | 2,
+    label?: number,
+  ): Promise<Float32Array> {
     switch (base.kind) {
-      case 'zero':
+      case 'zero': {
+        // a CVAE with a learned prior: the class's own centre, where its codes live
+        if (model.priorZ && label !== undefined) {
+          return explore.priorMean(model, label);
+        }
         return new Float32Array(latent);
+      }
       case 'random': {
         return explore.randomNormal(latent, base.seed);
       }

@@ -40,6 +40,8 @@ export interface ModelConfig {
   beta: number;
   /** epochs over which beta ramps linearly from 0 to beta (0 = no warm-up) */
   warmup?: number;
+  /** cvae only: a learned prior p(z | y) = N(mu_y, diag sigma_y^2) instead of N(0, I) */
+  learnedPrior?: boolean;
   /** dae only (also allowed for ae/vae): input corruption */
   noise?: { kind: NoiseKind; level: number };
 }

@@ -82,6 +82,22 @@ export function samplePrior(m: VaeModel, n: number, seed: number, label?: number
   if (!Number.isInteger(n) || n < 0) throw new Error(`explore.samplePrior: n must be an integer >= 0, got ${n}`);
   const ys = rowLabels(m, label, n, 'samplePrior');
   const rng = new Rng(seed);
+  if (m.priorZ && ys) {
+    // a CVAE with a learned prior: z ~ p(z|y) = mu_y + sigma_y * eps
+    const eps = rng.fillNormal(new Float32Array(n * m.latent));
+    const z = new Float32Array(n * m.latent);
+    for (let s = 0; s < n; s += BATCH) {
+      const b = Math.min(BATCH, n - s);
+      const zb = tf.tidy(() => {
+        const p = m.priorZ!(labelBatch(m, ys, s, b)!);
+        const e = tf.tensor2d(eps.subarray(s * m.latent, (s + b) * m.latent), [b, m.latent]);
+        return tf.add(p.mu, tf.mul(tf.exp(tf.mul(p.logvar!, 0.5)), e));
+      });
+      z.set(zb.dataSync() as Float32Array, s * m.latent);
+      zb.dispose();
+    }
+    return decodeRows(m, z, n, ys, 1);
+  }
   if (!(m.latent2 > 0 && m.priorZ1)) return decodeRows(m, rng.fillNormal(new Float32Array(n * m.latent)), n, ys, 1);
   // all z2 first, then all eps1: the same seed gives the same samples for any n split into batches
   const z2 = rng.fillNormal(new Float32Array(n * m.latent2));
@@ -99,3 +115,10 @@ export function samplePrior(m: VaeModel, n: number, seed: number, label?: number
   return out;
 }
 
+
+/** CVAE with a learned prior: the mean of p(z | y) for one class. */
+export function priorMean(m: VaeModel, label: number): Float32Array {
+  if (!m.priorZ) throw new Error(`explore.priorMean: this ${m.config.model} has no learned prior`);
+  const ys = rowLabels(m, label, 1, 'priorMean')!;
+  return tf.tidy(() => m.priorZ!(labelBatch(m, ys, 0, 1)!).mu.dataSync() as Float32Array).slice();
+}

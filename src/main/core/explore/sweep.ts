@@ -3,6 +3,7 @@
 // class-by-value grids. Each builds all its latents in one typed array and decodes them in
 // as few batched passes as possible: a 16x16 grid is one decode of 256 rows, no per-tile work.
 import type { VaeModel } from '../model/vae.js';
+import { priorMean } from './codec.js';
 import { checkClass, decodeRows, latentAt, rowLabels, type Level } from './tensors.js';
 
 export type Spacing = 'linear' | 'normal';
@@ -155,8 +156,11 @@ export function classSweep(m: VaeModel, spec: { dim: number; range: [number, num
   const labels = new Int32Array(n);
   for (let r = 0; r < rows; r++) {
     checkClass(m, r, 'classSweep');
+    // with a learned prior each class lives around its own centre: sweep from there
+    const centre = m.priorZ ? priorMean(m, r) : null;
     for (let c = 0; c < spec.steps; c++) {
-      z[(r * spec.steps + c) * L + spec.dim] = values[c]!;
+      if (centre) z.set(centre, (r * spec.steps + c) * L);
+      z[(r * spec.steps + c) * L + spec.dim] = (centre ? centre[spec.dim]! : 0) + values[c]!;
       labels[r * spec.steps + c] = r;
     }
   }

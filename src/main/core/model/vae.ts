@@ -72,6 +72,8 @@ export interface VaeModel {
   encodeTop?(z1: tf.Tensor2D): Gaussian;
   /** hvae: p(z1|z2) */
   priorZ1?(z2: tf.Tensor2D): Gaussian;
+  /** cvae with a learned prior: p(z|y) for one-hot y [b, K] */
+  priorZ?(y: tf.Tensor2D): Gaussian;
   /** the batch as the model sees it: binarized and/or corrupted input, and the target */
   prepare(x: tf.Tensor2D, training: boolean, rng: Rng): { input: tf.Tensor2D; target: tf.Tensor2D };
   /** per-image reconstruction and KL terms */
@@ -326,6 +328,10 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
   const enc2Net = cfg.model === 'hvae' ? mlp(ps, 'enc2', [L, ...hidden2, 2 * L2], act, 'linear') : null;
   const prior1Net = cfg.model === 'hvae' ? mlp(ps, 'prior1', [L2, ...[...hidden2].reverse(), 2 * L], act, 'linear') : null;
 
+  // ---- cvae with a learned prior: p(z|y), a per-class mean and log-variance (linear in the one-hot)
+  if (cfg.learnedPrior && !conditional) throw new Error('model config: learnedPrior needs a cvae (the prior is p(z | label))');
+  const priorNet = conditional && cfg.learnedPrior ? mlp(ps, 'prior', [K, 2 * L], 'linear', 'linear') : null;
+
   const withLabel = (t: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor2D => {
     if (!conditional) return t;
     if (!y) throw new Error('cvae needs one-hot labels for every encode and decode');
@@ -376,6 +382,9 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     let kl: tf.Tensor1D;
     if (!stochastic) {
       kl = tf.zeros([x.shape[0]]);
+    } else if (priorNet) {
+      const p = gaussianOf(priorNet, y!, L);
+      kl = tf.sum(klGaussians(q1.mu, q1.logvar!, p.mu, p.logvar!), 1) as tf.Tensor1D;
     } else if (cfg.model !== 'hvae') {
       kl = klStdNormal(q1.mu, q1.logvar!);
     } else {
@@ -421,6 +430,10 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
       const z1 = reparameterize(q1, rng);
       const logPx = tf.neg(negLogLik(cfg.likelihood, decodeParams(z1, y), target, cfg.sigma));
       const logQ1 = logNormal(z1, q1.mu, q1.logvar!);
+      if (priorNet) {
+        const p = gaussianOf(priorNet, y!, L);
+        return tf.sub(tf.add(logPx, logNormal(z1, p.mu, p.logvar!)), logQ1);
+      }
       if (cfg.model !== 'hvae') return tf.sub(tf.add(logPx, logStdNormal(z1)), logQ1);
       const q2 = gaussianOf(enc2Net!, z1, L2);
       const z2 = reparameterize(q2, rng);
@@ -432,6 +445,7 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     setWeights: (w) => ps.setWeights(w),
     dispose: () => ps.dispose(),
   };
+  if (priorNet) model.priorZ = (y) => gaussianOf(priorNet, y, L);
   if (cfg.model === 'hvae') {
     model.encodeTop = (z1) => gaussianOf(enc2Net!, z1, L2);
     model.priorZ1 = (z2) => gaussianOf(prior1Net!, z2, L);

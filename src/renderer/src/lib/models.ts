@@ -38,6 +38,8 @@ export type FormConfig = Required<Pick<TrainConfigInput, 'model' | 'family' | 'l
   latent2: number;
   /** the fixed spread of the Gaussian likelihood (pixels in 0..1) */
   sigma: number;
+  /** CVAE: learn p(z | y) per class */
+  learnedPrior: boolean;
 };
 
 /** Defaults that train something sensible in a few minutes on a laptop. */
@@ -64,6 +66,7 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     // 0.25 keeps a small photo set's codes near N(0, I), so sweeps around zero show faces;
     // 0.1 fits sharper but spreads the codes far outside the range a sweep covers
     sigma: digits ? 0.1 : 0.25,
+    learnedPrior: false,
   };
 }
 
@@ -88,6 +91,7 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   if (hidden.length) cfg.hidden = hidden;
   if (f.warmup > 0) cfg.warmup = f.warmup;
   if (f.model === 'hvae') cfg.latent2 = f.latent2;
+  if (f.model === 'cvae' && f.learnedPrior) cfg.learnedPrior = true;
   if (f.likelihood === 'gaussian') {
     if (!(f.sigma > 0 && f.sigma <= 10)) throw new Error('sigma: a number above 0 (pixels run from 0 to 1; 0.1 to 0.3 is usual)');
     cfg.sigma = f.sigma;
