@@ -30,9 +30,9 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
-    if (k === '--epochs') (a.epochs = Number(v)), i++;
-    else if (k === '--backends') (a.backends = v!.split(',') as BackendName[]), i++;
-    else if (k === '--import-files') (a.importFiles = Number(v)), i++;
+    if (k === '--epochs') ((a.epochs = Number(v)), i++);
+    else if (k === '--backends') ((a.backends = v!.split(',') as BackendName[]), i++);
+    else if (k === '--import-files') ((a.importFiles = Number(v)), i++);
     else if (k === '--no-import') a.noImport = true;
     else throw new Error(`bench: unknown argument ${k} (use --epochs N, --backends wasm,cpu, --import-files N, --no-import)`);
   }
@@ -61,7 +61,19 @@ interface BackendResult {
   note?: string;
 }
 
-const reference: TrainConfig = { model: 'vae', family: 'mlp', latent: 20, hidden: [400], activation: 'relu', likelihood: 'bernoulli', beta: 1, epochs: 1, batch: 128, lr: 1e-3, seed: 1 };
+const reference: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 20,
+  hidden: [400],
+  activation: 'relu',
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 1,
+  batch: 128,
+  lr: 1e-3,
+  seed: 1,
+};
 
 async function benchBackend(name: BackendName, datasetFile: string, epochs: number, work: string): Promise<BackendResult | string> {
   let detail: string;
@@ -75,9 +87,23 @@ async function benchBackend(name: BackendName, datasetFile: string, epochs: numb
   const cfg: TrainConfig = quick ? { ...reference, epochs: 1, limit: 128 * 16 } : { ...reference, epochs };
   const runDir = join(work, `run-${name}`);
   const spans: number[] = [];
-  const r: BackendResult = { backend: name, detail, steps: 0, imagesPerSec: 0, spans: 0, epochImagesPerSec: [], heldOut: [], epochSeconds: [], tensors: [], rss: [], sweepMs: null };
+  const r: BackendResult = {
+    backend: name,
+    detail,
+    steps: 0,
+    imagesPerSec: 0,
+    spans: 0,
+    epochImagesPerSec: [],
+    heldOut: [],
+    epochSeconds: [],
+    tensors: [],
+    rss: [],
+    sweepMs: null,
+  };
   if (quick) r.note = `${cfg.limit} training images only`;
-  process.stdout.write(`\n${name} (${detail}): training ${quick ? `${cfg.limit} images` : `${epochs} epoch${epochs > 1 ? 's' : ''} of MNIST`}\n`);
+  process.stdout.write(
+    `\n${name} (${detail}): training ${quick ? `${cfg.limit} images` : `${epochs} epoch${epochs > 1 ? 's' : ''} of MNIST`}\n`,
+  );
   await trainInProcess({ config: cfg, datasetFile, runDir, resume: false, backend: name }, (e) => {
     if (e.type === 'step') {
       // the first spans include warm-up (kernel setup, XNNPACK packing)
@@ -90,7 +116,9 @@ async function benchBackend(name: BackendName, datasetFile: string, epochs: numb
       r.epochSeconds.push(x.seconds);
       r.tensors.push(tf.memory().numTensors);
       r.rss.push(process.memoryUsage().rss);
-      process.stdout.write(`  epoch ${x.epoch}: held-out loss ${x.heldOut.toFixed(2)} nats, train ${x.imagesPerSec.toFixed(0)} images/s, ${x.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, rss ${mb(process.memoryUsage().rss)} MB\n`);
+      process.stdout.write(
+        `  epoch ${x.epoch}: held-out loss ${x.heldOut.toFixed(2)} nats, train ${x.imagesPerSec.toFixed(0)} images/s, ${x.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, rss ${mb(process.memoryUsage().rss)} MB\n`,
+      );
     } else if (e.type === 'warning') {
       process.stdout.write(`  warning: ${e.message}\n`);
     }
@@ -101,7 +129,8 @@ async function benchBackend(name: BackendName, datasetFile: string, epochs: numb
   const model = await loadRunModel((await latestCheckpointDir(runDir))!);
   try {
     const base = new Float32Array(model.latent);
-    const grid = (i: number) => sweepGrid(model, { dims: [0, 1], range: [-3, 3], grid: 16, spacing: 'normal', base: base.map((_, j) => (j === 2 ? i * 0.01 : 0)) });
+    const grid = (i: number) =>
+      sweepGrid(model, { dims: [0, 1], range: [-3, 3], grid: 16, spacing: 'normal', base: base.map((_, j) => (j === 2 ? i * 0.01 : 0)) });
     for (let i = 0; i < 5; i++) grid(i);
     const times: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -113,7 +142,9 @@ async function benchBackend(name: BackendName, datasetFile: string, epochs: numb
   } finally {
     model.dispose();
   }
-  process.stdout.write(`  images/s (median of ${r.spans} spans): ${r.imagesPerSec.toFixed(0)}; 16x16 sweep grid: ${r.sweepMs.toFixed(2)} ms\n`);
+  process.stdout.write(
+    `  images/s (median of ${r.spans} spans): ${r.imagesPerSec.toFixed(0)}; 16x16 sweep grid: ${r.sweepMs.toFixed(2)} ms\n`,
+  );
   return r;
 }
 
@@ -136,19 +167,27 @@ async function main(): Promise<void> {
     }
     if (!args.noImport) {
       imported = await benchImport({ files: args.importFiles });
-      process.stdout.write(`\nimport: ${imported.files} PNGs in ${imported.seconds.toFixed(2)} s = ${imported.imagesPerSec.toFixed(0)} images/s\n`);
+      process.stdout.write(
+        `\nimport: ${imported.files} PNGs in ${imported.seconds.toFixed(2)} s = ${imported.imagesPerSec.toFixed(0)} images/s\n`,
+      );
     }
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 
   const lines: string[] = [];
-  lines.push(`## ${started.toISOString().replace('T', ' ').slice(0, 16)} UTC — \`npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\``);
+  lines.push(
+    `## ${started.toISOString().replace('T', ' ').slice(0, 16)} UTC — \`npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}\``,
+  );
   lines.push('');
-  lines.push(`Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), TensorFlow.js ${tf.version_core}.`);
+  lines.push(
+    `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), TensorFlow.js ${tf.version_core}.`,
+  );
   lines.push('Reference model: 784-400-20 MLP VAE, ReLU, Bernoulli, Adam 1e-3, batch 128, MNIST 60k/10k.');
   lines.push('');
-  lines.push('| backend | training images/s (median) | held-out loss per epoch (nats) | 16x16 sweep grid | tensors after each epoch | RSS after each epoch |');
+  lines.push(
+    '| backend | training images/s (median) | held-out loss per epoch (nats) | 16x16 sweep grid | tensors after each epoch | RSS after each epoch |',
+  );
   lines.push('|---|---|---|---|---|---|');
   for (const r of results) {
     const held = r.note ? `(${r.note}) ${r.heldOut.map((v) => v.toFixed(1)).join(', ')}` : r.heldOut.map((v) => v.toFixed(2)).join(', ');
@@ -156,8 +195,18 @@ async function main(): Promise<void> {
       `| ${r.detail} | ${r.imagesPerSec.toFixed(0)} (${r.spans} spans) | ${held} | ${r.sweepMs?.toFixed(2)} ms | ${r.tensors.join(', ')} | ${r.rss.map(mb).join(', ')} MB |`,
     );
   }
-  for (const s of skipped) lines.push(`| ${s.split(':')[0]} | skipped: ${s.slice(s.indexOf(':') + 1).trim().replace(/\|/g, '/')} | | | | |`);
-  if (imported) lines.push('', `Import: ${imported.files} PNGs (28x28 grey, 10 label folders) in ${imported.seconds.toFixed(2)} s = **${imported.imagesPerSec.toFixed(0)} images/s**.`);
+  for (const s of skipped)
+    lines.push(
+      `| ${s.split(':')[0]} | skipped: ${s
+        .slice(s.indexOf(':') + 1)
+        .trim()
+        .replace(/\|/g, '/')} | | | | |`,
+    );
+  if (imported)
+    lines.push(
+      '',
+      `Import: ${imported.files} PNGs (28x28 grey, 10 label folders) in ${imported.seconds.toFixed(2)} s = **${imported.imagesPerSec.toFixed(0)} images/s**.`,
+    );
   const targets = results.find((r) => r.backend === 'wasm');
   if (targets) {
     lines.push('');

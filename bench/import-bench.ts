@@ -47,5 +47,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const files = Number(process.argv[2] ?? 2000);
   const concurrency = process.argv[3] ? Number(process.argv[3]) : undefined;
   const r = await benchImport({ files, concurrency });
-  console.log(`import: ${r.files} PNGs in ${r.seconds.toFixed(2)} s = ${Math.round(r.imagesPerSec)} images/s (concurrency ${concurrency ?? 'default'})`);
+  console.log(
+    `import: ${r.files} PNGs in ${r.seconds.toFixed(2)} s = ${Math.round(r.imagesPerSec)} images/s (concurrency ${concurrency ?? 'default'})`,
+  );
 }

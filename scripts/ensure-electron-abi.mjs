@@ -177,14 +177,16 @@ function rebuildFor(target, previous) {
     }
     r = run(process.execPath, [cli, '--force', '--only', 'better-sqlite3', '--version', target.version, '--module-dir', root]);
   } else {
-    r = run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', 'better-sqlite3', '--foreground-scripts'], { shell: process.platform === 'win32' });
+    r = run(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', 'better-sqlite3', '--foreground-scripts'], {
+      shell: process.platform === 'win32',
+    });
   }
   if (!r.ok || !existsSync(nativeFile)) {
     restore();
     const how =
       target.runtime === 'electron'
         ? 'It needs Electron\'s headers (or a prebuilt binary) from the internet and a C++ toolchain; run "npm start" again where the internet is reachable.'
-        : 'It needs Node\'s headers and a C++ toolchain (python3, make, g++).';
+        : "It needs Node's headers and a C++ toolchain (python3, make, g++).";
     throw new Failure(`rebuilding better-sqlite3 for ${target.runtime} ${target.version} failed (${r.why}). ${how}`);
   }
 }
@@ -203,7 +205,10 @@ function main(which) {
 
   // Fast path: the marker says the right build is in place.
   let current = existsSync(nativeFile) ? readMarker() : null;
-  if (current && (same(current, target) || (which === 'electron' && !target.abi && current.runtime === 'electron' && current.version === target.version))) {
+  if (
+    current &&
+    (same(current, target) || (which === 'electron' && !target.abi && current.runtime === 'electron' && current.version === target.version))
+  ) {
     return;
   }
 
@@ -211,7 +216,8 @@ function main(which) {
   if (!current && existsSync(nativeFile)) {
     const probed = probeInNode(nativeFile);
     if (probed.runtime === 'node') current = writeMarker(probed);
-    else if (probed.runtime === 'unknown' && bin && loadsInElectron(bin).ok) current = writeMarker({ ...target, abi: target.abi ?? probed.abi });
+    else if (probed.runtime === 'unknown' && bin && loadsInElectron(bin).ok)
+      current = writeMarker({ ...target, abi: target.abi ?? probed.abi });
     else if (probed.runtime === 'unknown' && probed.abi === target.abi && which === 'electron') current = writeMarker(target);
     else current = probed;
     if (same(current, target)) {
@@ -229,7 +235,9 @@ function main(which) {
     return;
   }
 
-  log(`better-sqlite3 is built for ${current ? `${current.runtime} (ABI ${current.abi ?? '?'})` : 'nothing yet'}; building it for ${target.runtime} ${target.version}.`);
+  log(
+    `better-sqlite3 is built for ${current ? `${current.runtime} (ABI ${current.abi ?? '?'})` : 'nothing yet'}; building it for ${target.runtime} ${target.version}.`,
+  );
   const previous = current && (current.runtime === 'node' || current.runtime === 'electron') ? current : null;
   rebuildFor(target, previous);
 
@@ -244,7 +252,8 @@ function main(which) {
     stash(built);
   } else {
     const probed = probeInNode(nativeFile);
-    if (probed.runtime !== 'node') throw new Failure(`the rebuilt better-sqlite3 does not load in Node: ${probed.error ?? `ABI ${probed.abi}`}`);
+    if (probed.runtime !== 'node')
+      throw new Failure(`the rebuilt better-sqlite3 does not load in Node: ${probed.error ?? `ABI ${probed.abi}`}`);
     writeMarker(probed);
     stash(probed);
   }

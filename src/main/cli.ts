@@ -1,14 +1,7 @@
 // The headless door: every command calls the same service as the app.
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  type ArgsIn,
-  type GridSpec,
-  type Result,
-  type Results,
-  type ServiceMethod,
-  trainConfigSchema,
-} from '../shared/contract';
+import { type ArgsIn, type GridSpec, type Result, type Results, type ServiceMethod, trainConfigSchema } from '../shared/contract';
 import { dispatch } from './dispatch';
 import { openService, type LatentLabService } from './core/service';
 
@@ -87,7 +80,8 @@ function pair(flags: Flags, name: string): [number, number] | undefined {
   const v = str(flags, name);
   if (v === undefined) return undefined;
   const parts = v.split(',').map(Number);
-  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new CliError(`--${name}: expected two numbers like 0,1 (got "${v}")`);
+  if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p)))
+    throw new CliError(`--${name}: expected two numbers like 0,1 (got "${v}")`);
   return [parts[0]!, parts[1]!];
 }
 
@@ -189,7 +183,13 @@ async function writeGrid(svc: LatentLabService, spec: GridSpec, flags: Flags, io
 
 function table(rows: (string | number)[][], io: CliIo): void {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  for (const r of rows) io.out(r.map((v, c) => String(v).padEnd(widths[c]!)).join('  ').trimEnd());
+  for (const r of rows)
+    io.out(
+      r
+        .map((v, c) => String(v).padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -200,7 +200,26 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
     return cmd ? 0 : 1;
   }
   const dataDir = resolve(str(flags, 'data-dir') ?? process.env.LATENT_LAB_DATA ?? join(homedir(), '.latent-lab'));
-  const known = ['import', 'datasets', 'skipped', 'train', 'runs', 'resume', 'dims', 'evaluate', 'sweep', 'samples', 'reconstruct', 'interpolate', 'nearest', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'];
+  const known = [
+    'import',
+    'datasets',
+    'skipped',
+    'train',
+    'runs',
+    'resume',
+    'dims',
+    'evaluate',
+    'sweep',
+    'samples',
+    'reconstruct',
+    'interpolate',
+    'nearest',
+    'classes',
+    'export-grid',
+    'export-metrics',
+    'export-model',
+    'serve',
+  ];
   if (!known.includes(cmd)) {
     io.err(`unknown command "${cmd}"\n\n${USAGE}`);
     return 2;
@@ -227,13 +246,31 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         });
         await follow(svc, jobId, io);
         const ds = (await call(svc, 'datasets:list', {})).at(-1)!;
-        io.out(`dataset ${ds.id} "${ds.name}": ${ds.count} images imported, ${ds.skippedCount} skipped (${ds.trainCount} train / ${ds.testCount} test, ${ds.width}x${ds.height}x${ds.channels}, ${ds.labelNames.length} labels)`);
+        io.out(
+          `dataset ${ds.id} "${ds.name}": ${ds.count} images imported, ${ds.skippedCount} skipped (${ds.trainCount} train / ${ds.testCount} test, ${ds.width}x${ds.height}x${ds.channels}, ${ds.labelNames.length} labels)`,
+        );
         return 0;
       }
       case 'datasets': {
         const all = await call(svc, 'datasets:list', {});
         if (all.length === 0) io.out('no datasets yet: latent-lab import mnist, or latent-lab import <folder>');
-        else table([['id', 'name', 'images', 'train', 'test', 'size', 'labels', 'skipped'], ...all.map((d) => [d.id, d.name, d.count, d.trainCount, d.testCount, `${d.width}x${d.height}x${d.channels}`, d.labelNames.length, d.skippedCount])], io);
+        else
+          table(
+            [
+              ['id', 'name', 'images', 'train', 'test', 'size', 'labels', 'skipped'],
+              ...all.map((d) => [
+                d.id,
+                d.name,
+                d.count,
+                d.trainCount,
+                d.testCount,
+                `${d.width}x${d.height}x${d.channels}`,
+                d.labelNames.length,
+                d.skippedCount,
+              ]),
+            ],
+            io,
+          );
         return 0;
       }
       case 'skipped': {
@@ -271,7 +308,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           const i = parsed.error.issues[0]!;
           throw new CliError(`--${String(i.path[0] ?? 'config')}: ${i.message}`);
         }
-        const { jobId, runId: rid } = await call(svc, 'runs:start', { datasetId: id, config: cfg as ArgsIn<'runs:start'>['config'], name: str(flags, 'name'), backend });
+        const { jobId, runId: rid } = await call(svc, 'runs:start', {
+          datasetId: id,
+          config: cfg as ArgsIn<'runs:start'>['config'],
+          name: str(flags, 'name'),
+          backend,
+        });
         return await followTraining(svc, jobId, rid, io);
       }
       case 'resume': {
@@ -286,7 +328,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           table(
             [
               ['id', 'name', 'dataset', 'model', 'latent', 'status', 'epochs', 'best held-out', 'time', 'backend'],
-              ...runs.map((r) => [r.id, r.name, r.datasetName, r.config.model, r.config.latent, r.status, `${r.epochsDone}/${r.config.epochs}`, r.bestHeldOut?.toFixed(2) ?? '-', fmtEta(r.seconds) || '0s', r.backend ?? '-']),
+              ...runs.map((r) => [
+                r.id,
+                r.name,
+                r.datasetName,
+                r.config.model,
+                r.config.latent,
+                r.status,
+                `${r.epochsDone}/${r.config.epochs}`,
+                r.bestHeldOut?.toFixed(2) ?? '-',
+                fmtEta(r.seconds) || '0s',
+                r.backend ?? '-',
+              ]),
             ],
             io,
           );
@@ -296,8 +349,13 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         const rid = await runId(svc, positional[1] ?? str(flags, 'run'));
         const level = num(flags, 'level') === 2 ? 2 : 1;
         const d = await call(svc, 'explore:dims', { runId: rid, level });
-        io.out(`run ${rid}${level === 2 ? ', top level z2' : ''}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > 0.01), most informative first`);
-        table([['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])], io);
+        io.out(
+          `run ${rid}${level === 2 ? ', top level z2' : ''}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > 0.01), most informative first`,
+        );
+        table(
+          [['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])],
+          io,
+        );
         return 0;
       }
       case 'evaluate': {
@@ -305,8 +363,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         const k = num(flags, 'iwae') ?? 1;
         const t0 = Date.now();
         const e = await call(svc, 'explore:evaluate', { runId: rid, iwae: k, limit: num(flags, 'limit') });
-        io.out(`run ${rid}: ${e.images} test images, MSE ${e.mse.toFixed(5)}, PSNR ${e.psnr.toFixed(2)} dB, active units ${e.activeUnits}${e.accuracy !== null ? `, classification accuracy ${(e.accuracy * 100).toFixed(2)}%` : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-        io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO per image)  IWAE k=${e.k}: ${e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)'}`);
+        io.out(
+          `run ${rid}: ${e.images} test images, MSE ${e.mse.toFixed(5)}, PSNR ${e.psnr.toFixed(2)} dB, active units ${e.activeUnits}${e.accuracy !== null ? `, classification accuracy ${(e.accuracy * 100).toFixed(2)}%` : ''} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        );
+        io.out(
+          `ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO per image)  IWAE k=${e.k}: ${e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)'}`,
+        );
         return 0;
       }
       case 'sweep': {
@@ -330,7 +392,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'samples': {
         const rid = await runId(svc, str(flags, 'run'));
-        await writeGrid(svc, { kind: 'samples', runId: rid, n: num(flags, 'n') ?? 64, seed: num(flags, 'seed') ?? 1, label: num(flags, 'label') }, flags, io);
+        await writeGrid(
+          svc,
+          { kind: 'samples', runId: rid, n: num(flags, 'n') ?? 64, seed: num(flags, 'seed') ?? 1, label: num(flags, 'label') },
+          flags,
+          io,
+        );
         return 0;
       }
       case 'reconstruct': {
@@ -346,7 +413,15 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         const compare = str(flags, 'compare');
         await writeGrid(
           svc,
-          { kind: 'interpolate', runId: rid, a, b, steps: num(flags, 'steps') ?? 10, mode: flags.slerp ? 'slerp' : 'linear', compareRunId: compare ? await runId(svc, compare) : undefined },
+          {
+            kind: 'interpolate',
+            runId: rid,
+            a,
+            b,
+            steps: num(flags, 'steps') ?? 10,
+            mode: flags.slerp ? 'slerp' : 'linear',
+            compareRunId: compare ? await runId(svc, compare) : undefined,
+          },
           flags,
           io,
         );
@@ -354,12 +429,28 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
       }
       case 'nearest': {
         const rid = await runId(svc, str(flags, 'run'));
-        await writeGrid(svc, { kind: 'nearest', runId: rid, n: num(flags, 'n') ?? 8, seed: num(flags, 'seed') ?? 1, label: num(flags, 'label') }, flags, io);
+        await writeGrid(
+          svc,
+          { kind: 'nearest', runId: rid, n: num(flags, 'n') ?? 8, seed: num(flags, 'seed') ?? 1, label: num(flags, 'label') },
+          flags,
+          io,
+        );
         return 0;
       }
       case 'classes': {
         const rid = await runId(svc, str(flags, 'run'));
-        await writeGrid(svc, { kind: 'classes', runId: rid, dim: num(flags, 'dim') ?? 0, steps: num(flags, 'steps') ?? 10, range: pair(flags, 'range') ?? [-3, 3] }, flags, io);
+        await writeGrid(
+          svc,
+          {
+            kind: 'classes',
+            runId: rid,
+            dim: num(flags, 'dim') ?? 0,
+            steps: num(flags, 'steps') ?? 10,
+            range: pair(flags, 'range') ?? [-3, 3],
+          },
+          flags,
+          io,
+        );
         return 0;
       }
       case 'export-grid': {

@@ -1,6 +1,18 @@
 // The Electron door: one window over the core service. Everything here is shell (window,
 // menu, dialogs, security); the work happens in src/main/core, the IPC loop in electron/ipc.ts.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  screen,
+  session,
+  shell,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import { mkdirSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -233,9 +245,11 @@ function trackWindowState(win: BrowserWindow): void {
   const save = (): void => {
     if (win.isDestroyed() || win.isMinimized() || win.isFullScreen()) return;
     const state = capture();
-    pendingStateSave = pendingStateSave.then(() => saveWindowState(windowStateFile, state)).catch((err: unknown) => {
-      console.warn(`[latent-lab] could not save ${windowStateFile}: ${String(err)}`);
-    });
+    pendingStateSave = pendingStateSave
+      .then(() => saveWindowState(windowStateFile, state))
+      .catch((err: unknown) => {
+        console.warn(`[latent-lab] could not save ${windowStateFile}: ${String(err)}`);
+      });
   };
   const later = (): void => {
     if (timer) clearTimeout(timer);

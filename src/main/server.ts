@@ -80,7 +80,9 @@ function sameHost(origin: string, host: string | undefined): boolean {
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`);
+  socket.write(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length}\r\n\r\n${reason}`,
+  );
   socket.destroy();
 }
 
@@ -110,7 +112,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     try {
       info = await stat(file);
     } catch {
-      if (pathname === '/index.html') return send(503, `renderer not built: ${path.join(rendererDir, 'index.html')} is missing (run npx electron-vite build)`);
+      if (pathname === '/index.html')
+        return send(503, `renderer not built: ${path.join(rendererDir, 'index.html')} is missing (run npx electron-vite build)`);
       return send(404, 'not found');
     }
     if (!info.isFile()) return send(404, 'not found');

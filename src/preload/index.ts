@@ -6,9 +6,9 @@ import type { Api, EventName, Events, Method } from '../shared/contract';
 import { eventNameList, methodNameList } from '../shared/names';
 import { menuEvent } from '../shared/menu';
 
-const calls = Object.fromEntries(
-  methodNameList.map((method) => [method, (args?: unknown) => ipcRenderer.invoke(method, args)]),
-) as { [M in Method]: Api[M] };
+const calls = Object.fromEntries(methodNameList.map((method) => [method, (args?: unknown) => ipcRenderer.invoke(method, args)])) as {
+  [M in Method]: Api[M];
+};
 
 /** The contract's events, plus the app menu's commands (Electron only). */
 const allowedEvents = new Set<string>([...eventNameList, menuEvent]);

@@ -65,7 +65,12 @@ export const trainConfigSchema = z
     epochs: z.number().int().min(1).max(10000).default(10),
     batch: z.number().int().min(1).max(4096).default(128),
     lr: z.number().positive().max(1).default(1e-3),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     limit: z.number().int().min(10).optional(),
   })
   .strict();
@@ -341,7 +346,12 @@ export const argSchemas = {
   'runs:get': runRef,
   'runs:metrics': z.object({ runId: id, kind: z.enum(['step', 'epoch']).optional() }).strict(),
   'runs:start': z
-    .object({ datasetId: id, config: trainConfigSchema, name: z.string().trim().min(1).max(100).optional(), backend: z.enum(backendPrefs).default('auto') })
+    .object({
+      datasetId: id,
+      config: trainConfigSchema,
+      name: z.string().trim().min(1).max(100).optional(),
+      backend: z.enum(backendPrefs).default('auto'),
+    })
     .strict(),
   'runs:resume': runRef,
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
@@ -353,11 +363,19 @@ export const argSchemas = {
   /** HVAE: level 2 ranks the top level z2 (q(z2|z1) against N(0, I)) */
   'explore:dims': z.object({ runId: id, level: z.union([z.literal(1), z.literal(2)]).default(1) }).strict(),
   'explore:grid': gridSpecSchema,
-  'explore:encode': z.object({ runId: id, index: z.number().int().min(0), level: z.union([z.literal(1), z.literal(2)]).default(1) }).strict(),
-  'explore:scatter': z
-    .object({ runId: id, dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(), limit: z.number().int().min(10).max(10000).default(2000) })
+  'explore:encode': z
+    .object({ runId: id, index: z.number().int().min(0), level: z.union([z.literal(1), z.literal(2)]).default(1) })
     .strict(),
-  'explore:evaluate': z.object({ runId: id, iwae: z.number().int().min(1).max(5000).default(1), limit: z.number().int().min(1).optional() }).strict(),
+  'explore:scatter': z
+    .object({
+      runId: id,
+      dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
+      limit: z.number().int().min(10).max(10000).default(2000),
+    })
+    .strict(),
+  'explore:evaluate': z
+    .object({ runId: id, iwae: z.number().int().min(1).max(5000).default(1), limit: z.number().int().min(1).optional() })
+    .strict(),
   'explore:outliers': z.object({ runId: id, limit: z.number().int().min(1).max(256).default(32) }).strict(),
 
   'export:grid': z
@@ -374,7 +392,10 @@ export const argSchemas = {
 
   // Shell methods: only the Electron door implements them (native dialogs).
   'dialog:openFolder': empty,
-  'dialog:openFile': z.object({ filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional() }).strict().default({}),
+  'dialog:openFile': z
+    .object({ filters: z.array(z.object({ name: z.string(), extensions: z.array(z.string()) })).optional() })
+    .strict()
+    .default({}),
   'dialog:saveFile': z.object({ defaultName: z.string().min(1) }).strict(),
 } as const;
 
@@ -433,7 +454,15 @@ export interface Events {
   'menu:command': MenuCommandEvent;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = ['job:progress', 'job:finished', 'run:metric', 'runs:changed', 'datasets:changed', 'run:warning', 'menu:command'];
+export const eventNames: EventName[] = [
+  'job:progress',
+  'job:finished',
+  'run:metric',
+  'runs:changed',
+  'datasets:changed',
+  'run:warning',
+  'menu:command',
+];
 
 // ---------------------------------------------------------------- the client side
 

@@ -41,11 +41,14 @@ describe('latent-lab, end to end', () => {
     expect(r.out).toMatch(/70000 images imported, 0 skipped \(60000 train \/ 10000 test, 28x28x1, 10 labels\)/);
   });
 
-  it.skipIf(!existsSync(FACES))('imports the faces folder with its 40 labels (skipped when ../shared/data/att-faces is absent)', async () => {
-    const r = await cli('import', FACES, '--name', 'faces', '--side', '32');
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/400 images imported, 1 skipped .* 32x32x1, 40 labels/);
-  });
+  it.skipIf(!existsSync(FACES))(
+    'imports the faces folder with its 40 labels (skipped when ../shared/data/att-faces is absent)',
+    async () => {
+      const r = await cli('import', FACES, '--name', 'faces', '--side', '32');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/400 images imported, 1 skipped .* 32x32x1, 40 labels/);
+    },
+  );
 
   it('refuses bad input with a message naming the field', async () => {
     const r = await cli('train', '--dataset', 'nope');
@@ -57,7 +60,23 @@ describe('latent-lab, end to end', () => {
   });
 
   it('trains a VAE and prints the held-out loss after each epoch', async () => {
-    const r = await cli('train', '--dataset', 'MNIST digits', '--model', 'vae', '--latent', '8', '--epochs', '2', '--limit', '3000', '--hidden', '128', '--batch', '100');
+    const r = await cli(
+      'train',
+      '--dataset',
+      'MNIST digits',
+      '--model',
+      'vae',
+      '--latent',
+      '8',
+      '--epochs',
+      '2',
+      '--limit',
+      '3000',
+      '--hidden',
+      '128',
+      '--batch',
+      '100',
+    );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const losses = [...r.out.matchAll(/held-out loss: ([\d.]+) nats/g)].map((m) => Number(m[1]));
@@ -70,7 +89,23 @@ describe('latent-lab, end to end', () => {
 
   it('writes a sweep grid PNG with its settings in a text chunk', async () => {
     const out = join(dir, 'grid.png');
-    const r = await cli('sweep', '--run', 'last', '--dims', '0,1', '--grid', '8', '--range', '-2,2', '--out', out, '--scale', '2', '--gutter', '1');
+    const r = await cli(
+      'sweep',
+      '--run',
+      'last',
+      '--dims',
+      '0,1',
+      '--grid',
+      '8',
+      '--range',
+      '-2,2',
+      '--out',
+      out,
+      '--scale',
+      '2',
+      '--gutter',
+      '1',
+    );
     expect(r.err).toBe('');
     expect(r.out).toMatch(/wrote .*grid\.png/);
     const png = readFileSync(out);
@@ -108,7 +143,11 @@ describe('latent-lab, end to end', () => {
   });
 
   it('runs as a command through the bin', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(__dirname, '../../bin/latent-lab.mjs'), 'datasets', '--data-dir', dir], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(__dirname, '../../bin/latent-lab.mjs'), 'datasets', '--data-dir', dir],
+      { timeout: 60_000 },
+    );
     expect(stdout).toMatch(/MNIST digits\s+70000/);
   });
 });

@@ -15,10 +15,17 @@ afterAll(async () => {
 });
 
 function sample(): Dataset {
-  const n = 7, height = 5, width = 4, channels = 3 as const;
+  const n = 7,
+    height = 5,
+    width = 4,
+    channels = 3 as const;
   const pixels = new Uint8Array(n * height * width * channels).map((_, i) => (i * 37) & 255);
   return {
-    n, height, width, channels, pixels,
+    n,
+    height,
+    width,
+    channels,
+    pixels,
     labels: Int32Array.from([0, 1, 2, -1, 1, 0, 2]),
     split: Uint8Array.from([0, 0, 1, 0, 1, 0, 0]),
     labelNames: ['chat', 'Straße', '猫'],

@@ -31,7 +31,9 @@ describe('decodeImage', () => {
   it('flattens transparency onto white', async () => {
     const rgba = Buffer.alloc(4 * 4 * 4);
     for (let i = 0; i < 16; i++) rgba[4 * i + 3] = i < 8 ? 0 : 255; // top half transparent, bottom opaque black
-    const png = await sharp(rgba, { raw: { width: 4, height: 4, channels: 4 } }).png().toBuffer();
+    const png = await sharp(rgba, { raw: { width: 4, height: 4, channels: 4 } })
+      .png()
+      .toBuffer();
     const d = await decodeImageBuffer(png, { side: 4, color: 'rgb', resize: 'fit' });
     expect(Array.from(d.subarray(0, 3))).toEqual([255, 255, 255]);
     expect(Array.from(d.subarray(45, 48))).toEqual([0, 0, 0]);
@@ -52,7 +54,10 @@ describe('decodeImage', () => {
       expect(headerSize(buf, fmt)).toEqual({ width: 300, height: 200 });
     }
     expect(sniffFormat(await sharp(px, raw).tiff().toBuffer())).toEqual({ kind: 'image', format: 'tiff' });
-    expect(sniffFormat(Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'))).toEqual({ kind: 'unsupported', format: 'SVG' });
+    expect(sniffFormat(Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"></svg>'))).toEqual({
+      kind: 'unsupported',
+      format: 'SVG',
+    });
     expect(sniffFormat(Buffer.from('just some words'))).toEqual({ kind: 'unknown', text: true });
     expect(sniffFormat(Buffer.from([0, 1, 2, 3, 4, 250]))).toEqual({ kind: 'unknown', text: false });
   });
@@ -62,7 +67,9 @@ describe('decodeImage', () => {
     expect((await skipOf(decodeImageBuffer(Buffer.alloc(0), o))).reason).toBe('empty');
     expect((await skipOf(decodeImageBuffer(Buffer.from('hello'), o, 'x.png'))).detail).toBe('named .png but contains text');
     expect((await skipOf(decodeImageBuffer(Buffer.from('<svg width="1"></svg>'), o))).reason).toBe('unsupported-format');
-    const png = await sharp(halfAndHalf(16, 16), { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer();
+    const png = await sharp(halfAndHalf(16, 16), { raw: { width: 16, height: 16, channels: 3 } })
+      .png()
+      .toBuffer();
     const broken = Buffer.from(png);
     broken.fill(7, 40, 60); // damage the compressed data
     expect((await skipOf(decodeImageBuffer(broken, o))).reason).toBe('corrupt');

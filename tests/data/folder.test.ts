@@ -11,7 +11,10 @@ const FACES = '/work/shared/data/att-faces';
 let root: string;
 
 const solid = (w: number, h: number, rgb: [number, number, number]) =>
-  sharp(Buffer.alloc(w * h * 3).map((_, i) => rgb[i % 3]), { raw: { width: w, height: h, channels: 3 } });
+  sharp(
+    Buffer.alloc(w * h * 3).map((_, i) => rgb[i % 3]),
+    { raw: { width: w, height: h, channels: 3 } },
+  );
 
 function pngChunk(type: string, body: Buffer): Buffer {
   const len = Buffer.alloc(4);
@@ -51,7 +54,10 @@ beforeAll(async () => {
   await solid(33, 17, red).gif().toFile(join(cats, 'd.gif'));
   await solid(16, 16, red).tiff().toFile(join(cats, 'e.tiff'));
   await solid(32, 32, red).avif({ effort: 0 }).toFile(join(cats, 'f.avif'));
-  await writeFile(join(cats, 'g.ppm'), Buffer.concat([Buffer.from('P6\n2 2\n255\n'), Buffer.from([220, 30, 40, 220, 30, 40, 220, 30, 40, 220, 30, 40])]));
+  await writeFile(
+    join(cats, 'g.ppm'),
+    Buffer.concat([Buffer.from('P6\n2 2\n255\n'), Buffer.from([220, 30, 40, 220, 30, 40, 220, 30, 40, 220, 30, 40])]),
+  );
   await writeFile(join(cats, 'nested', 'deep', 'h.pgm'), 'P2\n# nested, 16-bit\n2 2\n65535\n0 65535 65535 0\n');
   await symlink('../..', join(cats, 'nested', 'deep', 'back-to-cats')); // a loop
   const green: [number, number, number] = [10, 200, 30];
@@ -103,9 +109,17 @@ describe('importFolder on a messy folder', () => {
 
     const kept = r.files.map((f) => f.path.slice(root.length + 1));
     expect(kept).toEqual([
-      'cats/a.png', 'cats/b.jpg', 'cats/c.webp', 'cats/d.gif', 'cats/e.tiff', 'cats/f.avif', 'cats/g.ppm',
+      'cats/a.png',
+      'cats/b.jpg',
+      'cats/c.webp',
+      'cats/d.gif',
+      'cats/e.tiff',
+      'cats/f.avif',
+      'cats/g.ppm',
       'cats/nested/deep/h.pgm',
-      'dogs/noext', 'dogs/ok.pgm', 'dogs/ünïcödé 犬.png',
+      'dogs/noext',
+      'dogs/ok.pgm',
+      'dogs/ünïcödé 犬.png',
       'loose.png',
     ]);
     const ds = r.dataset;
@@ -117,7 +131,8 @@ describe('importFolder on a messy folder', () => {
     expect(ds.split.length).toBe(12);
 
     // every red image (except the lossy ones, within a margin) is red all over, centre included
-    const px = (k: number, x: number, y: number) => Array.from(ds.pixels.subarray((k * 256 + y * 16 + x) * 3, (k * 256 + y * 16 + x) * 3 + 3));
+    const px = (k: number, x: number, y: number) =>
+      Array.from(ds.pixels.subarray((k * 256 + y * 16 + x) * 3, (k * 256 + y * 16 + x) * 3 + 3));
     for (const k of [0, 2, 3, 4, 6]) expect(px(k, 8, 8)).toEqual([220, 30, 40]);
     for (const k of [1, 5]) {
       const [r0, g0, b0] = px(k, 8, 8);
@@ -166,15 +181,22 @@ describe('importFolder on a messy folder', () => {
       await Promise.all(Array.from({ length: 400 }, (_, i) => writeFile(join(dir, 'x', `${i}.png`), png)));
       const ac = new AbortController();
       let seen = 0;
-      const p = importFolder(dir, { color: 'gray', side: 16, resize: 'fit', testShare: 0.1, seed: 1 }, (pr) => {
-        seen = pr.decoded;
-        if (pr.decoded > 0) ac.abort();
-      }, ac.signal);
+      const p = importFolder(
+        dir,
+        { color: 'gray', side: 16, resize: 'fit', testShare: 0.1, seed: 1 },
+        (pr) => {
+          seen = pr.decoded;
+          if (pr.decoded > 0) ac.abort();
+        },
+        ac.signal,
+      );
       await expect(p).rejects.toMatchObject({ name: 'AbortError' });
       expect(seen).toBeLessThan(400);
       const pre = new AbortController();
       pre.abort();
-      await expect(importFolder(dir, { color: 'gray', side: 16, resize: 'fit', testShare: 0.1, seed: 1 }, undefined, pre.signal)).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(
+        importFolder(dir, { color: 'gray', side: 16, resize: 'fit', testShare: 0.1, seed: 1 }, undefined, pre.signal),
+      ).rejects.toMatchObject({ name: 'AbortError' });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -82,7 +82,10 @@ describe('IDX', () => {
     expect(p.dims).toEqual([50, 28, 28]);
     expect(p.type).toBe('u8');
 
-    for (const [x, y] of [['x.idx', 'y.idx'], ['x.idx.gz', 'y.idx.gz']]) {
+    for (const [x, y] of [
+      ['x.idx', 'y.idx'],
+      ['x.idx.gz', 'y.idx.gz'],
+    ]) {
       const ds = await importIdx(join(dir, x), join(dir, y), { testShare: 0.2, seed: 3 });
       expect(ds.n).toBe(50);
       expect([ds.height, ds.width, ds.channels]).toEqual([28, 28, 1]);

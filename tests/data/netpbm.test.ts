@@ -14,11 +14,19 @@ afterAll(async () => {
 });
 
 // a 4x3 test picture: gray ramp, and an RGB version whose channels differ
-const W = 4, H = 3;
+const W = 4,
+  H = 3;
 const gray8 = Uint8Array.from({ length: W * H }, (_, i) => i * 20);
 const rgb8 = Uint8Array.from({ length: W * H * 3 }, (_, i) => (i * 7) % 256);
 
-function binary(magic: string, w: number, h: number, maxval: number, samples: ArrayLike<number>, header = `${magic}\n${w} ${h}\n${maxval}\n`): Buffer {
+function binary(
+  magic: string,
+  w: number,
+  h: number,
+  maxval: number,
+  samples: ArrayLike<number>,
+  header = `${magic}\n${w} ${h}\n${maxval}\n`,
+): Buffer {
   const wide = maxval > 255;
   const body = Buffer.alloc(samples.length * (wide ? 2 : 1));
   for (let i = 0; i < samples.length; i++) {
@@ -108,7 +116,16 @@ describe('netpbm', () => {
     expect(crop[3 * 3]).toBeGreaterThan(235);
     // same size and channels: returned as is
     const same = join(dir, 'same.ppm');
-    await writeFile(same, binary('P6', 2, 2, 65535, Array.from({ length: 12 }, (_, i) => i * 5000)));
+    await writeFile(
+      same,
+      binary(
+        'P6',
+        2,
+        2,
+        65535,
+        Array.from({ length: 12 }, (_, i) => i * 5000),
+      ),
+    );
     const s = await decodeImage(same, { side: 2, color: 'rgb', resize: 'fit' });
     expect(Array.from(s)).toEqual(Array.from({ length: 12 }, (_, i) => Math.round((i * 5000 * 255) / 65535)));
   });

@@ -32,36 +32,39 @@ describe('start-up', () => {
 });
 
 describe('datasets', () => {
-  it.skipIf(!existsSync(FACES))(`imports the AT&T faces through the UI: 400 images, 40 labels${existsSync(FACES) ? '' : ` (skipped: ${FACES} is absent)`}`, async () => {
-    const app = await startApp(browser, 'faces');
-    const { page } = app;
-    try {
-      await page.getByTestId('datasets-empty').waitFor();
-      await screenshot(page, 'datasets-empty');
-      await page.getByTestId('empty-import').click();
-      await page.getByTestId('import-path').fill(FACES);
-      // the probe's first look fills the defaults
-      await page.getByTestId('import-probe').filter({ hasText: '400 images' }).waitFor();
-      await expect.poll(() => page.getByTestId('import-probe').textContent()).toMatch(/all gray.*40 labels/);
-      expect(await page.getByTestId('import-side').inputValue()).toBe('64');
-      await screenshot(page, 'import-sheet');
-      await page.getByTestId('import-start').click();
-      await page.getByTestId('import-sheet').waitFor({ state: 'detached' });
-      await page.getByTestId('dataset-page').waitFor();
-      expect(await page.getByTestId('dataset-name').textContent()).toBe('att-faces');
-      expect(await page.getByTestId('dataset-count').textContent()).toBe('400 images');
-      expect(await page.getByTestId('dataset-labels').textContent()).toBe('40 labels');
-      expect(await page.getByTestId('label-chip').count()).toBe(40);
-      await page.getByTestId('dataset-range').filter({ hasText: '1–200 of 400' }).waitFor();
-      // a label chip filters the thumbnails to that person's 10 pictures
-      await page.getByTestId('label-chip').filter({ hasText: /^s7 / }).click();
-      await page.getByTestId('dataset-range').filter({ hasText: '1–10 of 10' }).waitFor();
-      await screenshot(page, 'dataset-faces');
-      expect(app.pageErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+  it.skipIf(!existsSync(FACES))(
+    `imports the AT&T faces through the UI: 400 images, 40 labels${existsSync(FACES) ? '' : ` (skipped: ${FACES} is absent)`}`,
+    async () => {
+      const app = await startApp(browser, 'faces');
+      const { page } = app;
+      try {
+        await page.getByTestId('datasets-empty').waitFor();
+        await screenshot(page, 'datasets-empty');
+        await page.getByTestId('empty-import').click();
+        await page.getByTestId('import-path').fill(FACES);
+        // the probe's first look fills the defaults
+        await page.getByTestId('import-probe').filter({ hasText: '400 images' }).waitFor();
+        await expect.poll(() => page.getByTestId('import-probe').textContent()).toMatch(/all gray.*40 labels/);
+        expect(await page.getByTestId('import-side').inputValue()).toBe('64');
+        await screenshot(page, 'import-sheet');
+        await page.getByTestId('import-start').click();
+        await page.getByTestId('import-sheet').waitFor({ state: 'detached' });
+        await page.getByTestId('dataset-page').waitFor();
+        expect(await page.getByTestId('dataset-name').textContent()).toBe('att-faces');
+        expect(await page.getByTestId('dataset-count').textContent()).toBe('400 images');
+        expect(await page.getByTestId('dataset-labels').textContent()).toBe('40 labels');
+        expect(await page.getByTestId('label-chip').count()).toBe(40);
+        await page.getByTestId('dataset-range').filter({ hasText: '1–200 of 400' }).waitFor();
+        // a label chip filters the thumbnails to that person's 10 pictures
+        await page.getByTestId('label-chip').filter({ hasText: /^s7 / }).click();
+        await page.getByTestId('dataset-range').filter({ hasText: '1–10 of 10' }).waitFor();
+        await screenshot(page, 'dataset-faces');
+        expect(app.pageErrors).toEqual([]);
+      } finally {
+        await app.close();
+      }
+    },
+  );
 
   it('shows the files a bad folder skipped, with their reasons', async () => {
     const app = await startApp(browser, 'bad');
@@ -71,11 +74,17 @@ describe('datasets', () => {
       for (const label of ['cats', 'dogs']) {
         mkdirSync(join(folder, label), { recursive: true });
         for (let i = 0; i < 4; i++) {
-          const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 60 * i, g: label === 'cats' ? 200 : 40, b: 90 } } }).png().toBuffer();
+          const png = await sharp({
+            create: { width: 20, height: 20, channels: 3, background: { r: 60 * i, g: label === 'cats' ? 200 : 40, b: 90 } },
+          })
+            .png()
+            .toBuffer();
           writeFileSync(join(folder, label, `${i}.png`), png);
         }
       }
-      const good = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#808080' } }).png().toBuffer();
+      const good = await sharp({ create: { width: 20, height: 20, channels: 3, background: '#808080' } })
+        .png()
+        .toBuffer();
       writeFileSync(join(folder, 'cats', 'corrupt.png'), good.subarray(0, 40)); // truncated after the header
       writeFileSync(join(folder, 'dogs', 'notes.txt'), 'not an image at all\n');
       writeFileSync(join(folder, 'dogs', 'empty.png'), Buffer.alloc(0));

@@ -47,7 +47,10 @@ describe.skipIf(skipReason !== null)(`Electron app${skipReason ? ` (skipped: ${s
     const abi = spawnSync(process.execPath, [join(root, 'scripts/ensure-electron-abi.mjs'), 'electron'], { cwd: root, stdio: 'inherit' });
     if (abi.status !== 0) throw new Error('scripts/ensure-electron-abi.mjs electron failed (see above)');
     if (!existsSync(join(root, 'out/main/index.js'))) {
-      const b = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+      const b = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], {
+        cwd: root,
+        stdio: 'inherit',
+      });
       if (b.status !== 0) throw new Error('electron-vite build failed (see above)');
     }
   });
@@ -82,8 +85,16 @@ describe.skipIf(skipReason !== null)(`Electron app${skipReason ? ` (skipped: ${s
     const { app: a, page } = await launch(freshDir());
 
     // The window shows our renderer from app://, with no Node in the page.
-    expect(await a.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getURL())).toBe('app://latent-lab/index.html');
-    expect(await page.evaluate(() => ({ door: (window as unknown as { api: { door: string } }).api.door, require: typeof (window as unknown as { require?: unknown }).require, process: typeof (globalThis as { process?: unknown }).process }))).toEqual({
+    expect(await a.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.getURL())).toBe(
+      'app://latent-lab/index.html',
+    );
+    expect(
+      await page.evaluate(() => ({
+        door: (window as unknown as { api: { door: string } }).api.door,
+        require: typeof (window as unknown as { require?: unknown }).require,
+        process: typeof (globalThis as { process?: unknown }).process,
+      })),
+    ).toEqual({
       door: 'electron',
       require: 'undefined',
       process: 'undefined',

@@ -18,10 +18,14 @@ export const FACES = resolve(ROOT, '../shared/data/att-faces');
 /** Fails with what to do, not with a blank page twenty seconds later. */
 export function checkPrerequisites(): void {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`e2e: ${join(RENDERER_DIR, 'index.html')} is missing — build the renderer first with \`npx electron-vite build\` (npm test does it).`);
+    throw new Error(
+      `e2e: ${join(RENDERER_DIR, 'index.html')} is missing — build the renderer first with \`npx electron-vite build\` (npm test does it).`,
+    );
   }
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`e2e: no Chromium at ${CHROMIUM} — install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+    throw new Error(
+      `e2e: no Chromium at ${CHROMIUM} — install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
   }
 }
 
@@ -29,7 +33,15 @@ export async function launchBrowser(): Promise<Browser> {
   checkPrerequisites();
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 

@@ -23,7 +23,10 @@ async function recordChartSteps(page: Page): Promise<void> {
     const w = window as unknown as { __steps: number[] };
     w.__steps = [];
     const el = document.querySelector('[data-testid="loss-chart"]')!;
-    new MutationObserver(() => w.__steps.push(Number(el.getAttribute('data-steps')))).observe(el, { attributes: true, attributeFilter: ['data-steps'] });
+    new MutationObserver(() => w.__steps.push(Number(el.getAttribute('data-steps')))).observe(el, {
+      attributes: true,
+      attributeFilter: ['data-steps'],
+    });
   });
 }
 

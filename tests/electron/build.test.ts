@@ -21,10 +21,14 @@ const out = join(work, 'out');
 
 beforeAll(() => {
   mkdirSync(work, { recursive: true });
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', out, '--logLevel', 'warn'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--outDir', out, '--logLevel', 'warn'],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`electron-vite build failed:\n${r.stdout}\n${r.stderr}`);
 }, 180_000);
 
@@ -33,7 +37,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Bare specifiers a bundle imports or requires (relative paths left out). */
 function bareImports(code: string): string[] {
   const found = new Set<string>();
-  for (const re of [/\bfrom\s+["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /^import\s+["']([^"']+)["']/gm]) {
+  for (const re of [
+    /\bfrom\s+["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /^import\s+["']([^"']+)["']/gm,
+  ]) {
     for (const m of code.matchAll(re)) if (!m[1]!.startsWith('.')) found.add(m[1]!);
   }
   return [...found];
@@ -49,11 +58,15 @@ describe('electron-vite build', () => {
     const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
     // script-src 'self': every script must be a file, none inline
     for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toMatch(/\bsrc=/);
-    for (const src of html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g)) expect(existsSync(join(out, 'renderer', src[1]!)), src[1]).toBe(true);
+    for (const src of html.matchAll(/(?:src|href)="\.?\/?(assets\/[^"]+)"/g))
+      expect(existsSync(join(out, 'renderer', src[1]!)), src[1]).toBe(true);
   });
 
   it('leaves only packaged dependencies external in main and the worker', () => {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     const allowed = new Set(['electron', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})]);
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     const files = ['main/index.js', 'main/train-worker.js', ...readdirChunks()];
@@ -148,7 +161,8 @@ describe('electron-vite build', () => {
     expect([...rep['channels']].sort()).toEqual([...methodNames].sort());
     expect(rep['calls'].info).toMatchObject({ ok: true, value: { door: 'electron', dataDir } });
     expect(rep['calls'].badArgs).toMatchObject({ ok: false, error: { code: 'bad-args' } });
-    for (const k of ['foreignFrame', 'subFrame', 'noWindow']) expect(rep['calls'][k], k).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    for (const k of ['foreignFrame', 'subFrame', 'noWindow'])
+      expect(rep['calls'][k], k).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(rep['calls'].dialog).toEqual({ ok: true, value: { path: null } });
 
     expect(rep['navigation']).toEqual({ foreign: true, file: true, ours: false });
@@ -161,7 +175,9 @@ describe('electron-vite build', () => {
     expect(rep['protocol'].csp).toContain("default-src 'none'");
     expect(rep['protocol'].body).toMatch(/<!doctype html>/i);
     expect(rep['protocolEscape']).not.toBe(200);
-    expect(rep['menuLabels']).toEqual(expect.arrayContaining(['Import Image Folder…', 'Import IDX Files…', 'Export Grid as PNG…', 'quit', 'toggleDevTools']));
+    expect(rep['menuLabels']).toEqual(
+      expect.arrayContaining(['Import Image Folder…', 'Import IDX Files…', 'Export Grid as PNG…', 'quit', 'toggleDevTools']),
+    );
 
     // the window's size, saved on close, atomically, in the profile folder
     const state = JSON.parse(readFileSync(join(dataDir, 'electron-profile', 'window-state.json'), 'utf8'));
@@ -190,23 +206,52 @@ describe('electron-vite build', () => {
   it('trains with the bundled worker as workerEntry (and fails without a real one)', async () => {
     // A tiny two-class folder: bright squares and dark squares, 16x16.
     const images = join(work, 'images');
-    for (const [label, level] of [['bright', 220], ['dark', 30]] as const) {
+    for (const [label, level] of [
+      ['bright', 220],
+      ['dark', 30],
+    ] as const) {
       mkdirSync(join(images, label), { recursive: true });
       for (let i = 0; i < 24; i++) {
         const px = Buffer.alloc(16 * 16, level);
         px.fill(128, 0, (i % 8) * 16); // a band that varies, so images differ
-        await sharp(px, { raw: { width: 16, height: 16, channels: 1 } }).png().toFile(join(images, label, `${i}.png`));
+        await sharp(px, { raw: { width: 16, height: 16, channels: 1 } })
+          .png()
+          .toFile(join(images, label, `${i}.png`));
       }
     }
     const train = async (workerEntry: string): Promise<{ status: string; message: string }> => {
-      const svc = await openService({ dataDir: join(work, `data-${Math.random().toString(36).slice(2)}`), door: 'electron', backend: 'cpu', workerEntry });
+      const svc = await openService({
+        dataDir: join(work, `data-${Math.random().toString(36).slice(2)}`),
+        door: 'electron',
+        backend: 'cpu',
+        workerEntry,
+      });
       try {
-        const imp = await svc['datasets:import']({ kind: 'folder', path: images, color: 'gray', side: 16, resize: 'fit', testShare: 0.25, seed: 1 });
+        const imp = await svc['datasets:import']({
+          kind: 'folder',
+          path: images,
+          color: 'gray',
+          side: 16,
+          resize: 'fit',
+          testShare: 0.25,
+          seed: 1,
+        });
         const done = await svc.waitForJob(imp.jobId);
         expect(done.status, done.message).toBe('done');
         const { jobId } = await svc['runs:start']({
           datasetId: done.datasetId!,
-          config: { model: 'vae', family: 'mlp', latent: 2, hidden: [16], likelihood: 'bernoulli', beta: 1, epochs: 1, batch: 12, lr: 1e-3, seed: 1 },
+          config: {
+            model: 'vae',
+            family: 'mlp',
+            latent: 2,
+            hidden: [16],
+            likelihood: 'bernoulli',
+            beta: 1,
+            epochs: 1,
+            batch: 12,
+            lr: 1e-3,
+            seed: 1,
+          },
           backend: 'cpu',
         });
         const f = await svc.waitForJob(jobId);
@@ -228,12 +273,16 @@ function runMain(args: string[], name: string): Record<string, any> {
   mkdirSync(smokeDir, { recursive: true });
   // no ELECTRON_RENDERER_URL: the built renderer, not a dev server
   const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'ELECTRON_RENDERER_URL')), SMOKE_DIR: smokeDir };
-  const r = spawnSync(process.execPath, ['--import', join(root, 'tests/electron/electron-stub/register.mjs'), join(out, 'main/index.js'), ...args], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', join(root, 'tests/electron/electron-stub/register.mjs'), join(out, 'main/index.js'), ...args],
+    {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   const line = r.stdout.split('\n').find((l) => l.startsWith('SMOKE-REPORT '));
   if (!line) throw new Error(`the main process printed no report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return JSON.parse(line.slice('SMOKE-REPORT '.length)) as Record<string, any>;

@@ -16,10 +16,14 @@ describe('ensure-electron-abi', () => {
   let marker: string;
   const run = (which: string): { status: number | null; out: string; ms: number } => {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(dir, 'scripts/ensure-electron-abi.mjs'), which], { encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+    const r = spawnSync(process.execPath, [join(dir, 'scripts/ensure-electron-abi.mjs'), which], {
+      encoding: 'utf8',
+      env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    });
     return { status: r.status, out: r.stdout + r.stderr, ms: performance.now() - t0 };
   };
-  const loadsInNode = (): boolean => spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(native)})`]).status === 0;
+  const loadsInNode = (): boolean =>
+    spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(native)})`]).status === 0;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'latent-lab-abi-'));
@@ -54,7 +58,10 @@ describe('ensure-electron-abi', () => {
     // What `npm start` leaves: a module Node cannot load, recorded as Electron's.
     writeFileSync(native, Buffer.from('not an ELF file, as far as Node is concerned'));
     const s = statSync(native);
-    writeFileSync(marker, JSON.stringify({ runtime: 'electron', abi: '140', version: '39.8.10', size: s.size, mtimeMs: Math.round(s.mtimeMs) }));
+    writeFileSync(
+      marker,
+      JSON.stringify({ runtime: 'electron', abi: '140', version: '39.8.10', size: s.size, mtimeMs: Math.round(s.mtimeMs) }),
+    );
     expect(loadsInNode()).toBe(false);
     const r = run('node');
     expect(r.status, r.out).toBe(0);

@@ -102,7 +102,12 @@ describe('bindContract over the real service', () => {
   });
 
   it('answers an unknown method with unsupported', async () => {
-    const r = await callThroughDoor({ isTrusted: (e: FakeEvent) => e.fromOurWindow, service, shell: recorder.shell }, 'fs:readFile', trusted, {});
+    const r = await callThroughDoor(
+      { isTrusted: (e: FakeEvent) => e.fromOurWindow, service, shell: recorder.shell },
+      'fs:readFile',
+      trusted,
+      {},
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   });
 

@@ -50,7 +50,13 @@ describe('app:// protocol', () => {
 
   it('never serves a file outside the renderer folder', async () => {
     const handler = appProtocolHandler(site, contentSecurityPolicy());
-    for (const url of [`${appOrigin}/%2e%2e/secret.txt`, `${appOrigin}/..%2fsecret.txt`, `${appOrigin}/..%5csecret.txt`, `${appOrigin}/x%00.html`, 'app://elsewhere/index.html']) {
+    for (const url of [
+      `${appOrigin}/%2e%2e/secret.txt`,
+      `${appOrigin}/..%2fsecret.txt`,
+      `${appOrigin}/..%5csecret.txt`,
+      `${appOrigin}/x%00.html`,
+      'app://elsewhere/index.html',
+    ]) {
       const r = await handler(new Request(url));
       expect(r.status, url).not.toBe(200);
       expect(await r.text(), url).not.toContain('not for the page');
@@ -64,7 +70,7 @@ describe('app:// protocol', () => {
     const csp = contentSecurityPolicy();
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain('img-src \'self\' data: blob:');
+    expect(csp).toContain("img-src 'self' data: blob:");
     expect(csp).toContain("connect-src 'self'");
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toMatch(/https?:/);
@@ -124,7 +130,11 @@ describe('start-up error page', () => {
   });
 
   it('recognises a native module built for the other runtime', () => {
-    const advice = adviceFor({ code: 'internal', message: 'was compiled against a different Node.js version using NODE_MODULE_VERSION 140', dataDir: '/d' });
+    const advice = adviceFor({
+      code: 'internal',
+      message: 'was compiled against a different Node.js version using NODE_MODULE_VERSION 140',
+      dataDir: '/d',
+    });
     expect(advice.join(' ')).toContain('ensure-electron-abi');
   });
 });

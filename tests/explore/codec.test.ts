@@ -143,9 +143,13 @@ describe('hvae levels', () => {
     expect(e2.mu.length).toBe(30 * 3);
     const out = noLeak(() => decodeLatents(hvae, e2.mu, undefined, 2));
     expect(out.length).toBe(30 * D);
-    const g = noLeak(() => sweepGrid(hvae, { dims: [0, 2], range: [-2, 2], grid: 4, spacing: 'linear', base: e2.mu.slice(0, 3), level: 2 }));
+    const g = noLeak(() =>
+      sweepGrid(hvae, { dims: [0, 2], range: [-2, 2], grid: 4, spacing: 'linear', base: e2.mu.slice(0, 3), level: 2 }),
+    );
     expect(g.tiles.length).toBe(16 * D);
-    expect(() => sweepGrid(hvae, { dims: [0, 3], range: [-2, 2], grid: 4, spacing: 'linear', base: e2.mu.slice(0, 3), level: 2 })).toThrow(/0\.\.2/);
+    expect(() => sweepGrid(hvae, { dims: [0, 3], range: [-2, 2], grid: 4, spacing: 'linear', base: e2.mu.slice(0, 3), level: 2 })).toThrow(
+      /0\.\.2/,
+    );
     // decoding level 2 is decoding level 1 at z1 = E[z1|z2]: compare against a z1 encoding
     const e1 = encodeImages(hvae, px);
     expect(e1.mu.length).toBe(30 * 6);

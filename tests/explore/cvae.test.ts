@@ -35,7 +35,9 @@ describe('CVAE', () => {
     const predTest = classify(cvae, t.pixels);
     let rightTest = 0;
     for (let i = 0; i < 200; i++) if (predTest[i] === t.labels[i]) rightTest++;
-    console.log(`CVAE as classifier: ${(acc * 100).toFixed(1)}% on its own samples, ${((rightTest / 200) * 100).toFixed(1)}% on 200 test digits (chance 10%)`);
+    console.log(
+      `CVAE as classifier: ${(acc * 100).toFixed(1)}% on its own samples, ${((rightTest / 200) * 100).toFixed(1)}% on 200 test digits (chance 10%)`,
+    );
     expect(acc).toBeGreaterThan(0.6);
     expect(rightTest / 200).toBeGreaterThan(0.4);
   });
@@ -75,7 +77,11 @@ describe('CVAE', () => {
   });
 
   it('an unconditional model cannot classify or draw class grids', () => {
-    const vae = trainSmall({ model: 'vae', family: 'mlp', latent: 2, hidden: [16], likelihood: 'bernoulli', beta: 1 }, slice(test, 0, 100), 1);
+    const vae = trainSmall(
+      { model: 'vae', family: 'mlp', latent: 2, hidden: [16], likelihood: 'bernoulli', beta: 1 },
+      slice(test, 0, 100),
+      1,
+    );
     try {
       expect(() => classify(vae, slice(test, 0, 2).pixels)).toThrow(/conditional VAE \(cvae\); this is a vae/);
       expect(() => classSweep(vae, { dim: 0, range: [-1, 1], steps: 3 })).toThrow(/cvae/);

@@ -110,7 +110,9 @@ describe('evaluate', () => {
     const i100 = mean(r100.map((r) => r.iwae));
     // seed-to-seed spread of one estimate: the Monte Carlo noise we allow
     const spread = Math.max(...r1.map((r) => r.elbo)) - Math.min(...r1.map((r) => r.elbo));
-    console.log(`100 test digits, -ELBO ${elbo.toFixed(2)} (seed spread ${spread.toFixed(2)}), -IWAE k=1 ${i1.toFixed(2)}, k=10 ${i10.toFixed(2)}, k=100 ${i100.toFixed(2)} nats`);
+    console.log(
+      `100 test digits, -ELBO ${elbo.toFixed(2)} (seed spread ${spread.toFixed(2)}), -IWAE k=1 ${i1.toFixed(2)}, k=10 ${i10.toFixed(2)}, k=100 ${i100.toFixed(2)} nats`,
+    );
     expect(elbo).toBeGreaterThan(60);
     expect(elbo).toBeLessThan(250);
     // the range of 4 estimates is about 4 standard errors of their mean
@@ -138,7 +140,10 @@ describe('evaluate', () => {
     expect(r.psnr).toBeCloseTo(10 * Math.log10(1 / r.mse), 9);
     // against a hand computation through encode/decode
     const want = tf.tidy(() => {
-      const x = tf.tensor2d(Float32Array.from(px(), (v) => v / 255), [100, D]);
+      const x = tf.tensor2d(
+        Float32Array.from(px(), (v) => v / 255),
+        [100, D],
+      );
       return tf.mean(tf.squaredDifference(vae.decode(vae.encode(x).mu), x)).dataSync()[0]!;
     });
     expect(r.mse).toBeCloseTo(want, 5);

@@ -52,7 +52,12 @@ export function trainSmall(cfg: ModelConfig, data: Digits, steps: number, seed =
       for (let i = 0; i < batch; i++) idx[i] = rng.int(data.n);
       tf.tidy(() => {
         const x = tf.gather(xAll, idx) as tf.Tensor2D;
-        const y = m.conditional ? oneHot(Array.from(idx, (i) => data.labels[i]!), 10) : undefined;
+        const y = m.conditional
+          ? oneHot(
+              Array.from(idx, (i) => data.labels[i]!),
+              10,
+            )
+          : undefined;
         opt.minimize(() => m.lossParts(x, y, { beta: 1, training: true, rng }).loss, false, m.variables);
       });
     }

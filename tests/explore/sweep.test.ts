@@ -67,7 +67,13 @@ describe('sweepValues', () => {
 });
 
 describe('sweepGrid', () => {
-  const spec = (base: Float32Array, grid = 6) => ({ dims: [0, 1] as [number, number], range: [-2, 2] as [number, number], grid, spacing: 'linear' as const, base });
+  const spec = (base: Float32Array, grid = 6) => ({
+    dims: [0, 1] as [number, number],
+    range: [-2, 2] as [number, number],
+    grid,
+    spacing: 'linear' as const,
+    base,
+  });
 
   it('returns grid*grid tiles, x ascending, y descending', () => {
     const g = noLeak(() => sweepGrid(vae, spec(new Float32Array(4), 7)));
@@ -83,7 +89,13 @@ describe('sweepGrid', () => {
     const g = sweepGrid(vae, spec(base));
     const G = 6;
     // rebuild every tile's latent by hand and decode them one by one
-    for (const [r, c] of [[0, 0], [0, 5], [5, 0], [2, 3], [5, 5]] as const) {
+    for (const [r, c] of [
+      [0, 0],
+      [0, 5],
+      [5, 0],
+      [2, 3],
+      [5, 5],
+    ] as const) {
       const z = Float32Array.from(base);
       z[0] = g.xValues[c]!;
       z[1] = g.yValues[r]!;
@@ -121,7 +133,13 @@ describe('sweepGrid', () => {
   it('redraws a 16x16 grid of the reference 784-400-20 VAE in under 16 ms on wasm', () => {
     const ref = createModel({ model: 'vae', family: 'mlp', latent: 20, hidden: [400], likelihood: 'bernoulli', beta: 1 }, SHAPE, 0, 3);
     try {
-      const s = { dims: [0, 1] as [number, number], range: [-3, 3] as [number, number], grid: 16, spacing: 'normal' as const, base: randomNormal(20, 5) };
+      const s = {
+        dims: [0, 1] as [number, number],
+        range: [-3, 3] as [number, number],
+        grid: 16,
+        spacing: 'normal' as const,
+        base: randomNormal(20, 5),
+      };
       for (let i = 0; i < 5; i++) sweepGrid(ref, s);
       const times: number[] = [];
       noLeak(() => {
@@ -132,7 +150,9 @@ describe('sweepGrid', () => {
         }
       });
       times.sort((a, b) => a - b);
-      console.log(`16x16 grid, 784-400-20 VAE on ${tf.getBackend()}: best ${times[0]!.toFixed(2)} ms, median ${times[15]!.toFixed(2)} ms (30 redraws)`);
+      console.log(
+        `16x16 grid, 784-400-20 VAE on ${tf.getBackend()}: best ${times[0]!.toFixed(2)} ms, median ${times[15]!.toFixed(2)} ms (30 redraws)`,
+      );
       // the best of 30 is what the code can do; the median also pays for whoever shares the CPU
       expect(times[0]!).toBeLessThan(16);
     } finally {

@@ -19,7 +19,7 @@ afterAll(async () => {
 /** Every chunk's CRC, checked with Node's own crc32 (independent of ours). */
 function chunksOf(png: Buffer): { type: string; ok: boolean }[] {
   const out = [];
-  for (let pos = 8; pos + 12 <= png.length; ) {
+  for (let pos = 8; pos + 12 <= png.length;) {
     const len = png.readUInt32BE(pos);
     const type = png.toString('latin1', pos + 4, pos + 8);
     out.push({ type, ok: crc32(png.subarray(pos + 4, pos + 8 + len)) === png.readUInt32BE(pos + 8 + len) });
@@ -31,7 +31,10 @@ function chunksOf(png: Buffer): { type: string; ok: boolean }[] {
 describe('PNG grid export', () => {
   it('composes MNIST digits with scale and gutter, and sharp decodes the same pixels', async () => {
     const mnist = await loadMnist();
-    const n = 10, cols = 4, scale = 3, gutter = 2;
+    const n = 10,
+      cols = 4,
+      scale = 3,
+      gutter = 2;
     const tiles = mnist.pixels.subarray(0, n * 784);
     const grid = composeGrid({ tiles, n, height: 28, width: 28, channels: 1, cols, scale, gutter });
     // 4 columns, 3 rows (last one partial)
@@ -64,7 +67,12 @@ describe('PNG grid export', () => {
     expect(at(gutter + 84, 50)).toBe(255);
     expect(at(50, gutter + 84 + 1)).toBe(255);
     // tile k, pixel (px, py) lands at gutter + col*(84+gutter) + px*scale (+0..2)
-    for (const [k, px, py] of [[0, 14, 14], [5, 10, 20], [9, 27, 0], [3, 15, 9]]) {
+    for (const [k, px, py] of [
+      [0, 14, 14],
+      [5, 10, 20],
+      [9, 27, 0],
+      [3, 15, 9],
+    ]) {
       const x0 = gutter + (k % cols) * (84 + gutter) + px * scale;
       const y0 = gutter + Math.floor(k / cols) * (84 + gutter) + py * scale;
       const v = tiles[k * 784 + py * 28 + px];

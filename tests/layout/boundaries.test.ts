@@ -17,9 +17,11 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const src = readFileSync(file, 'utf8');
-  return [...src.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => m[1] ?? m[2] ?? m[3]!,
-  );
+  return [
+    ...src.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3]!);
 }
 
 describe('layering', () => {
@@ -33,7 +35,9 @@ describe('layering', () => {
   it('src/shared imports no node:* module and nothing from main or the renderer', () => {
     const offenders = files(join(root, 'src/shared')).flatMap((f) =>
       imports(f)
-        .filter((i) => i.startsWith('node:') || i.includes('/main/') || i.includes('/renderer/') || ['fs', 'path', 'os', 'crypto'].includes(i))
+        .filter(
+          (i) => i.startsWith('node:') || i.includes('/main/') || i.includes('/renderer/') || ['fs', 'path', 'os', 'crypto'].includes(i),
+        )
         .map((i) => `${relative(root, f)} imports ${i}`),
     );
     expect(offenders).toEqual([]);

@@ -66,7 +66,10 @@ describe('dense layer gradient', () => {
           const out = tf.tidy(() => {
             const x = tf.tensor2d(xv, [9, 13]);
             const r = tf.tensor2d(rv, [9, 6]);
-            const dx = tf.grad((xi) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, w, b, act, true), r)))(x).dataSync().slice();
+            const dx = tf
+              .grad((xi) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, w, b, act, true), r)))(x)
+              .dataSync()
+              .slice();
             const vg = tf.variableGrads(() => tf.sum(tf.mul(dense(x, w, b, act, false), r)) as tf.Scalar, [w, b]);
             return [dx, vg.grads[w.name]!.dataSync().slice(), vg.grads[b.name]!.dataSync().slice()];
           });
@@ -120,7 +123,10 @@ describe('conv layer gradient', () => {
           const res = tf.tidy(() => {
             const x = tf.tensor4d(xv, xs);
             const r = tf.tensor4d(rv, rs);
-            const dx = tf.grad((xi) => tf.sum(tf.mul(conv2d(xi as tf.Tensor4D, w, b, c.s, c.act, true), r)))(x).dataSync().slice();
+            const dx = tf
+              .grad((xi) => tf.sum(tf.mul(conv2d(xi as tf.Tensor4D, w, b, c.s, c.act, true), r)))(x)
+              .dataSync()
+              .slice();
             const vg = tf.variableGrads(() => tf.sum(tf.mul(conv2d(x, w, b, c.s, c.act, false), r)) as tf.Scalar, [w, b]);
             return [dx, vg.grads[w.name]!.dataSync().slice(), vg.grads[b.name]!.dataSync().slice()];
           });
@@ -166,8 +172,23 @@ describe('registered kernel gradients', () => {
     ['broadcast add/mul', (x) => tf.mul(tf.add(x, tf.sum(x, 0)), tf.mean(x, 1, true)), 1],
     ['maximum', (x) => tf.maximum(x, 0.3), 1],
     ['where', (x) => tf.where(tf.less(x, 0), tf.exp(x), tf.add(x, 1)), 1],
-    ['split/concat', (x) => { const [a, b] = tf.split(x, [2, 3], 1); return tf.concat([tf.mul(b!, 2), a!], 1); }, 1],
-    ['slice/pad/transpose', (x) => tf.pad(tf.transpose(tf.slice(x, [1, 1], [2, 3])), [[1, 0], [0, 2]]), 1],
+    [
+      'split/concat',
+      (x) => {
+        const [a, b] = tf.split(x, [2, 3], 1);
+        return tf.concat([tf.mul(b!, 2), a!], 1);
+      },
+      1,
+    ],
+    [
+      'slice/pad/transpose',
+      (x) =>
+        tf.pad(tf.transpose(tf.slice(x, [1, 1], [2, 3])), [
+          [1, 0],
+          [0, 2],
+        ]),
+      1,
+    ],
     ['reshape/expandDims/mean', (x) => tf.expandDims(tf.mean(tf.reshape(x, [5, 4]), 0), 1), 1],
     ['sqrt/reciprocal', (x) => tf.reciprocal(tf.sqrt(tf.add(tf.square(x), 1))), 1],
     ['clipByValue', (x) => tf.clipByValue(x, -0.5, 0.5), 1],
@@ -179,7 +200,8 @@ describe('registered kernel gradients', () => {
       const rng = new Rng(5);
       // keep values away from kinks (0 for abs/relu, 0.3 for maximum, +-0.5 for clip)
       const base = rng.fillNormal(new Float32Array(20)).map((v) => v + (Math.abs(v) < 0.1 ? 0.2 : 0));
-      for (let i = 0; i < base.length; i++) if (Math.abs(base[i]! - 0.3) < 0.05 || Math.abs(Math.abs(base[i]!) - 0.5) < 0.05) base[i]! += 0.12;
+      for (let i = 0; i < base.length; i++)
+        if (Math.abs(base[i]! - 0.3) < 0.05 || Math.abs(Math.abs(base[i]!) - 0.5) < 0.05) base[i]! += 0.12;
       const x = tf.tensor2d(base, [4, 5]);
       const outShape = op(x).shape;
       const r = tf.tensor(rng.fillNormal(new Float32Array(outShape.reduce((a, b) => a * b, 1))), outShape);
@@ -220,8 +242,12 @@ describe('Bernoulli likelihood', () => {
     const big = bernoulliNll(tf.tensor2d([[200, -200]]), tf.tensor2d([[0, 1]])).dataSync()[0]!;
     expect(big).toBeCloseTo(400, 3);
     const r = randn(rng, [3]);
-    const custom = tf.grad((li) => tf.sum(tf.mul(bernoulliNll(li as tf.Tensor2D, x), r)))(l).dataSync();
-    const auto = tf.grad((li) => tf.sum(tf.mul(tf.sum(tf.sub(tf.softplus(li), tf.mul(x, li)), 1), r)))(l).dataSync();
+    const custom = tf
+      .grad((li) => tf.sum(tf.mul(bernoulliNll(li as tf.Tensor2D, x), r)))(l)
+      .dataSync();
+    const auto = tf
+      .grad((li) => tf.sum(tf.mul(tf.sum(tf.sub(tf.softplus(li), tf.mul(x, li)), 1), r)))(l)
+      .dataSync();
     expect(relErr(custom, auto)).toBeLessThan(1e-5);
   });
 
@@ -237,7 +263,11 @@ describe('Bernoulli likelihood', () => {
       for (const logit of [-3, -0.004, 0, 0.7, 4]) {
         const xs = new Float32Array(grid).map((_, i) => lo + ((hi - lo) * i) / (grid - 1));
         const n = tf.tidy(() =>
-          negLogLik(lik, { logits: tf.fill([grid, 1], logit) as tf.Tensor2D, logvar: tf.fill([grid, 1], -1.5) as tf.Tensor2D }, tf.tensor2d(xs, [grid, 1])).dataSync(),
+          negLogLik(
+            lik,
+            { logits: tf.fill([grid, 1], logit) as tf.Tensor2D, logvar: tf.fill([grid, 1], -1.5) as tf.Tensor2D },
+            tf.tensor2d(xs, [grid, 1]),
+          ).dataSync(),
         );
         let integral = 0;
         for (let i = 0; i < grid; i++) integral += Math.exp(-n[i]!) * ((hi - lo) / (grid - 1)) * (i === 0 || i === grid - 1 ? 0.5 : 1);

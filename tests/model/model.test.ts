@@ -51,7 +51,10 @@ describe('KL terms', () => {
     const n = 200000;
     const mc = tf.tidy(() => {
       const t = (a: tf.Tensor2D) => tf.tile(a, [n, 1]) as tf.Tensor2D;
-      const z = tf.add(t(m1), tf.mul(tf.exp(tf.mul(t(l1), 0.5)), tf.tensor2d(rng.fillNormal(new Float32Array(n * 2)), [n, 2]))) as tf.Tensor2D;
+      const z = tf.add(
+        t(m1),
+        tf.mul(tf.exp(tf.mul(t(l1), 0.5)), tf.tensor2d(rng.fillNormal(new Float32Array(n * 2)), [n, 2])),
+      ) as tf.Tensor2D;
       return tf.mean(tf.sub(logNormal(z, t(m1), t(l1)), logNormal(z, t(m2), t(l2)))).dataSync()[0]!;
     });
     expect(Math.abs(mc - analytic)).toBeLessThan(0.03);
@@ -63,7 +66,16 @@ describe('createModel', () => {
   it('has the documented shapes for each model kind and family', () => {
     for (const family of ['mlp', 'conv'] as const) {
       for (const model of ['ae', 'vae', 'cvae', 'hvae', 'dae'] as const) {
-        const cfg: ModelConfig = { model, family, latent: 6, latent2: 3, likelihood: 'bernoulli', beta: 1, hidden: [32], noise: model === 'dae' ? { kind: 'mask', level: 0.3 } : undefined };
+        const cfg: ModelConfig = {
+          model,
+          family,
+          latent: 6,
+          latent2: 3,
+          likelihood: 'bernoulli',
+          beta: 1,
+          hidden: [32],
+          noise: model === 'dae' ? { kind: 'mask', level: 0.3 } : undefined,
+        };
         const m = createModel(cfg, shape, 10, 1);
         tf.tidy(() => {
           const { x, y } = batch(0, 5);
@@ -96,7 +108,16 @@ describe('createModel', () => {
     const b = createModel(cfg, shape, 10, 5);
     const c = createModel(cfg, shape, 10, 6);
     const wa = a.getWeights();
-    expect(wa.map((w) => w.name)).toEqual(['enc/dense0/W', 'enc/dense0/b', 'enc/dense1/W', 'enc/dense1/b', 'dec/dense0/W', 'dec/dense0/b', 'dec/dense1/W', 'dec/dense1/b']);
+    expect(wa.map((w) => w.name)).toEqual([
+      'enc/dense0/W',
+      'enc/dense0/b',
+      'enc/dense1/W',
+      'enc/dense1/b',
+      'dec/dense0/W',
+      'dec/dense0/b',
+      'dec/dense1/W',
+      'dec/dense1/b',
+    ]);
     expect(b.getWeights()[0]!.data).toEqual(wa[0]!.data);
     expect(c.getWeights()[0]!.data).not.toEqual(wa[0]!.data);
     c.setWeights(wa);
@@ -107,9 +128,20 @@ describe('createModel', () => {
 
   it('rejects a bad configuration with a message naming the field', () => {
     expect(() => createModel({ model: 'vae', family: 'mlp', latent: 0, likelihood: 'bernoulli', beta: 1 }, shape, 10, 1)).toThrow(/latent/);
-    expect(() => createModel({ model: 'cvae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1 }, shape, 0, 1)).toThrow(/cvae needs/);
-    expect(() => createModel({ model: 'vae', family: 'conv', latent: 2, likelihood: 'bernoulli', beta: 1 }, { height: 30, width: 30, channels: 1 }, 0, 1)).toThrow(/divisible/);
-    expect(() => createModel({ model: 'vae', family: 'mlp', latent: 2, likelihood: 'poisson' as never, beta: 1 }, shape, 0, 1)).toThrow(/likelihood/);
+    expect(() => createModel({ model: 'cvae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1 }, shape, 0, 1)).toThrow(
+      /cvae needs/,
+    );
+    expect(() =>
+      createModel(
+        { model: 'vae', family: 'conv', latent: 2, likelihood: 'bernoulli', beta: 1 },
+        { height: 30, width: 30, channels: 1 },
+        0,
+        1,
+      ),
+    ).toThrow(/divisible/);
+    expect(() => createModel({ model: 'vae', family: 'mlp', latent: 2, likelihood: 'poisson' as never, beta: 1 }, shape, 0, 1)).toThrow(
+      /likelihood/,
+    );
   });
 });
 
@@ -128,7 +160,11 @@ function trainSteps(m: VaeModel, steps: number, b: number, lr: number): void {
     const from = (s * b) % 600;
     tf.tidy(() => {
       const { x, y } = batch(from, b);
-      opt.minimize(() => m.lossParts(x, m.conditional ? y : undefined, { beta: 1, training: true, rng: new Rng(deriveSeed(1, s)) }).loss, false, m.variables);
+      opt.minimize(
+        () => m.lossParts(x, m.conditional ? y : undefined, { beta: 1, training: true, rng: new Rng(deriveSeed(1, s)) }).loss,
+        false,
+        m.variables,
+      );
     });
   }
   opt.dispose();
@@ -138,16 +174,37 @@ describe('every variant learns on real digits', () => {
   // [name, config, steps, learning rate]
   const variants: [string, ModelConfig, number, number?][] = [
     ['ae mlp bernoulli', { model: 'ae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128] }, 60],
-    ['vae mlp bernoulli (tanh)', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128, 64], activation: 'tanh' }, 60],
+    [
+      'vae mlp bernoulli (tanh)',
+      { model: 'vae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128, 64], activation: 'tanh' },
+      60,
+    ],
     ['beta-vae mlp binarized', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'binarized', beta: 4, hidden: [128] }, 60],
     ['cvae mlp gaussian', { model: 'cvae', family: 'mlp', latent: 8, likelihood: 'gaussian', sigma: 0.2, beta: 1, hidden: [128] }, 60],
     ['hvae mlp bernoulli', { model: 'hvae', family: 'mlp', latent: 8, latent2: 4, likelihood: 'bernoulli', beta: 1, hidden: [128] }, 60],
-    ['dae mlp salt-pepper', { model: 'dae', family: 'mlp', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [128], noise: { kind: 'salt-pepper', level: 0.2 } }, 60],
+    [
+      'dae mlp salt-pepper',
+      {
+        model: 'dae',
+        family: 'mlp',
+        latent: 8,
+        likelihood: 'bernoulli',
+        beta: 1,
+        hidden: [128],
+        noise: { kind: 'salt-pepper', level: 0.2 },
+      },
+      60,
+    ],
     ['vae mlp gaussian-learned', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [128] }, 60],
     ['vae mlp cbernoulli', { model: 'vae', family: 'mlp', latent: 8, likelihood: 'cbernoulli', beta: 1, hidden: [128] }, 60],
     ['vae conv bernoulli', { model: 'vae', family: 'conv', latent: 8, likelihood: 'bernoulli', beta: 1, hidden: [64] }, 12],
     // a learned variance is touchy at first: 3e-3 makes the conv decoder stall for a while
-    ['cvae conv gaussian-learned', { model: 'cvae', family: 'conv', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [64] }, 12, 1e-3],
+    [
+      'cvae conv gaussian-learned',
+      { model: 'cvae', family: 'conv', latent: 8, likelihood: 'gaussian-learned', beta: 1, hidden: [64] },
+      12,
+      1e-3,
+    ],
   ];
   for (const [name, cfg, steps, lr] of variants) {
     it(name, () => {

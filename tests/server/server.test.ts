@@ -22,7 +22,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'll-server-'));
   rendererDir = join(dir, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Latent Lab</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(
+    join(rendererDir, 'index.html'),
+    '<!doctype html><title>Latent Lab</title><script type="module" src="/assets/app.js"></script>',
+  );
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log("hi")');
   writeFileSync(join(rendererDir, 'assets', 'app.css'), 'body{}');
   writeFileSync(join(dir, 'secret.txt'), 'TOP-SECRET');
@@ -142,7 +145,9 @@ describe('browser-mode server', () => {
     mkdirSync(join(folder, 'a'), { recursive: true });
     mkdirSync(join(folder, 'b'), { recursive: true });
     for (const [i, sub] of ['a', 'a', 'b', 'b'].entries()) {
-      const png = await sharp({ create: { width: 12, height: 12, channels: 3, background: { r: 40 * i, g: 90, b: 200 } } }).png().toBuffer();
+      const png = await sharp({ create: { width: 12, height: 12, channels: 3, background: { r: 40 * i, g: 90, b: 200 } } })
+        .png()
+        .toBuffer();
       writeFileSync(join(folder, sub, `${i}.png`), png);
     }
     const one = new Client(await connect(wsUrl(server.token)));
@@ -150,7 +155,8 @@ describe('browser-mode server', () => {
     const r = await one.call('datasets:import', { kind: 'folder', path: folder, side: 8, testShare: 0.25 });
     expect(r.ok).toBe(true);
     const jobId = r.ok ? (r.value as { jobId: string }).jobId : '';
-    const finished = (e: { event: string; payload: unknown }): boolean => e.event === 'job:finished' && (e.payload as { jobId: string }).jobId === jobId;
+    const finished = (e: { event: string; payload: unknown }): boolean =>
+      e.event === 'job:finished' && (e.payload as { jobId: string }).jobId === jobId;
     await one.until(finished);
     await two.until(finished);
     const f = one.events.find(finished)!.payload as { status: string; datasetId: number };

@@ -87,12 +87,20 @@ describe('service', () => {
     const dims = value(await dispatch(svc, 'explore:dims', { runId }));
     expect(dims.latent).toBe(4);
     expect(dims.dims[0]!.kl).toBeGreaterThanOrEqual(dims.dims[3]!.kl);
-    const g = value(await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [dims.dims[0]!.index, dims.dims[1]!.index], grid: 5 }));
+    const g = value(
+      await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [dims.dims[0]!.index, dims.dims[1]!.index], grid: 5 }),
+    );
     expect(g.n).toBe(25);
     expect(g.tiles.length).toBe(25 * 28 * 28);
     expect(g.xValues).toEqual([-3, -1.5, 0, 1.5, 3]);
     const moved = value(
-      await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [dims.dims[0]!.index, dims.dims[1]!.index], grid: 5, base: { kind: 'values', values: [2, 2, 2, 2] } }),
+      await dispatch(svc, 'explore:grid', {
+        kind: 'sweep',
+        runId,
+        dims: [dims.dims[0]!.index, dims.dims[1]!.index],
+        grid: 5,
+        base: { kind: 'values', values: [2, 2, 2, 2] },
+      }),
     );
     expect(Buffer.compare(Buffer.from(moved.tiles), Buffer.from(g.tiles))).not.toBe(0);
     const bad = await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 9] });
@@ -103,7 +111,16 @@ describe('service', () => {
     const strip = value(await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za, zb, steps: 5 }));
     expect([strip.n, strip.cols]).toEqual([5, 5]);
     // a 2x2 sweep of dims 0 and 1 over [-2, 2] around za: its bottom-left cell (x = -2, y = -2) is za
-    const cells = value(await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], grid: 2, range: [-2, 2], base: { kind: 'values', values: za } }));
+    const cells = value(
+      await dispatch(svc, 'explore:grid', {
+        kind: 'sweep',
+        runId,
+        dims: [0, 1],
+        grid: 2,
+        range: [-2, 2],
+        base: { kind: 'values', values: za },
+      }),
+    );
     const size = 28 * 28;
     expect(Buffer.from(strip.tiles.subarray(0, size)).equals(Buffer.from(cells.tiles.subarray(2 * size, 3 * size)))).toBe(true);
     const half = await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za, steps: 5 });
@@ -118,7 +135,10 @@ describe('service', () => {
 
   it('ranks and sweeps the top level of a hierarchical VAE', async () => {
     const { jobId, runId } = value(
-      await dispatch(svc, 'runs:start', { datasetId: mnist, config: { model: 'hvae', latent: 6, latent2: 3, hidden: [64], epochs: 1, batch: 50, limit: 1000 } }),
+      await dispatch(svc, 'runs:start', {
+        datasetId: mnist,
+        config: { model: 'hvae', latent: 6, latent2: 3, hidden: [64], epochs: 1, batch: 50, limit: 1000 },
+      }),
     );
     expect((await svc.waitForJob(jobId)).status).toBe('done');
     const top = value(await dispatch(svc, 'explore:dims', { runId, level: 2 }));
@@ -126,7 +146,16 @@ describe('service', () => {
     expect(top.dims.map((d) => d.index).sort()).toEqual([0, 1, 2]);
     const enc = value(await dispatch(svc, 'explore:encode', { runId, index: 60000, level: 2 }));
     expect(enc.mu).toHaveLength(3);
-    const g = value(await dispatch(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], grid: 4, level: 2, base: { kind: 'values', values: enc.mu } }));
+    const g = value(
+      await dispatch(svc, 'explore:grid', {
+        kind: 'sweep',
+        runId,
+        dims: [0, 1],
+        grid: 4,
+        level: 2,
+        base: { kind: 'values', values: enc.mu },
+      }),
+    );
     expect(g.n).toBe(16);
     const flat = await dispatch(svc, 'explore:dims', { runId: value(await dispatch(svc, 'runs:list', {})).at(-1)!.id, level: 2 });
     expect(!flat.ok && flat.error.message).toMatch(/one latent level/);

@@ -71,7 +71,10 @@ describe('migrations', () => {
 
   it('a failing step leaves the database as it was (one transaction)', () => {
     const db = new Database(':memory:');
-    const broken = [...migrations, { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); SELECT nope FROM missing;' }];
+    const broken = [
+      ...migrations,
+      { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE ok_table (x); SELECT nope FROM missing;' },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(0);
     expect(db.prepare(`SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'datasets'`).get()).toEqual({ n: 0 });
@@ -100,7 +103,17 @@ describe('queries', () => {
     const file = tempFile();
     const db = openDb(file);
     const ds = q.insertDataset(db, dataset('faces'), images, []);
-    const config = { model: 'vae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1, epochs: 1, batch: 8, lr: 1e-3, seed: 1 } as const;
+    const config = {
+      model: 'vae',
+      family: 'mlp',
+      latent: 2,
+      likelihood: 'bernoulli',
+      beta: 1,
+      epochs: 1,
+      batch: 8,
+      lr: 1e-3,
+      seed: 1,
+    } as const;
     const run = q.insertRun(db, { name: 'r', datasetId: ds, config, dirFor: (id) => `runs/${id}` });
     q.markRunStarted(db, run, 'wasm', 4242);
     db.close();
@@ -118,12 +131,37 @@ describe('queries', () => {
   it('epoch records keep the best held-out loss and resume truncates what came after', () => {
     const db = openDb(tempFile());
     const ds = q.insertDataset(db, dataset('faces'), images, []);
-    const config = { model: 'vae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1, epochs: 3, batch: 8, lr: 1e-3, seed: 1 } as const;
+    const config = {
+      model: 'vae',
+      family: 'mlp',
+      latent: 2,
+      likelihood: 'bernoulli',
+      beta: 1,
+      epochs: 3,
+      batch: 8,
+      lr: 1e-3,
+      seed: 1,
+    } as const;
     const run = q.insertRun(db, { name: 'r', datasetId: ds, config, dirFor: (id) => `runs/${id}` });
     const held = [120, 110, 115];
     held.forEach((h, i) => {
-      q.insertStepMetric(db, run, { kind: 'step', step: i * 10 + 5, epoch: i, loss: h + 5, recon: h, kl: 5, heldOut: null, imagesPerSec: 1000 });
-      q.recordEpoch(db, run, { kind: 'epoch', step: (i + 1) * 10, epoch: i + 1, loss: h, recon: h - 5, kl: 5, heldOut: h, imagesPerSec: 1000 }, { epoch: i + 1, path: `e${i + 1}` }, 2);
+      q.insertStepMetric(db, run, {
+        kind: 'step',
+        step: i * 10 + 5,
+        epoch: i,
+        loss: h + 5,
+        recon: h,
+        kl: 5,
+        heldOut: null,
+        imagesPerSec: 1000,
+      });
+      q.recordEpoch(
+        db,
+        run,
+        { kind: 'epoch', step: (i + 1) * 10, epoch: i + 1, loss: h, recon: h - 5, kl: 5, heldOut: h, imagesPerSec: 1000 },
+        { epoch: i + 1, path: `e${i + 1}` },
+        2,
+      );
     });
     let r = q.getRun(db, run)!;
     expect([r.bestHeldOut, r.lastHeldOut, r.epochsDone, r.seconds]).toEqual([110, 115, 3, 6]);

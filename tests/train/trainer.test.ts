@@ -23,7 +23,18 @@ let dir = '';
 let file = '';
 let ds: Dataset;
 
-const base: TrainConfig = { model: 'vae', family: 'mlp', latent: 8, hidden: [200], likelihood: 'bernoulli', beta: 1, epochs: 2, batch: 100, lr: 2e-3, seed: 3 };
+const base: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 8,
+  hidden: [200],
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 2,
+  batch: 100,
+  lr: 2e-3,
+  seed: 3,
+};
 
 async function train(name: string, cfg: Partial<TrainConfig>, opts: { resume?: boolean; cancelAfterEpoch?: number } = {}) {
   const events: TrainEvent[] = [];
@@ -61,7 +72,15 @@ describe('trainInProcess', () => {
     const { outcome, events, epochs } = await train('learns', {});
     expect(outcome).toEqual({ status: 'done', epochsDone: 2 });
     const started = events[0]!;
-    expect(started).toMatchObject({ type: 'started', backend: 'wasm', startEpoch: 0, totalEpochs: 2, stepsPerEpoch: 20, trainCount: 2000, testCount: 400 });
+    expect(started).toMatchObject({
+      type: 'started',
+      backend: 'wasm',
+      startEpoch: 0,
+      totalEpochs: 2,
+      stepsPerEpoch: 20,
+      trainCount: 2000,
+      testCount: 400,
+    });
     expect(events.some((e) => e.type === 'step')).toBe(true);
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2]);
     const last = epochs[1]!;

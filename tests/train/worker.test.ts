@@ -9,7 +9,18 @@ import { mnistSubsetFile } from './mnist-subset.js';
 
 let dir = '';
 let file = '';
-const cfg: TrainConfig = { model: 'vae', family: 'mlp', latent: 8, hidden: [200], likelihood: 'bernoulli', beta: 1, epochs: 1, batch: 50, lr: 2e-3, seed: 1 };
+const cfg: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 8,
+  hidden: [200],
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 1,
+  batch: 50,
+  lr: 2e-3,
+  seed: 1,
+};
 
 beforeAll(async () => {
   ({ dir, file } = await mnistSubsetFile(2000, 300));
@@ -26,7 +37,10 @@ describe('runTrainingInWorker', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     const t0 = Date.now();
-    const outcome = await runTrainingInWorker({ config: cfg, datasetFile: file, runDir: join(dir, 'ok'), resume: false, backend: 'wasm' }, (e) => events.push(e));
+    const outcome = await runTrainingInWorker(
+      { config: cfg, datasetFile: file, runDir: join(dir, 'ok'), resume: false, backend: 'wasm' },
+      (e) => events.push(e),
+    );
     const ms = Date.now() - t0;
     clearInterval(timer);
     expect(outcome).toEqual({ status: 'done', epochsDone: 1 });
@@ -56,7 +70,10 @@ describe('runTrainingInWorker', () => {
 
   it('rejects with the worker’s error message', async () => {
     await expect(
-      runTrainingInWorker({ config: cfg, datasetFile: join(dir, 'missing.lld'), runDir: join(dir, 'bad'), resume: false, backend: 'wasm' }, () => undefined),
+      runTrainingInWorker(
+        { config: cfg, datasetFile: join(dir, 'missing.lld'), runDir: join(dir, 'bad'), resume: false, backend: 'wasm' },
+        () => undefined,
+      ),
     ).rejects.toThrow(/missing\.lld/);
   });
 });

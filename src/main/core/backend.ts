@@ -54,7 +54,12 @@ async function choose(pref: BackendPreference): Promise<BackendInfo> {
       if (info) return info;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const why = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' ? 'not installed' : err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      const why =
+        code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+          ? 'not installed'
+          : err instanceof Error
+            ? err.message.split('\n')[0]!
+            : String(err);
       failures.set(name, why);
     }
   }

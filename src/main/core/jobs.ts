@@ -32,7 +32,11 @@ export class JobRunner {
     kind: JobProgress['kind'],
     title: string,
     ids: { runId?: number; datasetId?: number },
-    work: (job: { id: string; signal: AbortSignal; progress: (p: Partial<JobProgress>) => void }) => Promise<{ message: string; datasetId?: number }>,
+    work: (job: {
+      id: string;
+      signal: AbortSignal;
+      progress: (p: Partial<JobProgress>) => void;
+    }) => Promise<{ message: string; datasetId?: number }>,
   ): string {
     const id = randomUUID();
     const controller = new AbortController();

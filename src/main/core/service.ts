@@ -187,7 +187,13 @@ class Service implements LatentLabService {
     if (a.kind !== 'mnist' && !existsSync(source)) throw new AppFailure('bad-input', `${source} does not exist`);
     if (a.name && q.findDatasetByName(this.db, a.name)) throw new AppFailure('conflict', `a dataset named "${a.name}" exists already`);
     const defaultName =
-      a.kind === 'mnist' ? 'MNIST digits' : a.kind === 'idx' ? basename(source).replace(/(\.gz)?$/, '').replace(/[-.]idx\d-ubyte$|\.idx\d?$/, '') : basename(source);
+      a.kind === 'mnist'
+        ? 'MNIST digits'
+        : a.kind === 'idx'
+          ? basename(source)
+              .replace(/(\.gz)?$/, '')
+              .replace(/[-.]idx\d-ubyte$|\.idx\d?$/, '')
+          : basename(source);
     const name = a.name ?? this.uniqueDatasetName(defaultName || 'dataset');
     const jobId = this.jobs.start('import', `Importing ${name}`, {}, async ({ signal, progress }) => {
       let ds: Dataset;
@@ -225,7 +231,10 @@ class Service implements LatentLabService {
       }
       if (signal.aborted) throw abortError();
       if (ds.n === 0) {
-        throw new AppFailure('bad-input', `no image could be imported from ${source}${skipped.length ? ` (${skipped.length} files skipped, e.g. ${skipped[0]!.path}: ${skipped[0]!.reason})` : ''}`);
+        throw new AppFailure(
+          'bad-input',
+          `no image could be imported from ${source}${skipped.length ? ` (${skipped.length} files skipped, e.g. ${skipped[0]!.path}: ${skipped[0]!.reason})` : ''}`,
+        );
       }
       const file = join('datasets', `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.lld`);
       await writeDatasetFile(join(this.dataDir, file), ds);
@@ -297,7 +306,11 @@ class Service implements LatentLabService {
   async 'datasets:delete'(a: ArgsOut<'datasets:delete'>): Promise<Results['datasets:delete']> {
     const d = this.dataset(a.datasetId);
     const runs = q.runsForDataset(this.db, a.datasetId);
-    if (runs > 0) throw new AppFailure('conflict', `dataset "${d.name}" has ${runs} run${runs > 1 ? 's' : ''}; delete ${runs > 1 ? 'them' : 'it'} first`);
+    if (runs > 0)
+      throw new AppFailure(
+        'conflict',
+        `dataset "${d.name}" has ${runs} run${runs > 1 ? 's' : ''}; delete ${runs > 1 ? 'them' : 'it'} first`,
+      );
     q.deleteDataset(this.db, a.datasetId);
     this.datasetCache.delete(a.datasetId);
     await unlink(join(this.dataDir, d.file)).catch(() => undefined);
@@ -335,7 +348,10 @@ class Service implements LatentLabService {
     const d = this.dataset(a.datasetId);
     const config = a.config;
     if (config.model === 'cvae' && d.labelNames.length < 2) {
-      throw new AppFailure('bad-input', `a conditional VAE needs labels; dataset "${d.name}" has none (put images in one subfolder per label)`);
+      throw new AppFailure(
+        'bad-input',
+        `a conditional VAE needs labels; dataset "${d.name}" has none (put images in one subfolder per label)`,
+      );
     }
     if (config.learnedPrior && config.model !== 'cvae') {
       throw new AppFailure('bad-args', 'config.learnedPrior: a learned prior p(z | label) needs a conditional VAE (model cvae)');
@@ -360,7 +376,8 @@ class Service implements LatentLabService {
   async 'runs:resume'(a: ArgsOut<'runs:resume'>): Promise<Results['runs:resume']> {
     const r = this.run(a.runId);
     if (this.jobs.jobForRun(r.id)) throw new AppFailure('busy', `run ${r.id} is training already`);
-    if (r.status === 'done' && r.epochsDone >= r.config.epochs) throw new AppFailure('conflict', `run ${r.id} has finished all ${r.config.epochs} epochs`);
+    if (r.status === 'done' && r.epochsDone >= r.config.epochs)
+      throw new AppFailure('conflict', `run ${r.id} has finished all ${r.config.epochs} epochs`);
     this.refuseSecondTraining();
     const ckpt = q.latestCheckpoint(this.db, r.id);
     q.truncateMetricsAfter(this.db, r.id, ckpt?.epoch ?? 0);
@@ -401,10 +418,24 @@ class Service implements LatentLabService {
               epochStarted = Date.now();
               q.markRunStarted(this.db, runId, e.backendDetail || e.backend);
               this.emit('runs:changed', { runId });
-              progress({ total: total * stepsPerEpoch, done: e.startEpoch * stepsPerEpoch, rateUnit: 'images/s', detail: `epoch ${e.startEpoch + 1} of ${total} · ${e.backendDetail}` });
+              progress({
+                total: total * stepsPerEpoch,
+                done: e.startEpoch * stepsPerEpoch,
+                rateUnit: 'images/s',
+                detail: `epoch ${e.startEpoch + 1} of ${total} · ${e.backendDetail}`,
+              });
             } else if (e.type === 'step') {
               const p = e.progress;
-              const row: MetricRow = { kind: 'step', step: p.step, epoch: p.epoch, loss: p.loss, recon: p.recon, kl: p.kl, heldOut: null, imagesPerSec: p.imagesPerSec };
+              const row: MetricRow = {
+                kind: 'step',
+                step: p.step,
+                epoch: p.epoch,
+                loss: p.loss,
+                recon: p.recon,
+                kl: p.kl,
+                heldOut: null,
+                imagesPerSec: p.imagesPerSec,
+              };
               q.insertStepMetric(this.db, runId, row);
               this.emit('run:metric', { runId, row });
               const left = total * p.stepsPerEpoch - p.step;
@@ -420,7 +451,16 @@ class Service implements LatentLabService {
               this.emit('run:warning', { runId, message: e.message });
             } else if (e.type === 'epoch') {
               const x = e.result;
-              const row = { kind: 'epoch' as const, step: x.step, epoch: x.epoch, loss: x.loss, recon: x.recon, kl: x.kl, heldOut: x.heldOut, imagesPerSec: x.imagesPerSec };
+              const row = {
+                kind: 'epoch' as const,
+                step: x.step,
+                epoch: x.epoch,
+                loss: x.loss,
+                recon: x.recon,
+                kl: x.kl,
+                heldOut: x.heldOut,
+                imagesPerSec: x.imagesPerSec,
+              };
               const seconds = (Date.now() - epochStarted) / 1000;
               epochStarted = Date.now();
               q.recordEpoch(this.db, runId, row, { epoch: x.epoch, path: relative(this.dataDir, e.checkpointDir) }, seconds);
@@ -511,13 +551,23 @@ class Service implements LatentLabService {
     const lab = run.config.model === 'cvae' ? labels : undefined;
     let k: { kl: number[]; muVariance: number[]; activeUnits: number };
     if (a.level === 2) {
-      if (run.config.model !== 'hvae') throw new AppFailure('bad-args', `level: run ${run.id} is a ${run.config.model.toUpperCase()}, it has one latent level`);
+      if (run.config.model !== 'hvae')
+        throw new AppFailure('bad-args', `level: run ${run.id} is a ${run.config.model.toUpperCase()}, it has one latent level`);
       k = levelStats(explore.encodeImages(model, pixels, lab, 2), test.length);
     } else {
       k = explore.perDimensionKl(model, pixels, lab);
     }
-    const dims = k.kl.map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 })).sort((x, y) => y.kl - x.kl || y.variance - x.variance);
-    return { latent: k.kl.length, dims, activeUnits: k.activeUnits, model: run.config.model, labelNames: data.labelNames, testIndices: test.slice(0, 200) };
+    const dims = k.kl
+      .map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 }))
+      .sort((x, y) => y.kl - x.kl || y.variance - x.variance);
+    return {
+      latent: k.kl.length,
+      dims,
+      activeUnits: k.activeUnits,
+      model: run.config.model,
+      labelNames: data.labelNames,
+      testIndices: test.slice(0, 200),
+    };
   }
 
   async 'explore:encode'(a: ArgsOut<'explore:encode'>): Promise<Results['explore:encode']> {
@@ -539,10 +589,20 @@ class Service implements LatentLabService {
     switch (spec.kind) {
       case 'sweep': {
         const latent = latentSize(model, spec.level);
-        for (const d of spec.dims) if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);
+        for (const d of spec.dims)
+          if (d >= latent)
+            throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);
         const label = isCvae ? (spec.label ?? 0) : undefined;
         const base = await this.baseVector(spec.base, latent, model, data, isCvae, spec.level, label);
-        const g = explore.sweepGrid(model, { dims: spec.dims, range: spec.range, grid: spec.grid, spacing: spec.spacing, base, label, level: spec.level });
+        const g = explore.sweepGrid(model, {
+          dims: spec.dims,
+          range: spec.range,
+          grid: spec.grid,
+          spacing: spec.spacing,
+          base,
+          label,
+          level: spec.level,
+        });
         return { ...tile, n: spec.grid * spec.grid, cols: spec.grid, tiles: g.tiles, xValues: g.xValues, yValues: g.yValues, note };
       }
       case 'samples': {
@@ -569,15 +629,39 @@ class Service implements LatentLabService {
         if (spec.za || spec.zb) {
           // between two points of the latent space (two cells of a sweep): one model only
           if (!spec.za || !spec.zb) throw new AppFailure('bad-args', 'za and zb: give both ends, or image indices a and b');
-          if (spec.compareRunId) throw new AppFailure('bad-args', 'compareRunId: two runs have different latent spaces; compare them between two images (a and b)');
+          if (spec.compareRunId)
+            throw new AppFailure(
+              'bad-args',
+              'compareRunId: two runs have different latent spaces; compare them between two images (a and b)',
+            );
           const latent = latentSize(model, spec.level);
-          for (const [k, z] of [['za', spec.za], ['zb', spec.zb]] as const) {
-            if (z.length !== latent) throw new AppFailure('bad-args', `${k}: expected ${latent} values (one per latent dimension), got ${z.length}`);
+          for (const [k, z] of [
+            ['za', spec.za],
+            ['zb', spec.zb],
+          ] as const) {
+            if (z.length !== latent)
+              throw new AppFailure('bad-args', `${k}: expected ${latent} values (one per latent dimension), got ${z.length}`);
           }
-          const strip = explore.interpolate(model, Float32Array.from(spec.za), Float32Array.from(spec.zb), spec.steps, spec.mode, isCvae ? 0 : undefined, spec.level);
-          return { ...tile, n: spec.steps, cols: spec.steps, tiles: strip, rowLabels: [`${run.config.model.toUpperCase()} · run ${run.id}`], note };
+          const strip = explore.interpolate(
+            model,
+            Float32Array.from(spec.za),
+            Float32Array.from(spec.zb),
+            spec.steps,
+            spec.mode,
+            isCvae ? 0 : undefined,
+            spec.level,
+          );
+          return {
+            ...tile,
+            n: spec.steps,
+            cols: spec.steps,
+            tiles: strip,
+            rowLabels: [`${run.config.model.toUpperCase()} · run ${run.id}`],
+            note,
+          };
         }
-        if (spec.a === undefined || spec.b === undefined) throw new AppFailure('bad-args', 'a and b: give two image indices, or two latent points za and zb');
+        if (spec.a === undefined || spec.b === undefined)
+          throw new AppFailure('bad-args', 'a and b: give two image indices, or two latent points za and zb');
         const [ia, ib] = [spec.a, spec.b];
         checkIndex(data, ia);
         checkIndex(data, ib);
@@ -593,7 +677,9 @@ class Service implements LatentLabService {
           const { pixels, labels } = gather(data, [ia, ib]);
           const e = explore.encodeImages(m.model, pixels, cv ? labels : undefined);
           const d = e.mu.length / 2;
-          strips.push(explore.interpolate(m.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? data.labels[ia] : undefined));
+          strips.push(
+            explore.interpolate(m.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? data.labels[ia] : undefined),
+          );
           rowLabels.push(`${m.run.config.model.toUpperCase()} · run ${id}`);
         }
         return { ...tile, n: spec.steps * strips.length, cols: spec.steps, tiles: concatBytes(strips), rowLabels, indices: [ia, ib], note };
@@ -601,11 +687,22 @@ class Service implements LatentLabService {
       case 'nearest':
         return this.nearestGrid(spec, run, model, data);
       case 'classes': {
-        if (!isCvae) throw new AppFailure('bad-input', `run ${run.id} is a ${run.config.model.toUpperCase()}, not a conditional VAE; class grids need a CVAE`);
+        if (!isCvae)
+          throw new AppFailure(
+            'bad-input',
+            `run ${run.id} is a ${run.config.model.toUpperCase()}, not a conditional VAE; class grids need a CVAE`,
+          );
         const latent = latentSize(model);
         if (spec.dim >= latent) throw new AppFailure('bad-args', `dim: ${spec.dim} is not a latent dimension (0..${latent - 1})`);
         const g = explore.classSweep(model, { dim: spec.dim, range: spec.range, steps: spec.steps });
-        return { ...tile, n: g.rows * spec.steps, cols: spec.steps, tiles: g.tiles, xValues: g.values, rowLabels: data.labelNames.slice(0, g.rows) };
+        return {
+          ...tile,
+          n: g.rows * spec.steps,
+          cols: spec.steps,
+          tiles: g.tiles,
+          xValues: g.values,
+          rowLabels: data.labelNames.slice(0, g.rows),
+        };
       }
     }
   }
@@ -631,7 +728,8 @@ class Service implements LatentLabService {
         return explore.randomNormal(latent, base.seed);
       }
       case 'values': {
-        if (base.values.length !== latent) throw new AppFailure('bad-args', `base.values: expected ${latent} values (one per latent dimension), got ${base.values.length}`);
+        if (base.values.length !== latent)
+          throw new AppFailure('bad-args', `base.values: expected ${latent} values (one per latent dimension), got ${base.values.length}`);
         return Float32Array.from(base.values);
       }
       case 'image': {
@@ -696,7 +794,11 @@ class Service implements LatentLabService {
     const { pixels, labels } = gather(data, idx);
     const isCvae = run.config.model === 'cvae';
     const ev = explore.evaluate(model, pixels, isCvae ? labels : undefined, { iwae: a.iwae });
-    const dims = explore.perDimensionKl(model, pixels.subarray(0, Math.min(idx.length, 2000) * data.height * data.width * data.channels), isCvae ? labels.subarray(0, 2000) : undefined);
+    const dims = explore.perDimensionKl(
+      model,
+      pixels.subarray(0, Math.min(idx.length, 2000) * data.height * data.width * data.channels),
+      isCvae ? labels.subarray(0, 2000) : undefined,
+    );
     let accuracy: number | null = null;
     if (isCvae) {
       const pred = explore.classify(model, pixels);
@@ -704,7 +806,17 @@ class Service implements LatentLabService {
       for (let i = 0; i < idx.length; i++) if (pred[i] === labels[i]) right++;
       accuracy = right / idx.length;
     }
-    const result = { runId: run.id, images: idx.length, elbo: ev.elbo, iwae: a.iwae > 1 ? ev.iwae : null, k: a.iwae, mse: ev.mse, psnr: ev.psnr, activeUnits: dims.activeUnits, accuracy };
+    const result = {
+      runId: run.id,
+      images: idx.length,
+      elbo: ev.elbo,
+      iwae: a.iwae > 1 ? ev.iwae : null,
+      k: a.iwae,
+      mse: ev.mse,
+      psnr: ev.psnr,
+      activeUnits: dims.activeUnits,
+      accuracy,
+    };
     q.insertEvaluation(this.db, { ...result, epoch });
     return result;
   }
@@ -795,7 +907,16 @@ class Service implements LatentLabService {
   async 'export:metrics'(a: ArgsOut<'export:metrics'>): Promise<Results['export:metrics']> {
     this.run(a.runId);
     const rows = q.listMetrics(this.db, a.runId);
-    const csv = toCsv(rows as unknown as Record<string, unknown>[], ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec']);
+    const csv = toCsv(rows as unknown as Record<string, unknown>[], [
+      'kind',
+      'epoch',
+      'step',
+      'loss',
+      'recon',
+      'kl',
+      'heldOut',
+      'imagesPerSec',
+    ]);
     let path: string | null = null;
     if (a.path) {
       path = resolve(a.path);
@@ -833,7 +954,8 @@ function relativeOrAbsolute(root: string, path: string): string {
 }
 
 function checkIndex(data: Dataset, i: number): void {
-  if (i < 0 || i >= data.n) throw new AppFailure('bad-args', `image ${i} does not exist (the dataset has ${data.n} images: 0..${data.n - 1})`);
+  if (i < 0 || i >= data.n)
+    throw new AppFailure('bad-args', `image ${i} does not exist (the dataset has ${data.n} images: 0..${data.n - 1})`);
 }
 
 /** Indices of the test split (or of everything, when the dataset has no test split), at most `limit`. */

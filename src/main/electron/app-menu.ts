@@ -24,7 +24,12 @@ export function buildAppMenu(getWindow: () => BrowserWindow | null, dataDir: str
       submenu: [
         // The renderer handles Ctrl/Cmd+O and +E itself (browser mode has no menu); the menu only
         // shows them, so one key press never runs the command twice.
-        { label: 'Import Image Folder…', accelerator: 'CmdOrCtrl+O', registerAccelerator: false, click: send({ command: 'import-folder' }) },
+        {
+          label: 'Import Image Folder…',
+          accelerator: 'CmdOrCtrl+O',
+          registerAccelerator: false,
+          click: send({ command: 'import-folder' }),
+        },
         { label: 'Import IDX Files…', click: send({ command: 'import-idx' }) },
         { label: 'Add MNIST Digits', click: send({ command: 'add-mnist' }) },
         { type: 'separator' },

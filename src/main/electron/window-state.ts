@@ -50,7 +50,10 @@ export async function loadWindowState(file: string, workAreas: Rect[]): Promise<
     state.y = r.y;
   }
   // Never larger than the biggest display: a state saved on a 4K monitor opened on a laptop.
-  const biggest = workAreas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a), workAreas[0] ?? { x: 0, y: 0, width: 0, height: 0 });
+  const biggest = workAreas.reduce(
+    (a, b) => (b.width * b.height > a.width * a.height ? b : a),
+    workAreas[0] ?? { x: 0, y: 0, width: 0, height: 0 },
+  );
   if (biggest.width > 0 && biggest.height > 0) {
     state.width = Math.min(state.width, biggest.width);
     state.height = Math.min(state.height, biggest.height);

@@ -48,12 +48,7 @@ export async function writeDatasetFile(path: string, ds: Dataset): Promise<void>
   const fields = [VERSION, headerBytes, ds.n, ds.height, ds.width, ds.channels, ds.labelNames.length, json.length];
   fields.forEach((v, i) => header.writeUInt32LE(v, 4 + 4 * i));
   json.copy(header, FIXED);
-  await writeFileAtomic(path, [
-    header,
-    ds.pixels,
-    new Uint8Array(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength),
-    ds.split,
-  ]);
+  await writeFileAtomic(path, [header, ds.pixels, new Uint8Array(ds.labels.buffer, ds.labels.byteOffset, ds.labels.byteLength), ds.split]);
 }
 
 async function readHeaderFrom(fh: import('node:fs/promises').FileHandle, path: string, size: number): Promise<DatasetHeader> {
@@ -63,9 +58,8 @@ async function readHeaderFrom(fh: import('node:fs/promises').FileHandle, path: s
   await fh.read(fixed, 0, FIXED, 0);
   const magic = fixed.toString('latin1', 0, 4);
   if (magic !== MAGIC) throw corrupt(`wrong magic ${JSON.stringify(magic)} (expected "${MAGIC}"); not a Latent Lab dataset file`);
-  const [version, headerBytes, n, height, width, channels, labelCount, jsonLength] = Array.from(
-    { length: 8 },
-    (_, i) => fixed.readUInt32LE(4 + 4 * i),
+  const [version, headerBytes, n, height, width, channels, labelCount, jsonLength] = Array.from({ length: 8 }, (_, i) =>
+    fixed.readUInt32LE(4 + 4 * i),
   );
   if (version !== VERSION) throw corrupt(`unsupported version ${version} (this build reads version ${VERSION})`);
   if (channels !== 1 && channels !== 3) throw corrupt(`channels = ${channels} (expected 1 or 3)`);

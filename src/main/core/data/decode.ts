@@ -18,13 +18,24 @@ export interface DecodeOptions {
 
 export type SupportedFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff' | 'avif' | 'netpbm';
 export type Sniffed =
-  | { kind: 'image'; format: SupportedFormat }
-  | { kind: 'unsupported'; format: string }
-  | { kind: 'unknown'; text: boolean };
+  { kind: 'image'; format: SupportedFormat } | { kind: 'unsupported'; format: string } | { kind: 'unknown'; text: boolean };
 
 /** Extensions counted as images before sniffing (the import sniffs every file anyway). */
 export const IMAGE_EXTENSIONS = new Set([
-  'png', 'jpg', 'jpeg', 'jpe', 'jfif', 'gif', 'webp', 'tif', 'tiff', 'avif', 'pgm', 'ppm', 'pbm', 'pnm',
+  'png',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'gif',
+  'webp',
+  'tif',
+  'tiff',
+  'avif',
+  'pgm',
+  'ppm',
+  'pbm',
+  'pnm',
 ]);
 
 /** Files larger than this are not read at all (no supported image under 100 MP needs more). */
@@ -48,16 +59,25 @@ export function sniffFormat(head: Uint8Array): Sniffed {
     if (brands.some((b) => b === 'avif' || b === 'avis')) return { kind: 'image', format: 'avif' };
     if (brands.some((b) => /^(hei[cxms]|hev[cxms]|mif1|msf1)$/.test(b))) return { kind: 'unsupported', format: 'HEIC/HEIF' };
   }
-  if (head[0] === 0x50 && head[1] >= 0x31 && head[1] <= 0x36 && head.length > 2 && (head[2] === 0x23 || head[2] === 0x20 || (head[2] >= 0x09 && head[2] <= 0x0d))) {
+  if (
+    head[0] === 0x50 &&
+    head[1] >= 0x31 &&
+    head[1] <= 0x36 &&
+    head.length > 2 &&
+    (head[2] === 0x23 || head[2] === 0x20 || (head[2] >= 0x09 && head[2] <= 0x0d))
+  ) {
     return { kind: 'image', format: 'netpbm' };
   }
   if (ascii(head, 0, 3) === 'P7\n') return { kind: 'unsupported', format: 'PAM (P7)' };
   if (ascii(head, 0, 3) === 'PF\n' || ascii(head, 0, 3) === 'Pf\n') return { kind: 'unsupported', format: 'PFM' };
   if (ascii(head, 0, 2) === 'BM' && head.length >= 14) return { kind: 'unsupported', format: 'BMP' };
-  if (startsWith(head, [0x00, 0x00, 0x01, 0x00]) && head.length >= 6 && head[4] + head[5] > 0) return { kind: 'unsupported', format: 'ICO' };
+  if (startsWith(head, [0x00, 0x00, 0x01, 0x00]) && head.length >= 6 && head[4] + head[5] > 0)
+    return { kind: 'unsupported', format: 'ICO' };
   if (ascii(head, 0, 4) === '8BPS') return { kind: 'unsupported', format: 'PSD' };
-  if (startsWith(head, [0xff, 0x0a]) || startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20])) return { kind: 'unsupported', format: 'JPEG XL' };
-  if (startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || startsWith(head, [0xff, 0x4f, 0xff, 0x51])) return { kind: 'unsupported', format: 'JPEG 2000' };
+  if (startsWith(head, [0xff, 0x0a]) || startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20]))
+    return { kind: 'unsupported', format: 'JPEG XL' };
+  if (startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20]) || startsWith(head, [0xff, 0x4f, 0xff, 0x51]))
+    return { kind: 'unsupported', format: 'JPEG 2000' };
   if (ascii(head, 0, 4) === 'qoif') return { kind: 'unsupported', format: 'QOI' };
   if (startsWith(head, [0x76, 0x2f, 0x31, 0x01])) return { kind: 'unsupported', format: 'OpenEXR' };
   const text = looksLikeText(head);
@@ -209,7 +229,8 @@ async function finish(img: Sharp, opts: DecodeOptions): Promise<Uint8Array> {
 
 /** Decodes an image already in memory; `name` feeds the messages (and extension hints). */
 export async function decodeImageBuffer(buf: Uint8Array, opts: DecodeOptions, name = 'image'): Promise<Uint8Array> {
-  if (!(Number.isInteger(opts.side) && opts.side >= 1 && opts.side <= 4096)) throw new Error(`decodeImage: side must be an integer in 1..4096, got ${opts.side}`);
+  if (!(Number.isInteger(opts.side) && opts.side >= 1 && opts.side <= 4096))
+    throw new Error(`decodeImage: side must be an integer in 1..4096, got ${opts.side}`);
   if (buf.length === 0) throw new SkipError('empty', 'zero bytes');
   const sniffed = sniffFormat(buf.subarray(0, 512));
   if (sniffed.kind === 'unknown') throw notAnImage(name, sniffed);
@@ -282,7 +303,9 @@ export async function probeImage(path: string): Promise<ImageInfo> {
 /** R, G and B within a few levels everywhere (JPEG chroma noise stays under it). */
 function isGrayRgb(rgb: Uint8Array, tolerance = 6): boolean {
   for (let i = 0; i + 2 < rgb.length; i += 3) {
-    const r = rgb[i], g = rgb[i + 1], b = rgb[i + 2];
+    const r = rgb[i],
+      g = rgb[i + 1],
+      b = rgb[i + 2];
     if (Math.abs(r - g) > tolerance || Math.abs(r - b) > tolerance || Math.abs(g - b) > tolerance) return false;
   }
   return true;

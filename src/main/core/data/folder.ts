@@ -196,7 +196,8 @@ export async function importFolder(
   signal?: AbortSignal,
 ): Promise<FolderImportResult> {
   const { side } = opts;
-  if (!(Number.isInteger(side) && side >= 1 && side <= 1024)) throw new Error(`importFolder: side must be an integer in 1..1024, got ${side}`);
+  if (!(Number.isInteger(side) && side >= 1 && side <= 1024))
+    throw new Error(`importFolder: side must be an integer in 1..1024, got ${side}`);
   const testShare = opts.testShare ?? 0.1;
   if (!(testShare >= 0 && testShare < 1)) throw new Error(`importFolder: testShare must be in [0, 1), got ${testShare}`);
   const concurrency = Math.max(1, Math.min(8, opts.concurrency ?? 3));

@@ -72,7 +72,10 @@ export function readNetpbmHeader(buf: Uint8Array, maxPixels = MAX_PIXELS): Netpb
   }
   if (width === 0 || height === 0) throw new SkipError('corrupt', `netpbm image has size ${width}x${height}`);
   if (width * height > maxPixels) {
-    throw new SkipError('too-many-pixels', `${width}x${height} = ${((width * height) / 1e6).toFixed(1)} megapixels, over the ${maxPixels / 1e6} megapixel limit`);
+    throw new SkipError(
+      'too-many-pixels',
+      `${width}x${height} = ${((width * height) / 1e6).toFixed(1)} megapixels, over the ${maxPixels / 1e6} megapixel limit`,
+    );
   }
   const binary = kind >= 4;
   if (binary) {
@@ -91,8 +94,7 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels = MAX_PIXELS): NetpbmIma
   const count = width * height * channels;
   const out = new Uint8Array(count);
   let pos = h.dataOffset;
-  const truncated = (got: number) =>
-    new SkipError('corrupt', `truncated: ${format} ${width}x${height} has ${got} of ${count} samples`);
+  const truncated = (got: number) => new SkipError('corrupt', `truncated: ${format} ${width}x${height} has ${got} of ${count} samples`);
 
   if (format === 'P4') {
     // bits, rows padded to a byte, 1 = black

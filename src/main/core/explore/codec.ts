@@ -4,7 +4,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { corrupt, type VaeModel } from '../model/vae.js';
 import { Rng } from '../model/rng.js';
-import { BATCH, checkLabels, decodeRows, imageCount, labelBatch, latentAt, pixelBatch, rowLabels, writeBytes, type Level } from './tensors.js';
+import {
+  BATCH,
+  checkLabels,
+  decodeRows,
+  imageCount,
+  labelBatch,
+  latentAt,
+  pixelBatch,
+  rowLabels,
+  writeBytes,
+  type Level,
+} from './tensors.js';
 
 /** Fixed seed of the corruption shown by reconstruct (the same noisy inputs on every redraw). */
 export const RECONSTRUCT_NOISE_SEED = 0x6e015e;
@@ -19,7 +30,12 @@ export function randomNormal(n: number, seed: number): Float32Array {
  * Posterior parameters of q(z|x) per image, [n * d] row-major. AE/DAE: mu is the code and
  * logvar is zeros. hvae level 2: q(z2|z1) at z1 = the mean of q(z1|x).
  */
-export function encodeImages(m: VaeModel, pixels: Uint8Array, labels?: Int32Array, level?: Level): { mu: Float32Array; logvar: Float32Array } {
+export function encodeImages(
+  m: VaeModel,
+  pixels: Uint8Array,
+  labels?: Int32Array,
+  level?: Level,
+): { mu: Float32Array; logvar: Float32Array } {
   const n = imageCount(m, pixels, 'encodeImages');
   const ys = checkLabels(m, labels, n, 'encodeImages');
   const d = latentAt(m, level, 'encodeImages');
@@ -114,7 +130,6 @@ export function samplePrior(m: VaeModel, n: number, seed: number, label?: number
   }
   return out;
 }
-
 
 /** CVAE with a learned prior: the mean of p(z | y) for one class. */
 export function priorMean(m: VaeModel, label: number): Float32Array {

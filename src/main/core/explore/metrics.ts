@@ -18,7 +18,11 @@ const DEFAULT_SEED = 1;
  * and the variance of mu across images; active units = dims whose mu varies by more than
  * 0.01. AE/DAE have no q to compare, so kl is 0 everywhere and muVariance is the ranking.
  */
-export function perDimensionKl(m: VaeModel, pixels: Uint8Array, labels?: Int32Array): { kl: number[]; muVariance: number[]; activeUnits: number } {
+export function perDimensionKl(
+  m: VaeModel,
+  pixels: Uint8Array,
+  labels?: Int32Array,
+): { kl: number[]; muVariance: number[]; activeUnits: number } {
   const n = imageCount(m, pixels, 'perDimensionKl');
   const ys = checkLabels(m, labels, n, 'perDimensionKl');
   const L = m.latent;

@@ -6,7 +6,12 @@
  * The k training images closest to `query` in pixel L2 distance (0..255 units), nearest
  * first. pixelsTrain holds n images of query.length bytes each.
  */
-export function nearestTraining(pixelsTrain: Uint8Array, n: number, query: Uint8Array, k: number): { indices: number[]; distances: number[] } {
+export function nearestTraining(
+  pixelsTrain: Uint8Array,
+  n: number,
+  query: Uint8Array,
+  k: number,
+): { indices: number[]; distances: number[] } {
   const d = query.length;
   if (d === 0) throw new Error('explore.nearestTraining: query is empty');
   if (!Number.isInteger(n) || n < 0 || pixelsTrain.length < n * d) {

@@ -87,7 +87,8 @@ export function sweepGrid(m: VaeModel, spec: SweepSpec): { tiles: Uint8Array; xV
   for (const d of [dx, dy]) {
     if (!Number.isInteger(d) || d < 0 || d >= L) throw new Error(`explore.sweepGrid: dims: ${d} is not a latent dimension (0..${L - 1})`);
   }
-  if (!Number.isInteger(spec.grid) || spec.grid < 1 || spec.grid > 64) throw new Error(`explore.sweepGrid: grid must be an integer 1..64, got ${spec.grid}`);
+  if (!Number.isInteger(spec.grid) || spec.grid < 1 || spec.grid > 64)
+    throw new Error(`explore.sweepGrid: grid must be an integer 1..64, got ${spec.grid}`);
   if (spec.base.length !== L) throw new Error(`explore.sweepGrid: base has ${spec.base.length} values; the latent has ${L}`);
   const g = spec.grid;
   const xValues = sweepValues(spec.range, g, spec.spacing);
@@ -110,10 +111,19 @@ export function sweepGrid(m: VaeModel, spec: SweepSpec): { tiles: Uint8Array; xV
  * circle between the full vectors (codes of a VAE live near a shell of radius sqrt(d), which a
  * straight line cuts through); nearly parallel vectors fall back to the straight line.
  */
-export function interpolate(m: VaeModel, za: Float32Array, zb: Float32Array, steps: number, mode: 'linear' | 'slerp', label?: number, level?: Level): Uint8Array {
+export function interpolate(
+  m: VaeModel,
+  za: Float32Array,
+  zb: Float32Array,
+  steps: number,
+  mode: 'linear' | 'slerp',
+  label?: number,
+  level?: Level,
+): Uint8Array {
   // level 2 (hvae): the points are top-level codes, decoded through the mean of p(z1|z2)
   const L = latentAt(m, level, 'interpolate');
-  if (za.length !== L || zb.length !== L) throw new Error(`explore.interpolate: za and zb must have ${L} values each, got ${za.length} and ${zb.length}`);
+  if (za.length !== L || zb.length !== L)
+    throw new Error(`explore.interpolate: za and zb must have ${L} values each, got ${za.length} and ${zb.length}`);
   if (!Number.isInteger(steps) || steps < 2) throw new Error(`explore.interpolate: steps must be an integer >= 2, got ${steps}`);
   if (mode !== 'linear' && mode !== 'slerp') throw new Error(`explore.interpolate: mode must be linear|slerp, got ${String(mode)}`);
   let dot = 0;
@@ -144,11 +154,16 @@ export function interpolate(m: VaeModel, za: Float32Array, zb: Float32Array, ste
  * CVAE: one row per class (0..numClasses-1), one column per value of `dim` swept linearly over
  * range, every other dimension zero: what the label controls against what the code controls.
  */
-export function classSweep(m: VaeModel, spec: { dim: number; range: [number, number]; steps: number }): { tiles: Uint8Array; rows: number; values: number[] } {
+export function classSweep(
+  m: VaeModel,
+  spec: { dim: number; range: [number, number]; steps: number },
+): { tiles: Uint8Array; rows: number; values: number[] } {
   if (!m.conditional) throw new Error(`explore.classSweep: needs a conditional VAE (cvae); this is a ${m.config.model} model`);
   const L = m.latent;
-  if (!Number.isInteger(spec.dim) || spec.dim < 0 || spec.dim >= L) throw new Error(`explore.classSweep: dim ${spec.dim} is not a latent dimension (0..${L - 1})`);
-  if (!Number.isInteger(spec.steps) || spec.steps < 1) throw new Error(`explore.classSweep: steps must be an integer >= 1, got ${spec.steps}`);
+  if (!Number.isInteger(spec.dim) || spec.dim < 0 || spec.dim >= L)
+    throw new Error(`explore.classSweep: dim ${spec.dim} is not a latent dimension (0..${L - 1})`);
+  if (!Number.isInteger(spec.steps) || spec.steps < 1)
+    throw new Error(`explore.classSweep: steps must be an integer >= 1, got ${spec.steps}`);
   const values = sweepValues(spec.range, spec.steps, 'linear');
   const rows = m.numClasses;
   const n = rows * spec.steps;

@@ -101,7 +101,13 @@ export function decodeAt(m: VaeModel, z: tf.Tensor2D, y: tf.Tensor2D | undefined
  * Decodes `rows` latents z [rows, width] (width = the level's latent) to uint8 images, BATCH
  * rows per pass; labels one per row for a conditional model.
  */
-export function decodeRows(m: VaeModel, z: Float32Array, rows: number, labels: Int32Array | undefined, level: Level | undefined): Uint8Array {
+export function decodeRows(
+  m: VaeModel,
+  z: Float32Array,
+  rows: number,
+  labels: Int32Array | undefined,
+  level: Level | undefined,
+): Uint8Array {
   const width = rows === 0 ? 0 : z.length / rows;
   const out = new Uint8Array(rows * m.inputSize);
   for (let s = 0; s < rows; s += BATCH) {

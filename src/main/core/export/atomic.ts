@@ -12,10 +12,7 @@ export function tempPathFor(path: string): string {
  * Writes `chunks` to `path + '.tmp-<pid>-<rand>'`, fsyncs, then renames over `path`.
  * On any failure the temp file is removed and `path` is left as it was.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: Uint8Array | string | (Uint8Array | string)[],
-): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8Array | string)[]): Promise<void> {
   const tmp = tempPathFor(path);
   const parts = Array.isArray(data) ? data : [data];
   let ok = false;

@@ -36,7 +36,8 @@ export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
   const background = o.background ?? 255;
   const { n, height: th, width: tw, channels: c } = o;
   if (!Number.isInteger(scale) || scale < 1 || scale > 64) throw new Error(`composeGrid: scale must be an integer in 1..64, got ${scale}`);
-  if (!Number.isInteger(gutter) || gutter < 0 || gutter > 256) throw new Error(`composeGrid: gutter must be an integer in 0..256, got ${gutter}`);
+  if (!Number.isInteger(gutter) || gutter < 0 || gutter > 256)
+    throw new Error(`composeGrid: gutter must be an integer in 0..256, got ${gutter}`);
   if (!Number.isInteger(o.cols) || o.cols < 1) throw new Error(`composeGrid: cols must be a positive integer, got ${o.cols}`);
   if (!Number.isInteger(n) || n < 1) throw new Error(`composeGrid: n must be a positive integer, got ${n}`);
   if (c !== 1 && c !== 3) throw new Error(`composeGrid: channels must be 1 or 3, got ${c}`);

@@ -33,7 +33,11 @@ function f32(t: tf.Tensor): tf.Tensor {
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }
 
-function binary(kernelName: string, ga: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor, gb: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor): Grad {
+function binary(
+  kernelName: string,
+  ga: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+  gb: (dy: tf.Tensor, a: tf.Tensor, b: tf.Tensor) => tf.Tensor,
+): Grad {
   return {
     kernelName,
     inputsToSave: ['a', 'b'],
@@ -56,7 +60,11 @@ function unaryOut(kernelName: string, g: (dy: tf.Tensor, y: tf.Tensor) => tf.Ten
 
 /** Ops whose output is piecewise constant or boolean: zero gradient for every input. */
 function zeroGrad(kernelName: string, inputs: string[]): Grad {
-  return { kernelName, inputsToSave: inputs, gradFunc: (_dy, saved) => Object.fromEntries(inputs.map((n, i) => [n, () => tf.zeros(saved[i]!.shape)])) };
+  return {
+    kernelName,
+    inputsToSave: inputs,
+    gradFunc: (_dy, saved) => Object.fromEntries(inputs.map((n, i) => [n, () => tf.zeros(saved[i]!.shape)])),
+  };
 }
 
 function reduceGrad(scale: boolean): GradFunc {
@@ -76,13 +84,41 @@ function reduceGrad(scale: boolean): GradFunc {
 }
 
 const GRADS: Grad[] = [
-  binary('Add', (dy) => dy, (dy) => dy),
-  binary('Sub', (dy) => dy, (dy) => tf.neg(dy)),
-  binary('Multiply', (dy, _a, b) => tf.mul(dy, f32(b)), (dy, a) => tf.mul(dy, f32(a))),
-  binary('RealDiv', (dy, _a, b) => tf.div(dy, b), (dy, a, b) => tf.neg(tf.div(tf.mul(dy, a), tf.square(b)))),
-  binary('SquaredDifference', (dy, a, b) => tf.mul(dy, tf.mul(tf.sub(a, b), 2)), (dy, a, b) => tf.mul(dy, tf.mul(tf.sub(b, a), 2))),
-  binary('Maximum', (dy, a, b) => tf.mul(dy, f32(tf.greaterEqual(a, b))), (dy, a, b) => tf.mul(dy, f32(tf.less(a, b)))),
-  binary('Minimum', (dy, a, b) => tf.mul(dy, f32(tf.lessEqual(a, b))), (dy, a, b) => tf.mul(dy, f32(tf.greater(a, b)))),
+  binary(
+    'Add',
+    (dy) => dy,
+    (dy) => dy,
+  ),
+  binary(
+    'Sub',
+    (dy) => dy,
+    (dy) => tf.neg(dy),
+  ),
+  binary(
+    'Multiply',
+    (dy, _a, b) => tf.mul(dy, f32(b)),
+    (dy, a) => tf.mul(dy, f32(a)),
+  ),
+  binary(
+    'RealDiv',
+    (dy, _a, b) => tf.div(dy, b),
+    (dy, a, b) => tf.neg(tf.div(tf.mul(dy, a), tf.square(b))),
+  ),
+  binary(
+    'SquaredDifference',
+    (dy, a, b) => tf.mul(dy, tf.mul(tf.sub(a, b), 2)),
+    (dy, a, b) => tf.mul(dy, tf.mul(tf.sub(b, a), 2)),
+  ),
+  binary(
+    'Maximum',
+    (dy, a, b) => tf.mul(dy, f32(tf.greaterEqual(a, b))),
+    (dy, a, b) => tf.mul(dy, f32(tf.less(a, b))),
+  ),
+  binary(
+    'Minimum',
+    (dy, a, b) => tf.mul(dy, f32(tf.lessEqual(a, b))),
+    (dy, a, b) => tf.mul(dy, f32(tf.greater(a, b))),
+  ),
   {
     kernelName: 'AddN',
     saveAllInputs: true,
@@ -105,14 +141,18 @@ const GRADS: Grad[] = [
   { kernelName: 'Identity', gradFunc: (dy) => ({ x: () => tf.clone(dy as tf.Tensor) }) },
   { kernelName: 'Cast', gradFunc: (dy) => ({ x: () => tf.clone(dy as tf.Tensor) }) },
   { kernelName: 'Reshape', inputsToSave: ['x'], gradFunc: (dy, saved) => ({ x: () => tf.reshape(dy as tf.Tensor, saved[0]!.shape) }) },
-  { kernelName: 'ExpandDims', inputsToSave: ['input'], gradFunc: (dy, saved) => ({ input: () => tf.reshape(dy as tf.Tensor, saved[0]!.shape) }) },
+  {
+    kernelName: 'ExpandDims',
+    inputsToSave: ['input'],
+    gradFunc: (dy, saved) => ({ input: () => tf.reshape(dy as tf.Tensor, saved[0]!.shape) }),
+  },
   {
     kernelName: 'Transpose',
     gradFunc: (dy, _saved, attrs) => {
       const perm = attrs.perm as number[];
       const inv = perm.map((_, i) => perm.indexOf(i));
       return { x: () => tf.transpose(dy as tf.Tensor, inv) };
-    }
+    },
   },
   {
     kernelName: 'Slice',
@@ -122,7 +162,7 @@ const GRADS: Grad[] = [
       const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
       const pad = x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as [number, number]);
       return { x: () => tf.pad(dy as tf.Tensor, pad) };
-    }
+    },
   },
   {
     kernelName: 'PadV2',
@@ -131,7 +171,7 @@ const GRADS: Grad[] = [
       const x = saved[0]!;
       const begin = (attrs.paddings as [number, number][]).map((p) => p[0]);
       return { x: () => tf.slice(dy as tf.Tensor, begin, x.shape) };
-    }
+    },
   },
   {
     kernelName: 'SplitV',
@@ -156,7 +196,11 @@ const GRADS: Grad[] = [
     saveAllInputs: true,
     gradFunc: (dy, saved, attrs) => {
       const axis = tf.util.parseAxisParam(attrs.axis as number, saved[0]!.shape)[0]!;
-      const parts = tf.split(dy as tf.Tensor, saved.map((t) => t.shape[axis]!), axis);
+      const parts = tf.split(
+        dy as tf.Tensor,
+        saved.map((t) => t.shape[axis]!),
+        axis,
+      );
       return parts.map((p) => () => p);
     },
   },
@@ -185,8 +229,20 @@ const GRADS: Grad[] = [
       const { strides, pad, dataFormat, dimRoundingMode } = attrs;
       const common = { strides, pad, dataFormat, dimRoundingMode };
       return {
-        x: () => tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, { ...common, inputShape: x.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
-        filter: () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, { ...common, filterShape: filter.shape } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        x: () =>
+          tf
+            .engine()
+            .runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, {
+              ...common,
+              inputShape: x.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+        filter: () =>
+          tf
+            .engine()
+            .runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, {
+              ...common,
+              filterShape: filter.shape,
+            } as unknown as tf.NamedAttrMap) as tf.Tensor,
       };
     },
   },
@@ -204,7 +260,7 @@ const GRADS: Grad[] = [
         t: () => tf.mul(d, f32(c)),
         e: () => tf.mul(d, f32(tf.logicalNot(c))),
       };
-    }
+    },
   },
   {
     kernelName: 'ClipByValue',
@@ -213,7 +269,7 @@ const GRADS: Grad[] = [
       const x = saved[0]!;
       const inside = tf.logicalAnd(tf.greaterEqual(x, attrs.clipValueMin as number), tf.lessEqual(x, attrs.clipValueMax as number));
       return { x: () => tf.where(inside, dy as tf.Tensor, tf.zerosLike(dy as tf.Tensor)) };
-    }
+    },
   },
   {
     kernelName: 'Tile',
@@ -226,7 +282,7 @@ const GRADS: Grad[] = [
       x.shape.forEach((s, i) => shape.push(reps[i]!, s));
       const axes = x.shape.map((_, i) => 2 * i);
       return { x: () => tf.reshape(tf.sum(tf.reshape(dy as tf.Tensor, shape), axes), x.shape) };
-    }
+    },
   },
   zeroGrad('Less', ['a', 'b']),
   zeroGrad('LessEqual', ['a', 'b']),

@@ -108,13 +108,7 @@ function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: Activ
  * y = act(x W + b) with an explicit-transpose gradient. `inputGrad` false for a layer fed
  * by data (the first layer), which saves the largest matmul of the backward pass.
  */
-export function dense(
-  x: tf.Tensor2D,
-  w: tf.Variable,
-  b: tf.Variable,
-  act: Activation,
-  inputGrad: boolean,
-): tf.Tensor2D {
+export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activation, inputGrad: boolean): tf.Tensor2D {
   if (!inputGrad) {
     // x is not an input (no gradient wanted) but the backward pass needs it: save() keeps
     // it alive past the forward tidy, a closure would not
@@ -170,7 +164,13 @@ function padOrCrop4d(x: tf.Tensor4D, top: number, bottom: number, left: number, 
   const pb = Math.max(bottom, 0);
   const pl = Math.max(left, 0);
   const pr = Math.max(right, 0);
-  if (pt || pb || pl || pr) t = tf.pad(t, [[0, 0], [pt, pb], [pl, pr], [0, 0]]);
+  if (pt || pb || pl || pr)
+    t = tf.pad(t, [
+      [0, 0],
+      [pt, pb],
+      [pl, pr],
+      [0, 0],
+    ]);
   return t;
 }
 
@@ -285,18 +285,18 @@ function phaseFilter(
 }
 
 /** act(conv2d(x, W, stride s, 'same') + b) with the gradients above. */
-export function conv2d(
-  x: tf.Tensor4D,
-  w: tf.Variable,
-  b: tf.Variable,
-  s: number,
-  act: Activation,
-  inputGrad: boolean,
-): tf.Tensor4D {
+export function conv2d(x: tf.Tensor4D, w: tf.Variable, b: tf.Variable, s: number, act: Activation, inputGrad: boolean): tf.Tensor4D {
   const k = w.shape[0]!;
   const forward = (xi: tf.Tensor4D, wi: tf.Tensor4D, bi: tf.Tensor1D): tf.Tensor4D => {
     if (act === 'tanh') return tf.tanh(tf.add(tf.conv2d(xi, wi, s, 'same'), bi)) as tf.Tensor4D;
-    const attrs = { strides: [s, s], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], activation: act === 'relu' ? 'relu' : 'linear', leakyreluAlpha: 0.2 };
+    const attrs = {
+      strides: [s, s],
+      pad: 'same',
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      activation: act === 'relu' ? 'relu' : 'linear',
+      leakyreluAlpha: 0.2,
+    };
     return tf.engine().runKernel('FusedConv2D', { x: xi, filter: wi, bias: bi }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   };
   const inShape: [number, number] = [x.shape[1], x.shape[2]];

@@ -98,7 +98,8 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   const err = (field: string, msg: string) => new Error(`model config: ${field} ${msg}`);
   if (!['ae', 'vae', 'cvae', 'hvae', 'dae'].includes(cfg.model)) throw err('model', `must be ae|vae|cvae|hvae|dae, got ${cfg.model}`);
   if (!['mlp', 'conv'].includes(cfg.family)) throw err('family', `must be mlp|conv, got ${cfg.family}`);
-  if (!Number.isInteger(cfg.latent) || cfg.latent < 1 || cfg.latent > 512) throw err('latent', `must be an integer 1..512, got ${cfg.latent}`);
+  if (!Number.isInteger(cfg.latent) || cfg.latent < 1 || cfg.latent > 512)
+    throw err('latent', `must be an integer 1..512, got ${cfg.latent}`);
   const liks: Likelihood[] = ['bernoulli', 'binarized', 'gaussian', 'gaussian-learned', 'cbernoulli'];
   if (!liks.includes(cfg.likelihood)) throw err('likelihood', `must be one of ${liks.join('|')}, got ${cfg.likelihood}`);
   const hidden = cfg.hidden ?? (cfg.family === 'mlp' ? [400] : [256]);
@@ -107,7 +108,8 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   }
   if (cfg.family === 'mlp' && hidden.length === 0) throw err('hidden', 'needs at least one layer for the mlp family');
   const latent2 = cfg.model === 'hvae' ? (cfg.latent2 ?? Math.max(1, Math.ceil(cfg.latent / 2))) : undefined;
-  if (latent2 !== undefined && (!Number.isInteger(latent2) || latent2 < 1 || latent2 > 512)) throw err('latent2', `must be an integer 1..512, got ${cfg.latent2}`);
+  if (latent2 !== undefined && (!Number.isInteger(latent2) || latent2 < 1 || latent2 > 512))
+    throw err('latent2', `must be an integer 1..512, got ${cfg.latent2}`);
   const sigma = cfg.sigma ?? DEFAULT_SIGMA;
   if (!(sigma > 0)) throw err('sigma', `must be > 0, got ${cfg.sigma}`);
   if (!(cfg.beta >= 0) || !Number.isFinite(cfg.beta)) throw err('beta', `must be a number >= 0, got ${cfg.beta}`);
@@ -245,7 +247,13 @@ function convEncoderBody(ps: ParamStore, prefix: string, shape: ImageShape, act:
 }
 
 /** conv decoder tail: features [b, h0*w0*c0] -> [b, H*W*C*mult] via conv + depthToSpace */
-function convDecoderTail(ps: ParamStore, prefix: string, shape: ImageShape, act: Activation, mult: number): { net: Net2D; features: number } {
+function convDecoderTail(
+  ps: ParamStore,
+  prefix: string,
+  shape: ImageShape,
+  act: Activation,
+  mult: number,
+): { net: Net2D; features: number } {
   const depth = convDepth(shape);
   const h0 = shape.height / 2 ** depth;
   const w0 = shape.width / 2 ** depth;

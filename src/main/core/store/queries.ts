@@ -132,14 +132,12 @@ export function deleteDataset(db: Db, id: number): void {
 }
 
 export function listSkipped(db: Db, datasetId: number): SkippedFile[] {
-  return db
-    .prepare('SELECT source AS path, reason, detail FROM skipped WHERE dataset_id = ? ORDER BY id')
-    .all(datasetId) as SkippedFile[];
+  return db.prepare('SELECT source AS path, reason, detail FROM skipped WHERE dataset_id = ? ORDER BY id').all(datasetId) as SkippedFile[];
 }
 
 export function imageSources(db: Db, datasetId: number, indices: number[]): (string | null)[] {
   const q = db.prepare('SELECT source FROM images WHERE dataset_id = ? AND idx = ?');
-  return indices.map((i) => ((q.get(datasetId, i) as { source: string | null } | undefined)?.source ?? null));
+  return indices.map((i) => (q.get(datasetId, i) as { source: string | null } | undefined)?.source ?? null);
 }
 
 // ---------------------------------------------------------------- runs
@@ -188,7 +186,10 @@ function toRun(r: RunRow): RunRecord {
 
 const runSelect = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id';
 
-export function insertRun(db: Db, r: { name: string; datasetId: number; config: TrainConfigParsed; dirFor: (id: number) => string }): number {
+export function insertRun(
+  db: Db,
+  r: { name: string; datasetId: number; config: TrainConfigParsed; dirFor: (id: number) => string },
+): number {
   const tx = db.transaction(() => {
     const info = db
       .prepare(`INSERT INTO runs (name, dataset_id, config, status, created_at, dir) VALUES (?, ?, ?, 'queued', ?, '')`)
@@ -254,7 +255,10 @@ export function deleteRun(db: Db, id: number): void {
 /** At open: runs a crash left `running` or `queued` become `interrupted`, so they can be resumed.
  * A run whose training process is still alive (another window or CLI on the same folder) is left alone. */
 export function markCrashedRuns(db: Db, isAlive: (pid: number) => boolean = processAlive): number {
-  const rows = db.prepare(`SELECT id, owner_pid AS pid FROM runs WHERE status IN ('running', 'queued')`).all() as { id: number; pid: number | null }[];
+  const rows = db.prepare(`SELECT id, owner_pid AS pid FROM runs WHERE status IN ('running', 'queued')`).all() as {
+    id: number;
+    pid: number | null;
+  }[];
   const mark = db.prepare(`UPDATE runs SET status = 'interrupted', error = 'the app stopped while this run was training' WHERE id = ?`);
   let n = 0;
   for (const r of rows) {
@@ -311,9 +315,9 @@ export function truncateMetricsAfter(db: Db, runId: number, epochsDone: number):
       b: number | null;
       e: number | null;
     };
-    const last = db.prepare(`SELECT held_out AS h FROM metrics WHERE run_id = ? AND kind = 'epoch' ORDER BY epoch DESC LIMIT 1`).get(runId) as
-      | { h: number | null }
-      | undefined;
+    const last = db
+      .prepare(`SELECT held_out AS h FROM metrics WHERE run_id = ? AND kind = 'epoch' ORDER BY epoch DESC LIMIT 1`)
+      .get(runId) as { h: number | null } | undefined;
     db.prepare('UPDATE runs SET epochs_done = ?, best_held_out = ?, last_held_out = ? WHERE id = ?').run(
       best.e ?? 0,
       best.b,
@@ -332,13 +336,23 @@ export function listMetrics(db: Db, runId: number, kind?: 'step' | 'epoch'): Met
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
   return db.prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as
-    | { epoch: number; path: string }
-    | undefined;
+    { epoch: number; path: string } | undefined;
 }
 
 export function insertEvaluation(
   db: Db,
-  e: { runId: number; epoch: number; images: number; k: number; elbo: number; iwae: number | null; mse: number; psnr: number; activeUnits: number; accuracy: number | null },
+  e: {
+    runId: number;
+    epoch: number;
+    images: number;
+    k: number;
+    elbo: number;
+    iwae: number | null;
+    mse: number;
+    psnr: number;
+    activeUnits: number;
+    accuracy: number | null;
+  },
 ): void {
   db.prepare(
     `INSERT INTO evaluations (run_id, epoch, images, k, elbo, iwae, mse, psnr, active_units, accuracy, created_at)

@@ -84,7 +84,8 @@ function concatFloats(ws: NamedWeight[]): Uint8Array {
 
 function splitFloats(bytes: Buffer, specs: WeightSpec[], file: string): NamedWeight[] {
   const need = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
-  if (bytes.byteLength !== need * 4) throw new Error(`checkpoint file ${file} has ${bytes.byteLength} bytes, the manifest needs ${need * 4}`);
+  if (bytes.byteLength !== need * 4)
+    throw new Error(`checkpoint file ${file} has ${bytes.byteLength} bytes, the manifest needs ${need * 4}`);
   // copy into an aligned buffer: a Buffer from readFile may sit at any byte offset of a pool
   const all = new Float32Array(need);
   new Uint8Array(all.buffer).set(bytes);
@@ -155,7 +156,8 @@ export async function readCheckpointJson(checkpointDir: string): Promise<Checkpo
     throw new Error(`cannot read checkpoint ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (json.format !== CHECKPOINT_FORMAT) throw new Error(`${file} is not a Latent Lab checkpoint (format "${String(json.format)}")`);
-  if (json.version > CHECKPOINT_VERSION) throw new Error(`${file} was written by a newer Latent Lab (checkpoint version ${json.version}); update the app`);
+  if (json.version > CHECKPOINT_VERSION)
+    throw new Error(`${file} was written by a newer Latent Lab (checkpoint version ${json.version}); update the app`);
   return json;
 }
 
@@ -194,7 +196,12 @@ export async function loadRunModel(checkpointDir: string): Promise<LoadedModel> 
     model.dispose();
     throw new Error(`checkpoint ${checkpointDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  return Object.assign(model, { trainConfig: t.config, labelNames: t.labelNames, epoch: json.trainingState.epoch, checkpointDir: resolve(checkpointDir) });
+  return Object.assign(model, {
+    trainConfig: t.config,
+    labelNames: t.labelNames,
+    epoch: json.trainingState.epoch,
+    checkpointDir: resolve(checkpointDir),
+  });
 }
 
 /**

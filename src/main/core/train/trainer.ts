@@ -30,11 +30,13 @@ const SALT = { shuffle: 0x5348, step: 0x5354, eval: 0x4556, subset: 0x5355 };
 
 export function validateTrainConfig(cfg: TrainConfig): void {
   const err = (field: string, msg: string) => new Error(`train config: ${field} ${msg}`);
-  if (!Number.isInteger(cfg.epochs) || cfg.epochs < 1 || cfg.epochs > 100000) throw err('epochs', `must be an integer >= 1, got ${cfg.epochs}`);
+  if (!Number.isInteger(cfg.epochs) || cfg.epochs < 1 || cfg.epochs > 100000)
+    throw err('epochs', `must be an integer >= 1, got ${cfg.epochs}`);
   if (!Number.isInteger(cfg.batch) || cfg.batch < 1 || cfg.batch > 8192) throw err('batch', `must be an integer 1..8192, got ${cfg.batch}`);
   if (!(cfg.lr > 0 && cfg.lr < 10)) throw err('lr', `must be a number in (0, 10), got ${cfg.lr}`);
   if (!Number.isInteger(cfg.seed)) throw err('seed', `must be an integer, got ${cfg.seed}`);
-  if (cfg.limit !== undefined && (!Number.isInteger(cfg.limit) || cfg.limit < 1)) throw err('limit', `must be an integer >= 1, got ${cfg.limit}`);
+  if (cfg.limit !== undefined && (!Number.isInteger(cfg.limit) || cfg.limit < 1))
+    throw err('limit', `must be an integer >= 1, got ${cfg.limit}`);
   if (cfg.warmup !== undefined && !(cfg.warmup >= 0)) throw err('warmup', `must be >= 0, got ${cfg.warmup}`);
   normalizeModelConfig(cfg);
 }
@@ -57,7 +59,9 @@ export function pickIndices(ds: Dataset, cfg: TrainConfig): { train: Int32Array;
   if (cfg.limit !== undefined) {
     // a seeded subset, not the first N: folder datasets are ordered by label
     const pick = (arr: number[], n: number, salt: number) =>
-      n >= arr.length ? arr : Array.from(new Rng(deriveSeed(cfg.seed, SALT.subset, salt)).shuffle(Int32Array.from(arr)).subarray(0, n)).sort((a, b) => a - b);
+      n >= arr.length
+        ? arr
+        : Array.from(new Rng(deriveSeed(cfg.seed, SALT.subset, salt)).shuffle(Int32Array.from(arr)).subarray(0, n)).sort((a, b) => a - b);
     train = pick(train, cfg.limit, 2);
     test = pick(test, Math.max(1, Math.ceil(cfg.limit / 6)), 3);
   }
@@ -91,7 +95,13 @@ export interface HeldOut {
  * Mean negative ELBO parts over images idx (beta = 1, no corruption). Noise is seeded per
  * batch, so the same weights always give the same number.
  */
-export async function heldOutLoss(model: VaeModel, ds: Dataset, idx: Int32Array, seed: number, signal?: AbortSignal): Promise<HeldOut | null> {
+export async function heldOutLoss(
+  model: VaeModel,
+  ds: Dataset,
+  idx: Int32Array,
+  seed: number,
+  signal?: AbortSignal,
+): Promise<HeldOut | null> {
   if (idx.length === 0) return { recon: NaN, kl: NaN };
   const d = model.inputSize;
   const k = model.numClasses;
@@ -199,7 +209,8 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
   if (cfg.likelihood === 'bernoulli' && greyShare(ds, train) > 0.1) {
     onEvent({
       type: 'warning',
-      message: 'these images are grey-level: with a Bernoulli decoder the loss is not a likelihood of the grey image (use gaussian, gaussian-learned or cbernoulli for that, or binarized)',
+      message:
+        'these images are grey-level: with a Bernoulli decoder the loss is not a likelihood of the grey image (use gaussian, gaussian-learned or cbernoulli for that, or binarized)',
     });
   }
 
@@ -226,7 +237,12 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         if (architecture(t.config) !== architecture(cfg)) {
           throw new Error(`cannot resume: the checkpoint in ${dir} was trained with another model configuration`);
         }
-        if (t.shape.height !== shape.height || t.shape.width !== shape.width || t.shape.channels !== shape.channels || t.numClasses !== numClasses) {
+        if (
+          t.shape.height !== shape.height ||
+          t.shape.width !== shape.width ||
+          t.shape.channels !== shape.channels ||
+          t.numClasses !== numClasses
+        ) {
           throw new Error(`cannot resume: the checkpoint in ${dir} was trained on images of another size or label set`);
         }
         model.setWeights(ck.weights);
@@ -345,7 +361,12 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         version: CHECKPOINT_VERSION,
         generatedBy: `Latent Lab (TensorFlow.js ${tf.version_core}, ${backend.name})`,
         modelTopology: topology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: model.variables.map((v, j) => ({ name: model.paramNames[j]!, shape: v.shape.slice(), dtype: 'float32' as const })) }],
+        weightsManifest: [
+          {
+            paths: ['weights.bin'],
+            weights: model.variables.map((v, j) => ({ name: model.paramNames[j]!, shape: v.shape.slice(), dtype: 'float32' as const })),
+          },
+        ],
         trainingState: {
           epoch: epoch + 1,
           step,

@@ -1,14 +1,7 @@
 // The renderer's one door to the service. In Electron the preload gives us window.api; in
 // browser mode we build the same object over the WebSocket bridge at /api. Nothing else in
 // the renderer knows which one it talks to.
-import type {
-  Api,
-  ErrorCode,
-  EventName,
-  Events,
-  Method,
-  Result,
-} from '../../../shared/contract';
+import type { Api, ErrorCode, EventName, Events, Method, Result } from '../../../shared/contract';
 import { decodeWire, encodeWire, type WireMessage } from '../../../shared/wire';
 // zod-free name lists: the renderer needs only the names, not the schemas
 import { eventNameList, methodNameList } from '../../../shared/names';
@@ -139,7 +132,10 @@ export function createSocketApi(opts: SocketApiOptions): Api {
   async function call(method: Method, args: unknown): Promise<Result<unknown>> {
     const ws = socket ?? (await ready);
     if (!ws || ws.readyState !== WebSocket.OPEN) {
-      return fail('internal', `${method}: not connected to the server${lostMessage ? ` (${lostMessage})` : ''}; reload the page to try again`);
+      return fail(
+        'internal',
+        `${method}: not connected to the server${lostMessage ? ` (${lostMessage})` : ''}; reload the page to try again`,
+      );
     }
     const id = nextId++;
     const seconds = TIMEOUTS[method] ?? DEFAULT_TIMEOUT;

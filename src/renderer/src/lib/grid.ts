@@ -28,7 +28,11 @@ export function gridLayout(grid: Pick<Grid, 'n' | 'cols' | 'width' | 'height'>, 
 }
 
 /** RGBA pixels of the whole grid; the gutter takes the given colour. */
-export function gridPixels(grid: Grid, gutter: number, gutterRgb: [number, number, number]): { data: Uint8ClampedArray; layout: GridLayout } {
+export function gridPixels(
+  grid: Grid,
+  gutter: number,
+  gutterRgb: [number, number, number],
+): { data: Uint8ClampedArray; layout: GridLayout } {
   const L = gridLayout(grid, gutter);
   // transparent beyond the last tile; the gutter colour only between tiles
   const data = new Uint8ClampedArray(L.width * L.height * 4);

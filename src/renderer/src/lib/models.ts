@@ -3,7 +3,11 @@
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
 
 export const MODEL_KINDS = [
-  { id: 'ae', label: 'AE', text: 'An autoencoder squeezes each image into a short code and rebuilds it; the space between codes can be empty.' },
+  {
+    id: 'ae',
+    label: 'AE',
+    text: 'An autoencoder squeezes each image into a short code and rebuilds it; the space between codes can be empty.',
+  },
   { id: 'vae', label: 'VAE', text: 'A VAE adds noise to the code so that the space between two images means something.' },
   { id: 'cvae', label: 'CVAE', text: 'A conditional VAE is told the label, so the code keeps only the style and you choose the class.' },
   { id: 'hvae', label: 'HVAE', text: 'A hierarchical VAE has two levels of code: a coarse one on top that steers a finer one below.' },
@@ -29,7 +33,9 @@ export const NOISE_KINDS = [
   { id: 'salt-pepper', label: 'Salt and pepper' },
 ] as const;
 
-export type FormConfig = Required<Pick<TrainConfigInput, 'model' | 'family' | 'latent' | 'likelihood' | 'beta' | 'epochs' | 'batch' | 'lr' | 'seed'>> & {
+export type FormConfig = Required<
+  Pick<TrainConfigInput, 'model' | 'family' | 'latent' | 'likelihood' | 'beta' | 'epochs' | 'batch' | 'lr' | 'seed'>
+> & {
   hidden: string;
   warmup: number;
   noiseKind: 'gaussian' | 'mask' | 'salt-pepper';
@@ -76,7 +82,8 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
     .split(/[\s,]+/)
     .filter(Boolean)
     .map((s) => Number(s));
-  if (hidden.some((h) => !Number.isInteger(h) || h < 8)) throw new Error('hidden sizes: write whole numbers of at least 8, separated by commas');
+  if (hidden.some((h) => !Number.isInteger(h) || h < 8))
+    throw new Error('hidden sizes: write whole numbers of at least 8, separated by commas');
   const cfg: TrainConfigInput = {
     model: f.model,
     family: f.family,

@@ -1,7 +1,7 @@
 // A seeded normal draw for the "random" base: the sliders must show the values the grid uses,
 // so the draw happens here and goes to the service as explicit values.
 export function seededNormals(n: number, seed: number): number[] {
-  let s = (seed >>> 0) || 1;
+  let s = seed >>> 0 || 1;
   const uniform = (): number => {
     // mulberry32
     s = (s + 0x6d2b79f5) >>> 0;

@@ -119,7 +119,10 @@ class AppState {
 
   jobFor(filter: { runId?: number; datasetId?: number; jobId?: string }): JobProgress | undefined {
     return this.#jobs.find(
-      (j) => (filter.jobId !== undefined && j.jobId === filter.jobId) || (filter.runId !== undefined && j.runId === filter.runId) || (filter.datasetId !== undefined && j.kind === 'import' && j.datasetId === filter.datasetId),
+      (j) =>
+        (filter.jobId !== undefined && j.jobId === filter.jobId) ||
+        (filter.runId !== undefined && j.runId === filter.runId) ||
+        (filter.datasetId !== undefined && j.kind === 'import' && j.datasetId === filter.datasetId),
     );
   }
 
@@ -209,7 +212,12 @@ class AppState {
     } else {
       void this.refreshRuns();
     }
-    if (f.status === 'failed') toasts.show('error', f.message || `${f.kind === 'import' ? 'The import' : 'Training'} failed`, f.kind === 'import' ? 'Check the folder and try again.' : 'The last good checkpoint is kept; you can resume from the Runs view.');
+    if (f.status === 'failed')
+      toasts.show(
+        'error',
+        f.message || `${f.kind === 'import' ? 'The import' : 'Training'} failed`,
+        f.kind === 'import' ? 'Check the folder and try again.' : 'The last good checkpoint is kept; you can resume from the Runs view.',
+      );
     else if (f.status === 'done') toasts.show('success', f.message || (f.kind === 'import' ? 'Import finished' : 'Training finished'));
   }
 }
