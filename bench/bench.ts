@@ -30,10 +30,16 @@ function parseArgs(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
-    if (k === '--epochs') ((a.epochs = Number(v)), i++);
-    else if (k === '--backends') ((a.backends = v!.split(',') as BackendName[]), i++);
-    else if (k === '--import-files') ((a.importFiles = Number(v)), i++);
-    else if (k === '--no-import') a.noImport = true;
+    if (k === '--epochs') {
+      a.epochs = Number(v);
+      i++;
+    } else if (k === '--backends') {
+      a.backends = v!.split(',') as BackendName[];
+      i++;
+    } else if (k === '--import-files') {
+      a.importFiles = Number(v);
+      i++;
+    } else if (k === '--no-import') a.noImport = true;
     else throw new Error(`bench: unknown argument ${k} (use --epochs N, --backends wasm,cpu, --import-files N, --no-import)`);
   }
   if (!Number.isInteger(a.epochs) || a.epochs < 1) throw new Error('bench: --epochs must be an integer >= 1');

@@ -268,7 +268,10 @@ describe('electron-vite build', () => {
 });
 
 /** Runs the built main process in Node with Electron replaced by tests/electron/electron-stub. */
-function runMain(args: string[], name: string): Record<string, any> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON report, read field by field
+type SmokeReport = Record<string, any>;
+
+function runMain(args: string[], name: string): SmokeReport {
   const smokeDir = join(work, name);
   mkdirSync(smokeDir, { recursive: true });
   // no ELECTRON_RENDERER_URL: the built renderer, not a dev server
@@ -285,7 +288,7 @@ function runMain(args: string[], name: string): Record<string, any> {
   );
   const line = r.stdout.split('\n').find((l) => l.startsWith('SMOKE-REPORT '));
   if (!line) throw new Error(`the main process printed no report (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(line.slice('SMOKE-REPORT '.length)) as Record<string, any>;
+  return JSON.parse(line.slice('SMOKE-REPORT '.length)) as SmokeReport;
 }
 
 function readdirChunks(): string[] {

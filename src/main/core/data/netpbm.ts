@@ -62,9 +62,9 @@ export function readNetpbmHeader(buf: Uint8Array, maxPixels = MAX_PIXELS): Netpb
   if (buf.length > 2 && !isSpace(buf[2]) && buf[2] !== 0x23) throw new SkipError('not-an-image', 'no netpbm signature (P1-P6)');
   const format = `P${kind}`;
   let pos = 2;
-  let width: number, height: number;
-  [width, pos] = readInt(buf, pos, 'width');
-  [height, pos] = readInt(buf, pos, 'height');
+  const [width, afterWidth] = readInt(buf, pos, 'width');
+  const [height, afterHeight] = readInt(buf, afterWidth, 'height');
+  pos = afterHeight;
   let maxval = 1;
   if (kind !== 1 && kind !== 4) {
     [maxval, pos] = readInt(buf, pos, 'maximum value');

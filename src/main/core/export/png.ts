@@ -97,12 +97,13 @@ function chunk(type: string, body: Buffer): Buffer {
   return Buffer.concat([head, body, crc]);
 }
 
-const isLatin1 = (s: string) => /^[\u0001-\u00ff]*$/.test(s);
+// Latin-1 without NUL (the tEXt separator)
+const isLatin1 = (s: string) => [...s].every((c) => c.charCodeAt(0) >= 1 && c.charCodeAt(0) <= 0xff);
 
 /** tEXt when the value is Latin-1, else iTXt (UTF-8, uncompressed). */
 function textChunk(key: string, value: string): Buffer {
   // PNG keywords: 1-79 Latin-1 printable characters, no leading/trailing/double spaces
-  if (!/^[\u0020-\u007e\u00a1-\u00ff]{1,79}$/.test(key) || /^ | $|  /.test(key)) {
+  if (!/^[\u0020-\u007e\u00a1-\u00ff]{1,79}$/.test(key) || /^ | $| {2}/.test(key)) {
     throw new Error(`encodePng: text key ${JSON.stringify(key)} is not a valid PNG keyword (1-79 Latin-1 characters)`);
   }
   const k = Buffer.from(key, 'latin1');

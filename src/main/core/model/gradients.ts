@@ -230,19 +230,15 @@ const GRADS: Grad[] = [
       const common = { strides, pad, dataFormat, dimRoundingMode };
       return {
         x: () =>
-          tf
-            .engine()
-            .runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, {
-              ...common,
-              inputShape: x.shape,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel('Conv2DBackpropInput', { dy: dy as tf.Tensor, filter }, {
+            ...common,
+            inputShape: x.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
         filter: () =>
-          tf
-            .engine()
-            .runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, {
-              ...common,
-              filterShape: filter.shape,
-            } as unknown as tf.NamedAttrMap) as tf.Tensor,
+          tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: dy as tf.Tensor }, {
+            ...common,
+            filterShape: filter.shape,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor,
       };
     },
   },
