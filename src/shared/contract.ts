@@ -72,6 +72,8 @@ export const trainConfigSchema = z
       .max(2 ** 31 - 1)
       .default(1),
     limit: z.number().int().min(10).optional(),
+    /** wasm: data-parallel training threads (each its own engine); default: the machine's cores */
+    threads: z.number().int().min(1).max(64).optional(),
   })
   .strict();
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

@@ -53,6 +53,8 @@ export interface TrainConfig extends ModelConfig {
   seed: number;
   /** use at most this many training images (and ~limit/6 test images) */
   limit?: number;
+  /** wasm: data-parallel training threads; undefined = the machine's available cores */
+  threads?: number;
 }
 
 export interface LossParts {
