@@ -1,7 +1,8 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit/integration tests in plain Node, and the e2e tests that drive Chromium
-// against browser mode. `npm test` runs both.
+// Three projects: unit/integration tests in plain Node, the renderer's rune modules, and the
+// e2e tests that drive Chromium against browser mode. `npm test` runs them all.
 export default defineConfig({
   test: {
     projects: [
@@ -9,11 +10,22 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/e2e/**', 'node_modules/**'],
+          exclude: ['tests/e2e/**', 'tests/renderer/**', 'node_modules/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
           pool: 'forks',
+        },
+      },
+      {
+        // Rune modules (*.svelte.ts) need the svelte compiler. Test the client output the app
+        // ships, with svelte's browser runtime: in Node the plugin would emit the server output.
+        plugins: [svelte({ configFile: false, dynamicCompileOptions: () => ({ generate: 'client' }) })],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'renderer',
+          include: ['tests/renderer/**/*.test.ts'],
+          environment: 'node',
         },
       },
       {
