@@ -2,6 +2,7 @@
 // transport (Electron IPC, the browser-mode WebSocket bridge, the CLI calls the service
 // directly); none of them adds logic. No electron, no node:*, no DOM in this file.
 import { z } from 'zod';
+import { activations, families, likelihoods, modelKinds, noiseKinds, TRAIN_DEFAULTS, TRAIN_LIMITS, type Limit } from './limits';
 import type { MenuCommandEvent } from './menu';
 
 // ---------------------------------------------------------------- results and errors
@@ -39,41 +40,43 @@ export const fail = (code: ErrorCode, message: string): Result<never> => ({
 
 // ---------------------------------------------------------------- building blocks
 
-export const modelKinds = ['ae', 'vae', 'cvae', 'hvae', 'dae'] as const;
-export const families = ['mlp', 'conv'] as const;
-export const likelihoods = ['bernoulli', 'binarized', 'gaussian', 'gaussian-learned', 'cbernoulli'] as const;
-export const noiseKinds = ['gaussian', 'mask', 'salt-pepper'] as const;
+export { activations, families, likelihoods, modelKinds, noiseKinds } from './limits';
 export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] as const;
 
 const id = z.number().int().positive();
 
+/** A zod number within one of the shared limits, so the schema and the core cannot disagree. */
+function within(limit: Limit) {
+  const n = limit.int ? z.number().int() : z.number();
+  const low = limit.minExclusive ? n.gt(limit.min) : n.min(limit.min);
+  return limit.max === Number.MAX_SAFE_INTEGER ? low : low.max(limit.max);
+}
+
+const L = TRAIN_LIMITS;
+const D = TRAIN_DEFAULTS;
+
 export const trainConfigSchema = z
   .object({
-    model: z.enum(modelKinds).default('vae'),
-    family: z.enum(families).default('mlp'),
-    latent: z.number().int().min(2).max(256).default(20),
-    latent2: z.number().int().min(2).max(256).optional(),
-    hidden: z.array(z.number().int().min(8).max(4096)).min(1).max(4).optional(),
-    activation: z.enum(['relu', 'tanh']).optional(),
-    likelihood: z.enum(likelihoods).default('bernoulli'),
-    sigma: z.number().positive().max(10).optional(),
-    beta: z.number().min(0).max(1000).default(1),
-    warmup: z.number().int().min(0).max(1000).optional(),
-    noise: z.object({ kind: z.enum(noiseKinds), level: z.number().min(0).max(1) }).optional(),
+    model: z.enum(modelKinds).default(D.model),
+    family: z.enum(families).default(D.family),
+    latent: within(L.latent).default(D.latent),
+    latent2: within(L.latent2).optional(),
+    hidden: z.array(within(L.hiddenWidth)).min(L.hiddenLayers.min).max(L.hiddenLayers.max).optional(),
+    activation: z.enum(activations).optional(),
+    likelihood: z.enum(likelihoods).default(D.likelihood),
+    sigma: within(L.sigma).optional(),
+    beta: within(L.beta).default(D.beta),
+    warmup: within(L.warmup).optional(),
+    noise: z.object({ kind: z.enum(noiseKinds), level: within(L.noiseLevel) }).optional(),
     /** CVAE: learn the prior p(z | y) per class instead of N(0, I) */
     learnedPrior: z.boolean().optional(),
-    epochs: z.number().int().min(1).max(10000).default(10),
-    batch: z.number().int().min(1).max(4096).default(128),
-    lr: z.number().positive().max(1).default(1e-3),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(1),
-    limit: z.number().int().min(10).optional(),
+    epochs: within(L.epochs).default(D.epochs),
+    batch: within(L.batch).default(D.batch),
+    lr: within(L.lr).default(D.lr),
+    seed: within(L.seed).default(D.seed),
+    limit: within(L.limit).optional(),
     /** wasm: data-parallel training threads (each its own engine); default: the machine's cores */
-    threads: z.number().int().min(1).max(64).optional(),
+    threads: within(L.threads).optional(),
   })
   .strict();
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;

@@ -1,9 +1,11 @@
-// Picks the TensorFlow.js backend at start, best first: tfjs-node-gpu, tfjs-node (native,
-// optional: their install downloads libtensorflow and often fails), wasm (always installs),
-// cpu (pure JS, last resort). Model code only imports tfjs-core; this file owns the backends.
+// Picks the TensorFlow.js backend at start, best first: tfjs-node-gpu, webgpu on a hardware
+// adapter (training only), tfjs-node (native, optional: their install downloads libtensorflow
+// and often fails), wasm (always installs), cpu (pure JS, last resort). Model code only
+// imports tfjs-core; this file owns the backends.
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { adapterLabel, startWebgpu, stopWebgpu, type GpuAdapterDescription } from './backends/webgpu.js';
 import type { BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -11,11 +13,23 @@ export interface BackendInfo {
   /** for people: "wasm · SIMD · 1 thread" */
   detail: string;
   threads: number;
+  /** webgpu: the adapter it runs on */
+  adapter?: GpuAdapterDescription;
 }
 
 export type BackendPreference = 'auto' | BackendName;
 
-const ORDER: BackendName[] = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'];
+/**
+ * 'train' may use webgpu (a hardware adapter only, unless asked for by name). 'explore' never
+ * does: explore code reads tensors synchronously (dataSync), which WebGPU cannot do in Node,
+ * and its small batches gain nothing from a GPU round trip.
+ */
+export type BackendPurpose = 'train' | 'explore';
+
+const ORDER: Record<BackendPurpose, BackendName[]> = {
+  train: ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'wasm', 'cpu'],
+  explore: ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+};
 
 let current: BackendInfo | null = null;
 let pending: Promise<BackendInfo> | null = null;
@@ -31,13 +45,14 @@ export function currentBackend(): BackendInfo | null {
  * Loads the preferred backend (or the best one that loads for 'auto') and makes it current.
  * Idempotent: a second call with the same preference (or 'auto') returns the same backend.
  */
-export async function initBackend(pref: BackendPreference = 'auto'): Promise<BackendInfo> {
-  if (current && (pref === 'auto' || pref === current.name)) return current;
+export async function initBackend(pref: BackendPreference = 'auto', purpose: BackendPurpose = 'explore'): Promise<BackendInfo> {
+  const wanted: BackendPreference = purpose === 'explore' && pref === 'webgpu' ? 'auto' : pref;
+  if (current && (wanted === 'auto' || wanted === current.name)) return current;
   if (pending) {
     const info = await pending;
-    if (pref === 'auto' || pref === info.name) return info;
+    if (wanted === 'auto' || wanted === info.name) return info;
   }
-  pending = choose(pref);
+  pending = choose(wanted, purpose);
   try {
     current = await pending;
     return current;
@@ -46,11 +61,25 @@ export async function initBackend(pref: BackendPreference = 'auto'): Promise<Bac
   }
 }
 
-async function choose(pref: BackendPreference): Promise<BackendInfo> {
-  const candidates = pref === 'auto' ? ORDER : [pref];
+/**
+ * Lets go of what the current backend holds outside the JS heap that would keep the thread
+ * alive (Dawn's device); the next initBackend starts afresh.
+ */
+export function releaseBackend(): void {
+  if (current?.name === 'webgpu') stopWebgpu();
+  current = null;
+}
+
+/** Why each backend that was tried and did not load failed (for "how to get faster"). */
+export function backendFailures(): ReadonlyMap<BackendName, string> {
+  return failures;
+}
+
+async function choose(pref: BackendPreference, purpose: BackendPurpose): Promise<BackendInfo> {
+  const candidates = pref === 'auto' ? ORDER[purpose] : [pref];
   for (const name of candidates) {
     try {
-      const info = await tryBackend(name);
+      const info = await tryBackend(name, pref === name);
       if (info) return info;
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -67,7 +96,7 @@ async function choose(pref: BackendPreference): Promise<BackendInfo> {
   throw new Error(`no TensorFlow.js backend could be loaded (${why})`);
 }
 
-async function tryBackend(name: BackendName): Promise<BackendInfo | null> {
+async function tryBackend(name: BackendName, named: boolean): Promise<BackendInfo | null> {
   switch (name) {
     case 'tfjs-node-gpu':
     case 'tfjs-node': {
@@ -101,10 +130,17 @@ async function tryBackend(name: BackendName): Promise<BackendInfo | null> {
       await tf.ready();
       return { name, detail: 'cpu · pure JavaScript (slow)', threads: 1 };
     }
-    case 'webgpu':
-      // Never chosen automatically (a software adapter is slower than wasm); not bundled.
-      throw new Error('webgpu is not bundled in this build');
+    case 'webgpu': {
+      // a software adapter (llvmpipe, SwiftShader, WARP) only when asked for by name
+      const adapter = await startWebgpu(named);
+      return { name, detail: adapterLabel(adapter), threads: 0, adapter };
+    }
   }
+}
+
+/** "wasm · SIMD · 2 threads": the backend's line with the data-parallel thread count. */
+export function withThreads(info: BackendInfo, threads: number): string {
+  return info.detail.replace(/\d+ threads?$/, `${threads} thread${threads === 1 ? '' : 's'}`);
 }
 
 let wasmPathsSet = false;

@@ -4,6 +4,7 @@
 // bounded batches; sums are kept in doubles on the JS side.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../model/rng.js';
+import { klStdNormalPerDim } from '../model/distributions.js';
 import { oneHot, type VaeModel } from '../model/vae.js';
 import { BATCH, checkLabels, imageCount, labelBatch, pixelBatch } from './tensors.js';
 
@@ -16,7 +17,7 @@ const DEFAULT_SEED = 1;
 /**
  * Per latent dimension (z1 for hvae): mean over images of the analytic KL(q(z_d|x) || N(0,1))
  * and the variance of mu across images; active units = dims whose mu varies by more than
- * 0.01. AE/DAE have no q to compare, so kl is 0 everywhere and muVariance is the ranking.
+ * ACTIVE_UNIT_THRESHOLD. AE/DAE have no q to compare, so kl is 0 everywhere and muVariance is the ranking.
  */
 export function perDimensionKl(
   m: VaeModel,
@@ -34,8 +35,7 @@ export function perDimensionKl(
       const q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
       mu.set(q.mu.dataSync(), s * L);
       if (q.logvar) {
-        const perDim = tf.mul(tf.sub(tf.add(tf.square(q.mu), tf.exp(q.logvar)), tf.add(q.logvar, 1)), 0.5); // [b, L]
-        const sums = tf.sum(perDim, 0).dataSync(); // [L]
+        const sums = tf.sum(klStdNormalPerDim(q.mu, q.logvar), 0).dataSync(); // [L] of [b, L]
         for (let d = 0; d < L; d++) klSum[d]! += sums[d]!;
       }
     });

@@ -1,12 +1,13 @@
 // Decoder likelihoods p(x|z): negative log-likelihood per image in nats (summed over pixels)
 // and the image each one shows as "the output" (its mean).
 import * as tf from '@tensorflow/tfjs-core';
+import { TRAIN_DEFAULTS } from '../../../shared/limits';
 import type { Likelihood } from '../types.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 /** learned log-variance floor: keeps a constant background pixel from driving sigma to 0 */
 export const MIN_LOGVAR = -8;
-export const DEFAULT_SIGMA = 0.1;
+export const DEFAULT_SIGMA: number = TRAIN_DEFAULTS.sigma;
 
 /** What the decoder's last layer produces, before the likelihood turns it into a density. */
 export interface DecoderOut {

@@ -20,7 +20,8 @@ export function runTrainingInWorker(spec: TrainJobSpec, onEvent: (e: TrainEvent)
     let settled = false;
     let epochsDone = -1;
     let killTimer: NodeJS.Timeout | null = null;
-    const worker = new Worker(entry, { workerData: data });
+    // the worker starts its data-parallel threads from the same entry
+    const worker = new Worker(entry, { workerData: { ...data, workerEntry: entry } });
 
     const finish = (f: () => void) => {
       if (settled) return;

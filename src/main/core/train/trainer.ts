@@ -2,12 +2,14 @@
 // steps, held-out negative ELBO and an atomic checkpoint per epoch, resume from the last one.
 // Runs on whatever thread calls it; run-worker.ts puts it in a worker thread.
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../backend.js';
+import { availableParallelism } from 'node:os';
+import { initBackend, releaseBackend, withThreads, type BackendInfo } from '../backend.js';
 import { readDatasetFile } from '../data/dataset-file.js';
 import type { NamedWeight } from '../model/layers.js';
 import { deriveSeed, Rng } from '../model/rng.js';
 import { createModel, normalizeModelConfig, type VaeModel } from '../model/vae.js';
-import type { Dataset, EpochResult, StepProgress, TrainConfig } from '../types.js';
+import { outOfRange, TRAIN_LIMITS } from '../../../shared/limits';
+import type { Dataset, EpochResult, TrainConfig } from '../types.js';
 import {
   CHECKPOINT_FORMAT,
   CHECKPOINT_VERSION,
@@ -18,26 +20,30 @@ import {
   type CheckpointJson,
   type ModelTopology,
 } from './checkpoint.js';
+import { ADAM, type OptimizerState } from './adam.js';
+import { fillBatch, SALT } from './batch.js';
+import { parallelStepEngine } from './data-parallel.js';
+import { trainEpoch } from './epoch.js';
+import { defaultWorkerEntry } from './run-worker.js';
+import { localStepEngine, type StepEngine } from './step.js';
 import type { TrainEvent, TrainJobSpec, TrainOutcome } from './types.js';
 
-const STEP_EVENT_MS = 100;
 /** how often the loop lets the event loop run (cancel messages, I/O) */
 const YIELD_MS = 40;
 const EVAL_BATCH = 500;
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
-/** salts for deriveSeed, so shuffles, step noise and evaluation noise never share a stream */
-const SALT = { shuffle: 0x5348, step: 0x5354, eval: 0x4556, subset: 0x5355 };
+/**
+ * Steps whose losses are read back together. A GPU runs ahead of the CPU only while nothing
+ * is read back; Dawn crashed with hundreds of steps queued unread, so never more than this.
+ */
+const GPU_READ_EVERY = 20;
 
 export function validateTrainConfig(cfg: TrainConfig): void {
-  const err = (field: string, msg: string) => new Error(`train config: ${field} ${msg}`);
-  if (!Number.isInteger(cfg.epochs) || cfg.epochs < 1 || cfg.epochs > 100000)
-    throw err('epochs', `must be an integer >= 1, got ${cfg.epochs}`);
-  if (!Number.isInteger(cfg.batch) || cfg.batch < 1 || cfg.batch > 8192) throw err('batch', `must be an integer 1..8192, got ${cfg.batch}`);
-  if (!(cfg.lr > 0 && cfg.lr < 10)) throw err('lr', `must be a number in (0, 10), got ${cfg.lr}`);
-  if (!Number.isInteger(cfg.seed)) throw err('seed', `must be an integer, got ${cfg.seed}`);
-  if (cfg.limit !== undefined && (!Number.isInteger(cfg.limit) || cfg.limit < 1))
-    throw err('limit', `must be an integer >= 1, got ${cfg.limit}`);
-  if (cfg.warmup !== undefined && !(cfg.warmup >= 0)) throw err('warmup', `must be >= 0, got ${cfg.warmup}`);
+  // the same limits as the contract's schema (src/shared/limits.ts): a config the door accepts trains
+  const optional = (['limit', 'warmup'] as const).filter((f) => cfg[f] !== undefined);
+  for (const field of [...(['epochs', 'batch', 'lr', 'seed'] as const), ...optional]) {
+    const why = outOfRange(cfg[field], TRAIN_LIMITS[field]);
+    if (why) throw new Error(`train config: ${field} ${why}`);
+  }
   normalizeModelConfig(cfg);
 }
 
@@ -69,23 +75,6 @@ export function pickIndices(ds: Dataset, cfg: TrainConfig): { train: Int32Array;
   return { train: Int32Array.from(train), test: Int32Array.from(test), warning };
 }
 
-/** Fills x [b, D] in 0..1 (and one-hot y) from dataset rows idx[from..from+b). */
-function fillBatch(ds: Dataset, idx: Int32Array, from: number, b: number, x: Float32Array, y: Float32Array | null, k: number): void {
-  const d = ds.height * ds.width * ds.channels;
-  const px = ds.pixels;
-  const s = 1 / 255;
-  for (let r = 0; r < b; r++) {
-    const src = idx[from + r]! * d;
-    const dst = r * d;
-    for (let j = 0; j < d; j++) x[dst + j] = px[src + j]! * s;
-    if (y) {
-      y.fill(0, r * k, (r + 1) * k);
-      const l = ds.labels[idx[from + r]!]!;
-      if (l >= 0 && l < k) y[r * k + l] = 1;
-    }
-  }
-}
-
 export interface HeldOut {
   recon: number;
   kl: number;
@@ -114,16 +103,19 @@ export async function heldOutLoss(
     const x = new Float32Array(b * d);
     const y = model.conditional ? new Float32Array(b * k) : null;
     fillBatch(ds, idx, from, b, x, y, k);
-    const [r, q] = tf.tidy(() => {
+    const parts = tf.tidy(() => {
       const p = model.perImage(tf.tensor2d(x, [b, d]), y ? tf.tensor2d(y, [b, k]) : undefined, {
         beta: 1,
         training: false,
         rng: new Rng(deriveSeed(seed, SALT.eval, bi)),
       });
-      return [tf.sum(p.recon).dataSync()[0]!, tf.sum(p.kl).dataSync()[0]!];
+      return tf.stack([tf.sum(p.recon), tf.sum(p.kl)]);
     });
-    recon += r;
-    kl += q;
+    // async: WebGPU cannot read synchronously in Node
+    const [r, q] = await parts.data();
+    parts.dispose();
+    recon += r!;
+    kl += q!;
     if (Date.now() - last > YIELD_MS) {
       await yieldToEventLoop();
       last = Date.now();
@@ -134,38 +126,6 @@ export async function heldOutLoss(
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setImmediate(r));
-}
-
-/** Adam moments by our parameter names (`<param>/m`, `<param>/v`) and the step count. */
-async function optimizerState(opt: tf.AdamOptimizer, model: VaeModel): Promise<{ iterations: number; weights: NamedWeight[] }> {
-  const ws = await opt.getWeights();
-  const iterations = ws[0]!.tensor.dataSync()[0]!;
-  // getWeights makes a fresh scalar for the step count (the moments are its own variables)
-  ws[0]!.tensor.dispose();
-  const logical = new Map(model.variables.map((v, i) => [v.name, model.paramNames[i]!]));
-  const weights = ws.slice(1).map((w) => {
-    const m = /^(.*)\/(m|v)$/.exec(w.name);
-    const name = m && logical.get(m[1]!);
-    if (!m || !name) throw new Error(`optimizer state ${w.name} belongs to no model parameter`);
-    return { name: `${name}/${m[2]}`, shape: w.tensor.shape.slice(), data: w.tensor.dataSync() as Float32Array };
-  });
-  return { iterations, weights };
-}
-
-async function restoreOptimizer(opt: tf.AdamOptimizer, model: VaeModel, iterations: number, saved: NamedWeight[]): Promise<void> {
-  const byName = new Map(saved.map((w) => [w.name, w]));
-  const named: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(iterations, 'int32') }];
-  // Adam pairs moments with variables by position: give them in model.variables order,
-  // which is the order minimize() passes the gradients in
-  for (const kind of ['m', 'v']) {
-    model.paramNames.forEach((p, i) => {
-      const w = byName.get(`${p}/${kind}`);
-      if (!w) throw new Error(`optimizer state lacks ${p}/${kind}`);
-      named.push({ name: `${model.variables[i]!.name}/${kind}`, tensor: tf.tensor(w.data, w.shape) });
-    });
-  }
-  await opt.setWeights(named);
-  tf.dispose(named.map((n) => n.tensor));
 }
 
 /** Architecture fields a resumed run must share with its checkpoint. */
@@ -196,7 +156,7 @@ function greyShare(ds: Dataset, idx: Int32Array): number {
 export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainOutcome> {
   const cfg = spec.config;
   validateTrainConfig(cfg);
-  const backend = await initBackend(spec.backend);
+  const backend = await initBackend(spec.backend, 'train');
   const ds = await readDatasetFile(spec.datasetFile);
   const { train, test, warning } = pickIndices(ds, cfg);
   if (warning) onEvent({ type: 'warning', message: warning });
@@ -215,13 +175,12 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
   }
 
   const model = createModel(cfg, shape, numClasses, cfg.seed);
-  const opt = tf.train.adam(cfg.lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   const normalized = { ...cfg, ...normalizeModelConfig(cfg) };
   const topology: ModelTopology = { config: normalized, shape, numClasses, labelNames: ds.labelNames };
   const b = Math.min(cfg.batch, train.length);
   const stepsPerEpoch = Math.ceil(train.length / b);
-  const D = model.inputSize;
-  const K = numClasses;
+  let engine: StepEngine | null = null;
+  let resumed: OptimizerState | null = null;
   let epoch = 0;
   let step = 0;
   let lastGood = 0;
@@ -246,17 +205,35 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
           throw new Error(`cannot resume: the checkpoint in ${dir} was trained on images of another size or label set`);
         }
         model.setWeights(ck.weights);
-        await restoreOptimizer(opt, model, ck.json.trainingState.optimizer.iterations, ck.optimizer);
+        resumed = { iterations: ck.json.trainingState.optimizer.iterations, weights: ck.optimizer };
         epoch = ck.json.trainingState.epoch;
         step = ck.json.trainingState.step;
         lastGood = epoch;
       }
     }
 
+    const threads = trainingThreads(cfg, backend);
+    if (cfg.threads !== undefined && cfg.threads > 1 && backend.name !== 'wasm') {
+      onEvent({ type: 'warning', message: `threads apply to the wasm backend; ${backend.name} trains on one thread` });
+    }
+    engine =
+      threads > 1
+        ? await parallelStepEngine({
+            model,
+            data: ds,
+            config: cfg,
+            shape,
+            batch: b,
+            threads,
+            workerEntry: spec.workerEntry ?? defaultWorkerEntry(),
+          })
+        : localStepEngine(model, cfg.lr, ds, cfg.seed);
+    if (resumed) await engine.restore(resumed);
+
     onEvent({
       type: 'started',
       backend: backend.name,
-      backendDetail: backend.detail,
+      backendDetail: backend.name === 'wasm' ? withThreads(backend, threads) : backend.detail,
       startEpoch: epoch,
       totalEpochs: cfg.epochs,
       stepsPerEpoch,
@@ -264,88 +241,31 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
       testCount: test.length,
     });
 
-    const x = new Float32Array(b * D);
-    const y = model.conditional ? new Float32Array(b * K) : null;
-    const lossArgs = (beta: number, rng: Rng) => ({ beta, training: true, rng });
+    const lossError = (loss: number, e: number, i: number) => {
+      const kept = lastGood > 0 ? `the last good checkpoint (epoch ${lastGood}) is kept` : 'no checkpoint was written yet';
+      return new Error(`loss became ${loss} at epoch ${e + 1} step ${i + 1}; ${kept}; try a lower learning rate`);
+    };
 
     for (; epoch < cfg.epochs; epoch++) {
       const epochStart = performance.now();
-      let trainMs = 0;
       const order = new Rng(deriveSeed(cfg.seed, SALT.shuffle, epoch)).shuffle(Int32Array.from(train));
-      const sums = { loss: 0, recon: 0, kl: 0, n: 0 };
-      const win = { loss: 0, recon: 0, kl: 0, steps: 0, images: 0, ms: 0 };
-      let lastEvent = performance.now();
-      let lastYield = performance.now();
-
-      for (let i = 0; i < stepsPerEpoch; i++) {
-        if (signal?.aborted) return { status: 'cancelled', epochsDone: lastGood };
-        const t0 = performance.now();
-        const from = i * b;
-        const bb = Math.min(b, train.length - from);
-        const xs = bb === b ? x : new Float32Array(bb * D);
-        const ys = y ? (bb === b ? y : new Float32Array(bb * K)) : null;
-        fillBatch(ds, order, from, bb, xs, ys, K);
-        const warm = cfg.warmup && cfg.warmup > 0 ? Math.min(1, (epoch + i / stepsPerEpoch) / cfg.warmup) : 1;
-        const rng = new Rng(deriveSeed(cfg.seed, SALT.step, step));
-
-        let recon: tf.Scalar | null = null;
-        let kl: tf.Scalar | null = null;
-        const cost = tf.tidy(() => {
-          const xb = tf.tensor2d(xs, [bb, D]);
-          const yb = ys ? tf.tensor2d(ys, [bb, K]) : undefined;
-          return opt.minimize(
-            () => {
-              const p = model.lossParts(xb, yb, lossArgs(cfg.beta * warm, rng));
-              recon = tf.keep(p.recon);
-              kl = tf.keep(p.kl);
-              return p.loss;
-            },
-            true,
-            model.variables,
-          )!;
-        });
-        const loss = cost.dataSync()[0]!;
-        const r = (recon as tf.Scalar | null)?.dataSync()[0] ?? NaN;
-        const k = (kl as tf.Scalar | null)?.dataSync()[0] ?? NaN;
-        tf.dispose([cost, recon as tf.Scalar | null, kl as tf.Scalar | null].filter((t): t is tf.Scalar => t !== null));
-        step++;
-        if (!Number.isFinite(loss)) {
-          const kept = lastGood > 0 ? `the last good checkpoint (epoch ${lastGood}) is kept` : 'no checkpoint was written yet';
-          throw new Error(`loss became ${loss} at epoch ${epoch + 1} step ${i + 1}; ${kept}; try a lower learning rate`);
-        }
-        const dt = performance.now() - t0;
-        trainMs += dt;
-        sums.loss += loss * bb;
-        sums.recon += r * bb;
-        sums.kl += k * bb;
-        sums.n += bb;
-        win.loss += loss;
-        win.recon += r;
-        win.kl += k;
-        win.steps++;
-        win.images += bb;
-        win.ms += dt;
-
-        const now = performance.now();
-        if (now - lastEvent >= STEP_EVENT_MS || i === stepsPerEpoch - 1) {
-          const progress: StepProgress = {
-            epoch,
-            step,
-            stepsPerEpoch,
-            loss: win.loss / win.steps,
-            recon: win.recon / win.steps,
-            kl: win.kl / win.steps,
-            imagesPerSec: win.ms > 0 ? (win.images * 1000) / win.ms : 0,
-          };
-          onEvent({ type: 'step', progress });
-          Object.assign(win, { loss: 0, recon: 0, kl: 0, steps: 0, images: 0, ms: 0 });
-          lastEvent = now;
-        }
-        if (now - lastYield >= YIELD_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
-      }
+      const sums = await trainEpoch({
+        engine,
+        order,
+        batch: b,
+        stepsPerEpoch,
+        epoch,
+        step,
+        beta: cfg.beta,
+        warmup: cfg.warmup,
+        readEvery: backend.name === 'webgpu' ? GPU_READ_EVERY : 1,
+        signal,
+        onStep: (progress) => onEvent({ type: 'step', progress }),
+        lossError,
+      });
+      if (sums === null) return { status: 'cancelled', epochsDone: lastGood };
+      step += sums.steps;
+      const trainMs = sums.trainMs;
 
       const held = await heldOutLoss(model, ds, test, cfg.seed, signal);
       if (held === null) return { status: 'cancelled', epochsDone: lastGood };
@@ -355,7 +275,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         throw new Error(`held-out loss became ${heldOut} after epoch ${epoch + 1}; ${kept}; try a lower learning rate`);
       }
 
-      const ostate = await optimizerState(opt, model);
+      const ostate = await engine.optimizerState();
       const json: CheckpointJson = {
         format: CHECKPOINT_FORMAT,
         version: CHECKPOINT_VERSION,
@@ -382,7 +302,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
           },
         },
       };
-      const checkpointDir = await writeCheckpoint(spec.runDir, { json, weights: model.getWeights(), optimizer: ostate.weights });
+      const checkpointDir = await writeCheckpoint(spec.runDir, { json, weights: await readWeights(model), optimizer: ostate.weights });
       lastGood = epoch + 1;
 
       const result: EpochResult = {
@@ -408,7 +328,25 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     }
     return { status: 'done', epochsDone: Math.max(lastGood, epoch) };
   } finally {
+    await engine?.dispose();
     model.dispose();
-    opt.dispose();
+    // Dawn's device would keep this thread alive
+    if (backend.name === 'webgpu') releaseBackend();
   }
+}
+
+/**
+ * Training threads: data-parallel wasm engines, by default one per core the machine offers.
+ * Other backends run on their own pool or device, so one.
+ */
+export function trainingThreads(cfg: TrainConfig, backend: BackendInfo): number {
+  if (backend.name !== 'wasm') return 1;
+  return Math.max(1, cfg.threads ?? availableParallelism());
+}
+
+/** The model's weights, read without dataSync (WebGPU cannot read synchronously in Node). */
+async function readWeights(model: VaeModel): Promise<NamedWeight[]> {
+  return Promise.all(
+    model.variables.map(async (v, i) => ({ name: model.paramNames[i]!, shape: v.shape.slice(), data: (await v.data()) as Float32Array })),
+  );
 }

@@ -2,6 +2,8 @@
 // self-contained (reads workerData, calls trainInProcess, posts) so the Electron build can
 // bundle it as its own entry and pass that file as TrainJobSpec.workerEntry.
 import { parentPort, workerData } from 'node:worker_threads';
+import { runGradWorker } from './grad-worker.js';
+import type { GradWorkerData } from './parallel-protocol.js';
 import { trainInProcess } from './trainer.js';
 import type { TrainJobSpec } from './types.js';
 
@@ -12,7 +14,12 @@ export type WorkerToParent =
 
 export type ParentToWorker = { type: 'cancel' };
 
-if (parentPort) {
+// The same entry serves the data-parallel gradient threads a training worker starts, so the
+// Electron build needs no second bundle and a thread always runs the trainer's own code.
+const role = (workerData as { role?: string } | null)?.role;
+if (parentPort && role === 'grad') {
+  void runGradWorker(workerData as GradWorkerData);
+} else if (parentPort) {
   const port = parentPort;
   const controller = new AbortController();
   port.on('message', (m: ParentToWorker) => {

@@ -1,0 +1,63 @@
+// A model config checked against the shared limits and completed with the defaults, so that a
+// checkpoint stores every choice and the trainer, the CLI and the app all build the same model.
+import {
+  activations,
+  families,
+  hiddenDefault,
+  latent2Default,
+  likelihoods,
+  modelKinds,
+  noiseKinds,
+  outOfRange,
+  TRAIN_DEFAULTS,
+  TRAIN_LIMITS,
+  type Limit,
+} from '../../../shared/limits';
+import type { ModelConfig } from '../types.js';
+
+/** ModelConfig with every default filled in (what checkpoints store). */
+export interface NormalizedModelConfig extends ModelConfig {
+  hidden: number[];
+  activation: 'relu' | 'tanh';
+  sigma: number;
+}
+
+const err = (field: string, msg: string) => new Error(`model config: ${field} ${msg}`);
+
+function check(field: string, value: unknown, limit: Limit): void {
+  const why = outOfRange(value, limit);
+  if (why) throw err(field, why);
+}
+
+function oneOf<T extends string>(field: string, value: T, allowed: readonly T[]): void {
+  if (!allowed.includes(value)) throw err(field, `must be ${allowed.join('|')}, got ${value}`);
+}
+
+export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
+  oneOf('model', cfg.model, modelKinds);
+  oneOf('family', cfg.family, families);
+  check('latent', cfg.latent, TRAIN_LIMITS.latent);
+  oneOf('likelihood', cfg.likelihood, likelihoods);
+  const hidden = cfg.hidden ?? hiddenDefault(cfg.family);
+  const { hiddenWidth: width, hiddenLayers: layers } = TRAIN_LIMITS;
+  if (!Array.isArray(hidden) || outOfRange(hidden.length, layers) || hidden.some((h) => outOfRange(h, width))) {
+    const shape = `${layers.min}..${layers.max} integers ${width.min}..${width.max}`;
+    throw err('hidden', `must be a list of ${shape}, got ${JSON.stringify(cfg.hidden)}`);
+  }
+  const latent2 = cfg.model === 'hvae' ? (cfg.latent2 ?? latent2Default(cfg.latent)) : undefined;
+  if (latent2 !== undefined) check('latent2', latent2, TRAIN_LIMITS.latent2);
+  const sigma = cfg.sigma ?? TRAIN_DEFAULTS.sigma;
+  check('sigma', sigma, TRAIN_LIMITS.sigma);
+  check('beta', cfg.beta, TRAIN_LIMITS.beta);
+  if (cfg.noise) {
+    oneOf('noise.kind', cfg.noise.kind, noiseKinds);
+    check('noise.level', cfg.noise.level, TRAIN_LIMITS.noiseLevel);
+  }
+  const activation = cfg.activation ?? TRAIN_DEFAULTS.activation;
+  oneOf('activation', activation, activations);
+  if (cfg.learnedPrior && cfg.model !== 'cvae') throw err('learnedPrior', 'needs a cvae (the prior is p(z | label))');
+  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma };
+  if (latent2 !== undefined) out.latent2 = latent2;
+  else delete out.latent2;
+  return out;
+}

@@ -1,0 +1,94 @@
+// What every data-parallel thread does with its share of a step, the leader included: load
+// the shared weights, write its share's gradient into its slot, then take the Adam step of
+// its slice of the parameters. Keeping one implementation is what makes the threads agree.
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../model/rng.js';
+import type { VaeModel } from '../model/vae.js';
+import { adamSlice } from './adam.js';
+import { shareRows, stepSeed, type BatchSource } from './batch.js';
+import { paramSlice, RESULT_SIZE, STEP, type ParallelMemory } from './parallel-protocol.js';
+import { BatchBuffers, readKept, shareLoss, type KeptParts } from './step.js';
+
+export class ParallelShare {
+  private readonly buffers: BatchBuffers;
+  private readonly indices: Int32Array;
+  private readonly args: Float64Array;
+  readonly weights: Float32Array;
+  readonly m: Float32Array;
+  readonly v: Float32Array;
+  private readonly slots: Float32Array[];
+  private readonly result: Float64Array;
+  /** where each variable starts in the flat parameter vector */
+  readonly offsets: number[];
+
+  constructor(
+    private readonly model: VaeModel,
+    data: BatchSource,
+    memory: ParallelMemory,
+    private readonly share: number,
+    private readonly shares: number,
+    private readonly seed: number,
+  ) {
+    this.buffers = new BatchBuffers(data, model);
+    this.indices = new Int32Array(memory.indices);
+    this.args = new Float64Array(memory.step);
+    this.weights = new Float32Array(memory.weights);
+    this.m = new Float32Array(memory.m);
+    this.v = new Float32Array(memory.v);
+    const params = this.weights.length;
+    this.slots = Array.from({ length: shares }, (_, s) => new Float32Array(memory.grads, s * params * 4, params));
+    this.result = new Float64Array(memory.results, share * RESULT_SIZE * 8, RESULT_SIZE);
+    let at = 0;
+    this.offsets = model.variables.map((v) => {
+      const o = at;
+      at += v.size;
+      return o;
+    });
+  }
+
+  /** shared weights -> this thread's engine */
+  loadWeights(): void {
+    tf.tidy(() => {
+      this.model.variables.forEach((v, i) => {
+        const o = this.offsets[i]!;
+        v.assign(tf.tensor(this.weights.subarray(o, o + v.size), v.shape));
+      });
+    });
+  }
+
+  /** this thread's engine -> shared weights (the leader, at the start and after a resume) */
+  publishWeights(): void {
+    this.model.variables.forEach((v, i) => this.weights.set(v.dataSync() as Float32Array, this.offsets[i]));
+  }
+
+  /** The gradient of this share into its slot, the share's [loss, recon, kl] into its result. */
+  computeGradient(): void {
+    const batch = this.args[STEP.rows]!;
+    const { start, rows } = shareRows(batch, this.shares, this.share);
+    const slot = this.slots[this.share]!;
+    if (rows === 0) {
+      slot.fill(0);
+      this.result.fill(0);
+      return;
+    }
+    const rng = new Rng(stepSeed(this.seed, this.args[STEP.step]!, this.share, this.shares));
+    const kept: KeptParts = {};
+    tf.tidy(() => {
+      const { x, y } = this.buffers.tensors(this.indices, start, rows);
+      const scale = rows / batch;
+      const { value, grads } = tf.variableGrads(
+        () => shareLoss(this.model, x, y, this.args[STEP.beta]!, rng, scale, kept),
+        this.model.variables,
+      );
+      this.model.variables.forEach((v, i) => slot.set(grads[v.name]!.dataSync() as Float32Array, this.offsets[i]));
+      this.result[0] = value.dataSync()[0]!;
+    });
+    [this.result[1], this.result[2]] = readKept(kept);
+  }
+
+  /** Adam on this thread's slice, once every slot holds this step's gradient. */
+  updateSlice(): void {
+    const { from, to } = paramSlice(this.weights.length, this.shares, this.share);
+    adamSlice(this.weights, this.m, this.v, this.slots, from, to, this.args[STEP.lr]!, this.args[STEP.t]!);
+  }
+}
