@@ -1,7 +1,7 @@
 // Layer primitives with hand-written gradients. Why not autograd: on wasm, the autograd of
 // matMul uses transposeA/transposeB forms that are ~13x slower than an explicit transpose
 // followed by a plain matMul, and wasm has no Conv2DBackpropFilter kernel at all (training a
-// conv layer throws). See DESIGN.md "Pitfalls".
+// conv layer throws). See ARCHITECTURE.md "Pitfalls found".
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import { Rng } from './rng.js';
