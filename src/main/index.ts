@@ -17,7 +17,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import icon from '../../resources/icon.png?asset';
-import { AppFailure, eventNames } from '../shared/contract';
+import { AppFailure } from '../shared/contract';
+import { eventNameList } from '../shared/names';
 import { openService, type LatentLabService } from './core/service';
 import { buildAppMenu } from './electron/app-menu';
 import { appIndexUrl, appProtocolHandler, appScheme, contentSecurityPolicy, isRendererUrl } from './electron/app-protocol';
@@ -181,7 +182,7 @@ async function start(): Promise<void> {
     showStartupFailure(err);
     return;
   }
-  for (const name of eventNames) {
+  for (const name of eventNameList) {
     service.on(name, (payload) => {
       // One window: it is the one that asked (the service does not know about windows).
       if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(name, payload);

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
-import { eventNames, fail, type EventName, type Events } from '../shared/contract';
+import { fail, type EventName, type Events } from '../shared/contract';
+import { eventNameList } from '../shared/names';
 import { decodeWire, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
 import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
@@ -175,7 +176,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   });
 
-  const unsubscribe = eventNames.map((event) =>
+  const unsubscribe = eventNameList.map((event) =>
     service.on(event, (payload) => {
       if (sockets.size === 0) return;
       const text = encodeWire({ t: 'event', event, payload } satisfies WireMessage);

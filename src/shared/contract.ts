@@ -4,39 +4,13 @@
 import { z } from 'zod';
 import { activations, families, likelihoods, modelKinds, noiseKinds, TRAIN_DEFAULTS, TRAIN_LIMITS, type Limit } from './limits';
 import type { MenuCommandEvent } from './menu';
+import { eventNameList } from './names';
+import { fail, ok, type Result } from './result';
 
 // ---------------------------------------------------------------- results and errors
 
-export type AppError = { code: ErrorCode; message: string };
-export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
-
-export type ErrorCode =
-  | 'bad-args' // the arguments did not match the schema
-  | 'not-found' // a dataset, run, image or file that does not exist
-  | 'busy' // the resource is in use (a run is already training, ...)
-  | 'conflict' // a name is taken, a dataset still has runs, ...
-  | 'bad-input' // a file or folder the user gave cannot be used
-  | 'unsupported' // the method does not exist at this door (e.g. a dialog in browser mode)
-  | 'forbidden' // unknown sender or token
-  | 'cancelled'
-  | 'internal';
-
-/** An Error that carries a contract error code; the doors turn it into a Result. */
-export class AppFailure extends Error {
-  constructor(
-    public readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AppFailure';
-  }
-}
-
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = (code: ErrorCode, message: string): Result<never> => ({
-  ok: false,
-  error: { code, message },
-});
+// Defined zod-free in result.ts so the renderer can import them without the schemas.
+export { AppFailure, fail, ok, type AppError, type ErrorCode, type Result } from './result';
 
 // ---------------------------------------------------------------- building blocks
 
@@ -459,15 +433,8 @@ export interface Events {
   'menu:command': MenuCommandEvent;
 }
 export type EventName = keyof Events;
-export const eventNames: EventName[] = [
-  'job:progress',
-  'job:finished',
-  'run:metric',
-  'runs:changed',
-  'datasets:changed',
-  'run:warning',
-  'menu:command',
-];
+/** The list in names.ts, which the compiler checks against Events in both directions. */
+export const eventNames: readonly EventName[] = eventNameList;
 
 // ---------------------------------------------------------------- the client side
 

@@ -1,7 +1,12 @@
 // Long work (imports, training) as jobs: keyed by id, each with an AbortController, progress
-// throttled to ~10 per second, and exactly one `finished` per job.
+// throttled to ~10 per second, and exactly one `finished` per job. `wait(id)` serves callers
+// that want the ending as a promise (the CLI, tests); the endings kept for late waiters are
+// bounded, since in the app and browser mode nobody waits and they would pile up forever.
 import { randomUUID } from 'node:crypto';
-import type { JobFinished, JobProgress } from '../../shared/contract';
+import { AppFailure, type JobFinished, type JobProgress } from '../../shared/contract';
+
+/** Endings kept for a `wait` that comes after the job ended (a CLI awaits between start and wait). */
+export const KEEP_FINISHED = 64;
 
 export interface JobHooks {
   progress(p: JobProgress): void;
@@ -20,6 +25,9 @@ interface Job {
 
 export class JobRunner {
   private jobs = new Map<string, Job>();
+  private waiters = new Map<string, ((f: JobFinished) => void)[]>();
+  /** the latest endings, oldest first (a Map keeps insertion order) */
+  private ended = new Map<string, JobFinished>();
 
   constructor(
     private hooks: JobHooks,
@@ -75,7 +83,26 @@ export class JobRunner {
 
   private finish(job: Job, status: JobFinished['status'], message: string, datasetId?: number): void {
     if (!this.jobs.delete(job.id)) return;
-    this.hooks.finished({ jobId: job.id, kind: job.kind, runId: job.runId, datasetId: datasetId ?? job.datasetId, status, message });
+    const f: JobFinished = { jobId: job.id, kind: job.kind, runId: job.runId, datasetId: datasetId ?? job.datasetId, status, message };
+    this.ended.set(job.id, f);
+    if (this.ended.size > KEEP_FINISHED) this.ended.delete(this.ended.keys().next().value!);
+    const waiting = this.waiters.get(job.id) ?? [];
+    this.waiters.delete(job.id);
+    this.hooks.finished(f);
+    for (const w of waiting) w(f);
+  }
+
+  /** Resolves with the job's one ending, whether it is still running or ended a moment ago. */
+  wait(id: string): Promise<JobFinished> {
+    const ended = this.ended.get(id);
+    if (ended) return Promise.resolve(ended);
+    if (!this.jobs.has(id)) return Promise.reject(new AppFailure('not-found', `no job ${id} is running or ended lately`));
+    return new Promise((resolve) => this.waiters.set(id, [...(this.waiters.get(id) ?? []), resolve]));
+  }
+
+  /** How many endings are kept for late waiters (bounded by KEEP_FINISHED). */
+  keptEndings(): number {
+    return this.ended.size;
   }
 
   cancel(id: string): boolean {

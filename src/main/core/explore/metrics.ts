@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../model/rng.js';
 import { klStdNormalPerDim } from '../model/distributions.js';
 import { oneHot, type VaeModel } from '../model/vae.js';
-import { BATCH, checkLabels, imageCount, labelBatch, pixelBatch } from './tensors.js';
+import { BATCH, checkLabels, imageCount, labelBatch, latentAt, pixelBatch, type Level } from './tensors.js';
 
 /** IWAE paper's threshold on Var_x(E_q[z_d]) for an active unit. */
 export const ACTIVE_UNIT_THRESHOLD = 0.01;
@@ -15,7 +15,7 @@ export const IWAE_ROWS = 5000;
 const DEFAULT_SEED = 1;
 
 /**
- * Per latent dimension (z1 for hvae): mean over images of the analytic KL(q(z_d|x) || N(0,1))
+ * Per latent dimension (z1 for hvae, or z2 at level 2): mean over images of the analytic KL(q(z_d|x) || N(0,1))
  * and the variance of mu across images; active units = dims whose mu varies by more than
  * ACTIVE_UNIT_THRESHOLD. AE/DAE have no q to compare, so kl is 0 everywhere and muVariance is the ranking.
  */
@@ -23,16 +23,18 @@ export function perDimensionKl(
   m: VaeModel,
   pixels: Uint8Array,
   labels?: Int32Array,
+  level?: Level,
 ): { kl: number[]; muVariance: number[]; activeUnits: number } {
   const n = imageCount(m, pixels, 'perDimensionKl');
   const ys = checkLabels(m, labels, n, 'perDimensionKl');
-  const L = m.latent;
+  const L = latentAt(m, level, 'perDimensionKl');
   const mu = new Float32Array(n * L); // [n, L]
   const klSum = new Float64Array(L);
   for (let s = 0; s < n; s += BATCH) {
     const b = Math.min(BATCH, n - s);
     tf.tidy(() => {
-      const q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
+      let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
+      if (level === 2) q = m.encodeTop!(q.mu); // q(z2|z1) at the mean of q(z1|x), as encodeImages does
       mu.set(q.mu.dataSync(), s * L);
       if (q.logvar) {
         const sums = tf.sum(klStdNormalPerDim(q.mu, q.logvar), 0).dataSync(); // [L] of [b, L]

@@ -1,12 +1,11 @@
 // The renderer's one door to the service. In Electron the preload gives us window.api; in
 // browser mode we build the same object over the WebSocket bridge at /api. Nothing else in
 // the renderer knows which one it talks to.
-import type { Api, ErrorCode, EventName, Events, Method, Result } from '../../../shared/contract';
+import type { Api, EventName, Events, Method } from '../../../shared/contract';
+import { fail, type Result } from '../../../shared/result';
 import { decodeWire, encodeWire, type WireMessage } from '../../../shared/wire';
 // zod-free name lists: the renderer needs only the names, not the schemas
 import { eventNameList, methodNameList } from '../../../shared/names';
-
-const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'lost';
 

@@ -1,0 +1,60 @@
+// Datasets: list, probe a folder, import (a job), skipped files, rename, delete.
+import { existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppFailure } from '../../../shared/contract';
+import type { Handlers } from '../../dispatch';
+import { probeFolder } from '../data/folder';
+import * as q from '../store/queries';
+import { datasetRecord, publicDataset, type Context } from './context';
+import { startImport } from './dataset-import';
+
+type DatasetMethods = 'datasets:list' | 'datasets:probe' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
+
+export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
+  return {
+    async 'datasets:list'() {
+      return q.listDatasets(ctx.db).map(publicDataset);
+    },
+
+    async 'datasets:probe'(a) {
+      const path = resolve(a.path);
+      if (!existsSync(path)) throw new AppFailure('bad-input', `${path} does not exist`);
+      const p = await probeFolder(path);
+      return { path, ...p };
+    },
+
+    async 'datasets:import'(a) {
+      return { jobId: startImport(ctx, a) };
+    },
+
+    async 'datasets:skipped'(a) {
+      datasetRecord(ctx, a.datasetId);
+      return q.listSkipped(ctx.db, a.datasetId);
+    },
+
+    async 'datasets:rename'(a) {
+      datasetRecord(ctx, a.datasetId);
+      const other = q.findDatasetByName(ctx.db, a.name);
+      if (other && other.id !== a.datasetId) throw new AppFailure('conflict', `a dataset named "${a.name}" exists already`);
+      q.renameDataset(ctx.db, a.datasetId, a.name);
+      ctx.emit('datasets:changed', { datasetId: a.datasetId });
+      return publicDataset(datasetRecord(ctx, a.datasetId));
+    },
+
+    async 'datasets:delete'(a) {
+      const d = datasetRecord(ctx, a.datasetId);
+      const runs = q.runsForDataset(ctx.db, a.datasetId);
+      if (runs > 0)
+        throw new AppFailure(
+          'conflict',
+          `dataset "${d.name}" has ${runs} run${runs > 1 ? 's' : ''}; delete ${runs > 1 ? 'them' : 'it'} first`,
+        );
+      q.deleteDataset(ctx.db, a.datasetId);
+      ctx.datasets.drop((id) => id === a.datasetId);
+      await unlink(join(ctx.dataDir, d.file)).catch(() => undefined);
+      ctx.emit('datasets:changed', { datasetId: a.datasetId });
+      return { deleted: true };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// Numbers about a trained run over its test split: bounds, reconstruction error, active
+// units, a CVAE's accuracy as a classifier (stored with the epoch), and the worst images.
+import type { Handlers } from '../../dispatch';
+import * as explore from '../explore';
+import * as q from '../store/queries';
+import type { Context } from './context';
+import { withModel } from './loaded';
+import { gather, testIndices } from './selection';
+
+/** Images the per-dimension KL of an evaluation looks at (enough to count active units). */
+const KL_IMAGES = 2000;
+
+export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
+  return {
+    'explore:evaluate': (a) =>
+      withModel(ctx, a.runId, ({ run, model, data, epoch }) => {
+        const idx = testIndices(data, a.limit ?? Number.MAX_SAFE_INTEGER);
+        const { pixels, labels } = gather(data, idx);
+        const isCvae = run.config.model === 'cvae';
+        const ev = explore.evaluate(model, pixels, isCvae ? labels : undefined, { iwae: a.iwae });
+        const dims = explore.perDimensionKl(
+          model,
+          pixels.subarray(0, Math.min(idx.length, KL_IMAGES) * data.height * data.width * data.channels),
+          isCvae ? labels.subarray(0, KL_IMAGES) : undefined,
+        );
+        let accuracy: number | null = null;
+        if (isCvae) {
+          const pred = explore.classify(model, pixels);
+          let right = 0;
+          for (let i = 0; i < idx.length; i++) if (pred[i] === labels[i]) right++;
+          accuracy = right / idx.length;
+        }
+        const result = {
+          runId: run.id,
+          images: idx.length,
+          elbo: ev.elbo,
+          iwae: a.iwae > 1 ? ev.iwae : null,
+          k: a.iwae,
+          mse: ev.mse,
+          psnr: ev.psnr,
+          activeUnits: dims.activeUnits,
+          accuracy,
+        };
+        q.insertEvaluation(ctx.db, { ...result, epoch });
+        return result;
+      }),
+
+    'explore:outliers': (a) =>
+      withModel(ctx, a.runId, ({ run, model, data }) => {
+        const idx = testIndices(data, Number.MAX_SAFE_INTEGER);
+        const { pixels, labels } = gather(data, idx);
+        const scores = explore.perImageLoss(model, pixels, run.config.model === 'cvae' ? labels : undefined);
+        const order = idx.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]!);
+        const top = order.slice(0, a.limit);
+        return { indices: top.map((i) => idx[i]!), scores: top.map((i) => scores[i]!) };
+      }),
+  };
+}

@@ -1,0 +1,70 @@
+// Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
+// how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
+import { extname, join, resolve } from 'node:path';
+import { AppFailure } from '../../../shared/contract';
+import type { Handlers } from '../../dispatch';
+import { writeFileAtomic } from '../export/atomic';
+import { toCsv } from '../export/csv';
+import { composeGrid, encodePng } from '../export/png';
+import * as q from '../store/queries';
+import { exportTfjsModel } from '../train';
+import { runRecord, type Context } from './context';
+import { buildGrid } from './grids';
+
+const METRIC_COLUMNS = ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec'];
+
+export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'export:metrics' | 'export:model'> {
+  return {
+    async 'export:grid'(a) {
+      const grid = await buildGrid(ctx, a.spec);
+      const raw = composeGrid({
+        tiles: grid.tiles,
+        n: grid.n,
+        height: grid.height,
+        width: grid.width,
+        channels: grid.channels,
+        cols: grid.cols,
+        scale: a.scale,
+        gutter: a.gutter,
+      });
+      const text: Record<string, string> = {
+        Software: `Latent Lab ${ctx.version}`,
+        'latent-lab:spec': JSON.stringify(a.spec),
+      };
+      if ('runId' in a.spec) {
+        const r = runRecord(ctx, a.spec.runId);
+        text['latent-lab:run'] = JSON.stringify({ id: r.id, name: r.name, dataset: r.datasetName, epochs: r.epochsDone, config: r.config });
+      }
+      if (grid.xValues) text['latent-lab:x-values'] = grid.xValues.map((v) => v.toFixed(4)).join(',');
+      if (grid.yValues) text['latent-lab:y-values'] = grid.yValues.map((v) => v.toFixed(4)).join(',');
+      const png = await encodePng(raw, text);
+      let path: string | null = null;
+      if (a.path) {
+        path = resolve(a.path);
+        if (extname(path).toLowerCase() !== '.png') path += '.png';
+        await writeFileAtomic(path, png);
+      }
+      return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
+    },
+
+    async 'export:metrics'(a) {
+      runRecord(ctx, a.runId);
+      const csv = toCsv(q.listMetrics(ctx.db, a.runId) as unknown as Record<string, unknown>[], METRIC_COLUMNS);
+      let path: string | null = null;
+      if (a.path) {
+        path = resolve(a.path);
+        await writeFileAtomic(path, csv);
+      }
+      return { path, csv };
+    },
+
+    async 'export:model'(a) {
+      runRecord(ctx, a.runId);
+      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
+      if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
+      const out = resolve(a.path);
+      const files = await exportTfjsModel(join(ctx.dataDir, ckpt.path), out);
+      return { path: out, files };
+    },
+  };
+}

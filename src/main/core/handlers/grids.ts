@@ -1,0 +1,173 @@
+// Every grid the app draws, as a map from the spec's kind to its builder. A builder of a run's
+// grid gets the run's model and dataset leased for the call (see loaded.ts).
+import { AppFailure, type Grid, type GridSpecParsed, type SweepBase } from '../../../shared/contract';
+import * as explore from '../explore';
+import type { Dataset } from '../types';
+import type { Context } from './context';
+import { interpolateGrid, nearestGrid } from './grid-pairs';
+import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
+import { checkIndex, concatBytes, gather, testIndices } from './selection';
+
+type Kind = GridSpecParsed['kind'];
+type Spec<K extends Kind> = Extract<GridSpecParsed, { kind: K }>;
+type RunKind = Exclude<Kind, 'dataset'>;
+
+/** What a run's grid builder gets: the leased model and data, and what every such grid carries. */
+export interface ModelGrid extends RunModel {
+  isCvae: boolean;
+  tile: Pick<Grid, 'height' | 'width' | 'channels'>;
+  note: string | undefined;
+}
+
+type ModelBuilder<K extends RunKind> = (spec: Spec<K>, m: ModelGrid, ctx: Context) => Grid | Promise<Grid>;
+
+function onModel<K extends RunKind>(build: ModelBuilder<K>): (ctx: Context, spec: Spec<K>) => Promise<Grid> {
+  return (ctx, spec) =>
+    withModel(ctx, (spec as { runId: number }).runId, (m) => {
+      const { height, width, channels } = m.data;
+      const g: ModelGrid = {
+        ...m,
+        isCvae: m.run.config.model === 'cvae',
+        tile: { height, width, channels },
+        note: bernoulliNote(m.run.config.likelihood, m.data),
+      };
+      return build(spec, g, ctx);
+    });
+}
+
+const builders: { [K in Kind]: (ctx: Context, spec: Spec<K>) => Promise<Grid> } = {
+  sweep: onModel(sweepGrid),
+  samples: onModel(samplesGrid),
+  reconstruct: onModel(reconstructGrid),
+  interpolate: onModel(interpolateGrid),
+  classes: onModel(classesGrid),
+  nearest: onModel(nearestGrid),
+  dataset: (ctx, spec) => withPixels(ctx, spec.datasetId, (data) => datasetGrid(spec, data)),
+};
+
+export function buildGrid(ctx: Context, spec: GridSpecParsed): Promise<Grid> {
+  return (builders[spec.kind] as (ctx: Context, spec: GridSpecParsed) => Promise<Grid>)(ctx, spec);
+}
+
+async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
+  const latent = latentWidth(m.run, m.model, spec.level);
+  for (const d of spec.dims)
+    if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);
+  const label = m.isCvae ? (spec.label ?? 0) : undefined;
+  const base = baseVector(spec.base, latent, m, spec.level, label);
+  const g = explore.sweepGrid(m.model, {
+    dims: spec.dims,
+    range: spec.range,
+    grid: spec.grid,
+    spacing: spec.spacing,
+    base,
+    label,
+    level: spec.level,
+  });
+  return { ...m.tile, n: spec.grid * spec.grid, cols: spec.grid, tiles: g.tiles, xValues: g.xValues, yValues: g.yValues, note: m.note };
+}
+
+/** Where the dimensions that are not swept are pinned. */
+function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?: 1 | 2, label?: number): Float32Array {
+  switch (base.kind) {
+    case 'zero':
+      // a CVAE with a learned prior: the class's own centre, where its codes live
+      return m.model.priorZ && label !== undefined ? explore.priorMean(m.model, label) : new Float32Array(latent);
+    case 'random':
+      return explore.randomNormal(latent, base.seed);
+    case 'values':
+      if (base.values.length !== latent)
+        throw new AppFailure('bad-args', `base.values: expected ${latent} values (one per latent dimension), got ${base.values.length}`);
+      return Float32Array.from(base.values);
+    case 'image': {
+      checkIndex(m.data, base.index);
+      const { pixels, labels } = gather(m.data, [base.index]);
+      return explore.encodeImages(m.model, pixels, m.isCvae ? labels : undefined, level).mu;
+    }
+  }
+}
+
+function samplesGrid(spec: Spec<'samples'>, m: ModelGrid): Grid {
+  const tiles = explore.samplePrior(m.model, spec.n, spec.seed, m.isCvae ? (spec.label ?? 0) : undefined);
+  // wide rather than square: 32 draws as 4 rows of 8 fit under the sweep
+  return { ...m.tile, n: spec.n, cols: Math.min(spec.n, Math.max(8, Math.ceil(Math.sqrt(spec.n)))), tiles, note: m.note };
+}
+
+function reconstructGrid(spec: Spec<'reconstruct'>, m: ModelGrid): Grid {
+  const idx = testIndices(m.data, spec.offset + spec.n).slice(spec.offset, spec.offset + spec.n);
+  const { pixels, labels } = gather(m.data, idx);
+  const r = explore.reconstruct(m.model, pixels, m.isCvae ? labels : undefined);
+  const rows = r.noisy ? [pixels, r.noisy, r.output] : [pixels, r.output];
+  return {
+    ...m.tile,
+    n: idx.length * rows.length,
+    cols: idx.length,
+    tiles: concatBytes(rows),
+    rowLabels: r.noisy ? ['clean', 'noisy', 'reconstructed'] : ['input', 'reconstruction'],
+    indices: idx,
+    note: m.note,
+  };
+}
+
+function classesGrid(spec: Spec<'classes'>, m: ModelGrid): Grid {
+  if (!m.isCvae)
+    throw new AppFailure(
+      'bad-input',
+      `run ${m.run.id} is a ${m.run.config.model.toUpperCase()}, not a conditional VAE; class grids need a CVAE`,
+    );
+  const latent = latentWidth(m.run, m.model, undefined);
+  if (spec.dim >= latent) throw new AppFailure('bad-args', `dim: ${spec.dim} is not a latent dimension (0..${latent - 1})`);
+  const g = explore.classSweep(m.model, { dim: spec.dim, range: spec.range, steps: spec.steps });
+  return {
+    ...m.tile,
+    n: g.rows * spec.steps,
+    cols: spec.steps,
+    tiles: g.tiles,
+    xValues: g.values,
+    rowLabels: m.data.labelNames.slice(0, g.rows),
+  };
+}
+
+function datasetGrid(spec: Spec<'dataset'>, data: Dataset): Grid {
+  let matching: number[];
+  if (spec.indices) {
+    for (const i of spec.indices) checkIndex(data, i);
+    matching = spec.indices;
+  } else {
+    matching = [];
+    const split = spec.split === 'train' ? 0 : spec.split === 'test' ? 1 : -1;
+    for (let i = 0; i < data.n; i++) {
+      if (spec.label !== undefined && data.labels[i] !== spec.label) continue;
+      if (split >= 0 && data.split[i] !== split) continue;
+      matching.push(i);
+    }
+  }
+  const idx = spec.indices ? matching : matching.slice(spec.offset, spec.offset + spec.limit);
+  const { pixels, labels } = gather(data, idx);
+  return {
+    n: idx.length,
+    cols: Math.min(idx.length, 10),
+    height: data.height,
+    width: data.width,
+    channels: data.channels,
+    tiles: pixels,
+    indices: idx,
+    labels: Array.from(labels),
+    total: matching.length,
+  };
+}
+
+/** Shown under a grid: a Bernoulli loss on grey-level images is not a likelihood of the image. */
+function bernoulliNote(likelihood: string, data: Dataset): string | undefined {
+  if (likelihood !== 'bernoulli') return undefined;
+  let grey = 0;
+  const step = Math.max(1, Math.floor(data.pixels.length / 20000));
+  let seen = 0;
+  for (let i = 0; i < data.pixels.length; i += step, seen++) {
+    const v = data.pixels[i]!;
+    if (v > 25 && v < 230) grey++;
+  }
+  return grey / seen > 0.1
+    ? 'These images are grey-level: with a Bernoulli decoder the loss in nats is not a likelihood of the grey image (use Gaussian or continuous Bernoulli for that).'
+    : undefined;
+}
