@@ -6,18 +6,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, parseArgv } from '../../src/main/cli';
+import { parseArgv } from '../../src/main/cli';
 import { readPngText } from '../../src/main/core/export/png';
+import { cliIn } from './harness';
 
 const FACES = join(__dirname, '../../../shared/data/att-faces');
 let dir: string;
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--data-dir', dir], { out: (l) => out.push(l), err: (l) => err.push(l), isTty: false });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = cliIn(() => dir);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'll-cli-'));

@@ -1,0 +1,113 @@
+// Reading argv with node:util's parseArgs against the table: strict per command, so an unknown
+// or misspelled flag is refused by name (with the nearest known one) instead of being ignored.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { backendPrefs } from '../../shared/contract';
+import { CliError, Input, type Command, type Flags } from './command';
+import { nearest } from './nearest';
+
+/** Flags every command takes. */
+export const globalFlags: Flags = {
+  'data-dir': { value: 'D', help: 'the data folder' },
+  backend: { value: backendPrefs.join('|'), help: 'the TensorFlow.js backend' },
+  help: { boolean: true, help: 'print the usage' },
+};
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+function optionsOf(flags: Flags): Options {
+  const o: Options = {};
+  for (const [name, f] of Object.entries(flags)) o[name] = { type: f.boolean ? 'boolean' : 'string' };
+  o.help = { type: 'boolean', short: 'h' };
+  return o;
+}
+
+/**
+ * parseArgs refuses `--range -3,3` as ambiguous; a value may be negative, so a flag that takes
+ * a value takes the next argument unless it starts with "--" (as `--range=-3,3` would).
+ */
+function joinValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (
+      a.startsWith('--') &&
+      !a.includes('=') &&
+      options[a.slice(2)]?.type === 'string' &&
+      next?.startsWith('-') &&
+      !next.startsWith('--')
+    ) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+function read(
+  argv: string[],
+  flags: Flags,
+  strict: boolean,
+): { positional: string[]; values: Record<string, string | boolean | undefined> } {
+  const options = optionsOf(flags);
+  try {
+    const r = parseArgs({ args: joinValues(argv, options), options, strict, allowPositionals: true });
+    return { positional: r.positionals, values: { ...r.values } as Record<string, string | boolean | undefined> };
+  } catch (err) {
+    // parseArgs' messages are clear ("Option '--out <value>' argument missing"); keep them, minus the stack
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** Every flag of every command, so that argv can be read before the command is known. */
+function allFlags(commands: readonly Command[]): Flags {
+  return Object.assign({}, globalFlags, ...commands.map((c) => c.flags)) as Flags;
+}
+
+/** argv read without a command's rules: the command name, the operands and the flags as given. */
+export function parseArgv(argv: string[], commands: readonly Command[]): { positional: string[]; flags: Record<string, string | true> } {
+  const { positional, values } = read(argv, allFlags(commands), false);
+  const flags: Record<string, string | true> = {};
+  for (const [k, v] of Object.entries(values)) if (v !== undefined && v !== false) flags[k] = v;
+  return { positional, flags };
+}
+
+/** The flags argv names that `command` does not take, each with its nearest known flag. */
+function unknownFlags(argv: string[], command: Command): string[] {
+  const known = { ...globalFlags, ...command.flags };
+  const { values } = read(argv, known, false);
+  return Object.keys(values)
+    .filter((name) => !(name in known) && name !== 'h')
+    .map((name) => {
+      const near = nearest(name, Object.keys(known));
+      return `--${name}${near ? ` (did you mean --${near}?)` : ''}`;
+    });
+}
+
+/** argv (with the command name first) read strictly against the command's table entry. */
+export function parseCommand(
+  argv: string[],
+  command: Command,
+): { input: Input; global: { dataDir?: string; backend: (typeof backendPrefs)[number]; help: boolean } } {
+  const unknown = unknownFlags(argv, command);
+  if (unknown.length > 0)
+    throw new CliError(
+      `unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; \`latent-lab ${command.name} --help\` lists its flags`,
+    );
+  const { positional, values } = read(argv, { ...globalFlags, ...command.flags }, true);
+  const help = values.help === true;
+  const backend = (values.backend as string | undefined) ?? 'auto';
+  if (!(backendPrefs as readonly string[]).includes(backend))
+    throw new CliError(`--backend: "${backend}" is not one of ${backendPrefs.join(', ')}`);
+  const operands = positional.slice(1);
+  const max = command.operands?.length ?? 0;
+  if (!help && operands.length > max)
+    throw new CliError(`unexpected argument "${operands[max]}"${max ? '' : ` (${command.name} takes flags only)`}`);
+  if (!help)
+    for (const [name, f] of Object.entries(command.flags))
+      if (f.required && values[name] === undefined) throw new CliError(`--${name} is required${f.help ? ` (${f.help})` : ''}`);
+  return {
+    input: new Input(command, operands, values),
+    global: { dataDir: values['data-dir'] as string | undefined, backend: backend as (typeof backendPrefs)[number], help },
+  };
+}

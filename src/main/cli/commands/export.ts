@@ -1,0 +1,27 @@
+// Exports that are not grids: a run's metrics as CSV and its model in TensorFlow.js format.
+import { defineCommand } from '../command';
+import { runId } from '../refs';
+
+const run = { value: '<id|last>', required: true, help: 'an id, a name or "last"' } as const;
+
+export const exportMetricsCommand = defineCommand({
+  name: 'export-metrics',
+  summary: "a run's metrics per step and epoch as CSV (to stdout without --out)",
+  flags: { run, out: { value: 'metrics.csv' } },
+  method: 'export:metrics',
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.str('run')), path: input.str('out') }),
+  print(r, { io }) {
+    io.out(r.path ? `wrote ${r.path}` : r.csv.trimEnd());
+  },
+});
+
+export const exportModelCommand = defineCommand({
+  name: 'export-model',
+  summary: 'the trained model as TensorFlow.js model.json and weights',
+  flags: { run, out: { value: 'folder', required: true, help: 'a folder for model.json and the weights' } },
+  method: 'export:model',
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.str('run')), path: input.need('out') }),
+  print(r, { io }) {
+    io.out(`wrote ${r.files.join(', ')} to ${r.path}`);
+  },
+});

@@ -1,0 +1,152 @@
+// The grid commands: each builds one grid spec of the contract and writes it as a PNG through
+// export:grid, the same spec and the same drawing as the app's Export button.
+import type { GridSpec, SweepBase } from '../../../shared/contract';
+import { CliError, defineCommand, type Command, type Context, type Flags, type Input } from '../command';
+import { runId } from '../refs';
+
+/** Flags of every grid command: where the PNG goes and how it is drawn. */
+const pngFlags: Flags = {
+  out: { value: 'grid.png', required: true, help: 'where to write the PNG' },
+  scale: { value: '2' },
+  gutter: { value: '1' },
+};
+
+const run: Flags = { run: { value: '<id|last>', required: true, help: 'an id, a name or "last"' } };
+
+function gridCommand(c: {
+  name: string;
+  summary: string;
+  flags: Flags;
+  spec: (input: Input, ctx: Context) => Promise<GridSpec> | GridSpec;
+}): Command {
+  return defineCommand({
+    name: c.name,
+    summary: c.summary,
+    flags: { ...c.flags, ...pngFlags },
+    method: 'export:grid',
+    args: async (input, ctx) => ({
+      spec: await c.spec(input, ctx),
+      path: input.need('out'),
+      scale: input.num('scale'),
+      gutter: input.num('gutter'),
+    }),
+    print(r, { io }) {
+      io.out(`wrote ${r.path} (${r.width}x${r.height})`);
+    },
+  });
+}
+
+/** --base zero | image:K | random:S | values:a,b,... */
+function parseBase(v: string | undefined): SweepBase | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'zero') return { kind: 'zero' };
+  const [kind, arg] = v.split(':');
+  if (kind === 'image' && arg !== undefined && /^\d+$/.test(arg)) return { kind: 'image', index: Number(arg) };
+  if (kind === 'random') return { kind: 'random', seed: Number(arg ?? 1) };
+  if (kind === 'values' && arg) return { kind: 'values', values: arg.split(',').map(Number) };
+  throw new CliError(`--base: expected zero, image:K, random:S or values:a,b,... (got "${v}")`);
+}
+
+const theRun = (input: Input, ctx: Context): Promise<number> => runId(ctx, input.str('run'));
+
+export const sweepCommand = gridCommand({
+  name: 'sweep',
+  summary: 'a 2-D latent sweep: two dimensions over a range, the others pinned at the base',
+  flags: {
+    ...run,
+    dims: { value: '0,1' },
+    grid: { value: '16' },
+    range: { value: '-3,3' },
+    spacing: { value: 'linear|normal' },
+    base: { value: 'zero|image:K|random:S' },
+    label: { value: 'C', help: 'cvae: the class' },
+  },
+  spec: async (input, ctx) => ({
+    kind: 'sweep',
+    runId: await theRun(input, ctx),
+    dims: input.pair('dims') ?? [0, 1],
+    grid: input.num('grid'),
+    range: input.pair('range'),
+    spacing: input.str('spacing') as 'linear' | 'normal' | undefined,
+    base: parseBase(input.str('base')),
+    label: input.num('label'),
+  }),
+});
+
+/** samples and nearest: n draws from the prior (of class --label for a CVAE) */
+function drawsCommand(kind: 'samples' | 'nearest', summary: string, n: number): Command {
+  return gridCommand({
+    name: kind,
+    summary,
+    flags: { ...run, n: { value: String(n) }, seed: { value: '1' }, label: { value: 'C', help: 'cvae: the class' } },
+    spec: async (input, ctx) => ({
+      kind,
+      runId: await theRun(input, ctx),
+      n: input.num('n'),
+      seed: input.num('seed'),
+      label: input.num('label'),
+    }),
+  });
+}
+
+export const samplesCommand = drawsCommand('samples', 'samples from the prior', 64);
+
+export const reconstructCommand = gridCommand({
+  name: 'reconstruct',
+  summary: 'test images above their reconstructions',
+  flags: { ...run, n: { value: '16' }, offset: { value: '0' } },
+  spec: async (input, ctx) => ({ kind: 'reconstruct', runId: await theRun(input, ctx), n: input.num('n'), offset: input.num('offset') }),
+});
+
+export const interpolateCommand = gridCommand({
+  name: 'interpolate',
+  summary: 'a strip between two dataset images (--compare: a second run as a second row)',
+  flags: {
+    ...run,
+    from: { value: 'A', required: true, help: 'a dataset image index' },
+    to: { value: 'B', required: true, help: 'a dataset image index' },
+    steps: { value: '10' },
+    slerp: { boolean: true },
+    compare: { value: 'R', help: 'a second run of the same data' },
+  },
+  spec: async (input, ctx) => {
+    const compare = input.str('compare');
+    return {
+      kind: 'interpolate',
+      runId: await theRun(input, ctx),
+      a: input.num('from'),
+      b: input.num('to'),
+      steps: input.num('steps'),
+      mode: input.on('slerp') ? 'slerp' : 'linear',
+      compareRunId: compare ? await runId(ctx, compare) : undefined,
+    };
+  },
+});
+
+export const nearestCommand = drawsCommand('nearest', 'samples over their nearest training images (did it memorize?)', 8);
+
+export const classesCommand = gridCommand({
+  name: 'classes',
+  summary: 'cvae: one row per class, one dimension swept',
+  flags: { ...run, dim: { value: '0' }, steps: { value: '10' }, range: { value: '-3,3' } },
+  spec: async (input, ctx) => ({
+    kind: 'classes',
+    runId: await theRun(input, ctx),
+    dim: input.num('dim'),
+    steps: input.num('steps'),
+    range: input.pair('range'),
+  }),
+});
+
+export const exportGridCommand = gridCommand({
+  name: 'export-grid',
+  summary: 'any grid spec of the contract, as JSON',
+  flags: { spec: { value: "'<grid spec JSON>'", required: true, help: 'a grid spec as JSON, e.g. {"kind":"samples","runId":1,"n":64}' } },
+  spec: (input) => {
+    try {
+      return JSON.parse(input.need('spec')) as GridSpec;
+    } catch (e) {
+      throw new CliError(`--spec: not valid JSON (${(e as Error).message})`);
+    }
+  },
+});

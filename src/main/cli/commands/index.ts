@@ -1,0 +1,40 @@
+// The table of commands, in the order the usage lists them. The usage text, the known-command
+// list and each command's flag rules all come from here.
+import type { Command } from '../command';
+import { datasetsCommand, importCommand, skippedCommand } from './datasets';
+import { exportMetricsCommand, exportModelCommand } from './export';
+import {
+  classesCommand,
+  exportGridCommand,
+  interpolateCommand,
+  nearestCommand,
+  reconstructCommand,
+  samplesCommand,
+  sweepCommand,
+} from './grids';
+import { dimsCommand, evaluateCommand } from './inspect';
+import { serveCommand } from './serve';
+import { resumeCommand, runsCommand, trainCommand } from './training';
+
+export const commands: readonly Command[] = [
+  importCommand,
+  datasetsCommand,
+  skippedCommand,
+  trainCommand,
+  runsCommand,
+  resumeCommand,
+  dimsCommand,
+  evaluateCommand,
+  sweepCommand,
+  samplesCommand,
+  reconstructCommand,
+  interpolateCommand,
+  nearestCommand,
+  classesCommand,
+  exportGridCommand,
+  exportMetricsCommand,
+  exportModelCommand,
+  serveCommand,
+];
+
+export const commandByName = new Map(commands.map((c) => [c.name, c]));

@@ -1,0 +1,60 @@
+// Looking at a trained run: which latent dimensions it uses, and how well it models the test set.
+import type { Evaluation } from '../../../shared/contract';
+import { ACTIVE_UNIT_THRESHOLD } from '../../core/explore/metrics';
+import { defineCommand } from '../command';
+import { printTable } from '../io';
+import { runId } from '../refs';
+
+/** an AE or DAE has no posterior and no prior: no ELBO, no importance-weighted bound */
+const DETERMINISTIC = new Set(['ae', 'dae']);
+
+export const dimsCommand = defineCommand({
+  name: 'dims',
+  operands: ['<run|last>'],
+  summary: 'latent dimensions ranked by their KL (which ones to sweep)',
+  flags: {
+    run: { value: '<id|last>', help: 'the run, when not given as the operand' },
+    level: { value: '2', help: 'hvae: rank the top level z2' },
+  },
+  method: 'explore:dims',
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')), level: input.num('level') === 2 ? 2 : 1 }),
+  print(d, { io }, { runId: rid, level }) {
+    io.out(
+      `run ${rid}${level === 2 ? ', top level z2' : ''}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > ${ACTIVE_UNIT_THRESHOLD}), most informative first`,
+    );
+    printTable(
+      [['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])],
+      io,
+    );
+  },
+});
+
+function summary(e: Evaluation, seconds: number): string {
+  const accuracy = e.accuracy !== null ? `, classification accuracy ${(e.accuracy * 100).toFixed(2)}%` : '';
+  return `run ${e.runId}: ${e.images} test images, MSE ${e.mse.toFixed(5)}, PSNR ${e.psnr.toFixed(2)} dB, active units ${e.activeUnits}${accuracy} (${seconds.toFixed(1)} s)`;
+}
+
+export const evaluateCommand = defineCommand({
+  name: 'evaluate',
+  summary: 'the test set: reconstruction error, ELBO and the importance-weighted bound (nats per image)',
+  flags: {
+    run: { value: '<id|last>', required: true, help: 'an id, a name or "last"' },
+    iwae: { value: 'K', help: 'importance samples for the IWAE bound' },
+    limit: { value: 'N', help: 'the first N test images' },
+  },
+  method: 'explore:evaluate',
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.str('run')), iwae: input.num('iwae'), limit: input.num('limit') }),
+  async print(e, ctx) {
+    ctx.io.out(summary(e, ctx.seconds));
+    const { config } = await ctx.call('runs:get', { runId: e.runId });
+    if (DETERMINISTIC.has(config.model)) {
+      // its loss is the decoder's reconstruction term alone; calling it an ELBO would claim a bound it is not
+      ctx.io.out(
+        `reconstruction loss: ${e.elbo.toFixed(2)} nats per image (${config.likelihood}); the likelihood bounds (ELBO, IWAE) do not apply: a${config.model === 'ae' ? 'n AE' : ' DAE'} is a deterministic autoencoder, with no posterior or prior to bound the likelihood with`,
+      );
+      return;
+    }
+    const iwae = e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)';
+    ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO per image)  IWAE k=${e.k}: ${iwae}`);
+  },
+});

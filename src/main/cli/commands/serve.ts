@@ -1,0 +1,21 @@
+// Browser mode from the command line: the same service behind HTTP and a WebSocket until Ctrl+C.
+import type { Command } from '../command';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'the app in a browser (prints the URL with its token)',
+  flags: { port: { value: '0' }, host: { value: '127.0.0.1' } },
+  async run(input, { svc, io }) {
+    // loaded here: the other commands need no HTTP server
+    const { startServer } = await import('../../server');
+    const s = await startServer({ service: svc, port: input.num('port') ?? 0, host: input.str('host') ?? '127.0.0.1' });
+    io.out(`Latent Lab is serving on ${s.url}`);
+    io.out('open it in a browser; Ctrl+C stops the server');
+    await new Promise<void>((res) => {
+      process.once('SIGINT', res);
+      process.once('SIGTERM', res);
+    });
+    await s.close();
+    return 0;
+  },
+};

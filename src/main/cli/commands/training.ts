@@ -1,0 +1,138 @@
+// Training: start a run, resume one, list them. The config goes to runs:start as the user gave
+// it; the contract's schema fills the defaults and refuses what is out of range, once.
+import { families, likelihoods, modelKinds, noiseKinds, trainConfigSchema, type ArgsIn } from '../../../shared/contract';
+import { defineCommand, type Context, type Input } from '../command';
+import { formatSeconds, printList } from '../io';
+import { follow } from '../progress';
+import { datasetId, runId } from '../refs';
+
+/** the schema's own defaults, so the usage cannot drift from what a run gets */
+const defaults = trainConfigSchema.parse({});
+
+/** the noise level when --noise is given alone */
+const NOISE_LEVEL = 0.3;
+
+/** The config as the user wrote it: plain strings and numbers, which the contract's schema judges. */
+function config(input: Input): ArgsIn<'runs:start'>['config'] {
+  const noise = input.str('noise');
+  return {
+    model: input.str('model'),
+    family: input.str('family'),
+    latent: input.num('latent'),
+    latent2: input.num('latent2'),
+    hidden: input.list('hidden'),
+    activation: input.str('activation'),
+    likelihood: input.str('likelihood'),
+    sigma: input.num('sigma'),
+    beta: input.num('beta'),
+    warmup: input.num('warmup'),
+    noise: noise ? { kind: noise, level: input.num('noise-level') ?? NOISE_LEVEL } : undefined,
+    learnedPrior: input.on('learned-prior') || undefined,
+    epochs: input.num('epochs'),
+    batch: input.num('batch'),
+    lr: input.num('lr'),
+    seed: input.num('seed'),
+    limit: input.num('limit'),
+    threads: input.num('threads'),
+  } as ArgsIn<'runs:start'>['config'];
+}
+
+const threads = { value: 'N', help: 'wasm: data-parallel training threads (default: the cores)' };
+
+/** Prints each epoch and the run's warnings until the job ends; 1 when the run did not finish. */
+async function followTraining(ctx: Context, jobId: string, rid: number): Promise<number> {
+  const { svc, io } = ctx;
+  const info = await ctx.call('app:info', {});
+  io.out(`run ${rid} training on ${info.backendDetail}`);
+  const offWarn = svc.on('run:warning', ({ runId: r, message }) => {
+    if (r === rid) io.err(`warning: ${message}`);
+  });
+  const offEpoch = svc.on('run:metric', ({ runId: r, row }) => {
+    if (r !== rid || row.kind !== 'epoch') return;
+    if (io.isTty) io.status?.('');
+    io.out(
+      `epoch ${row.epoch}: loss ${row.loss.toFixed(2)} (recon ${row.recon.toFixed(2)} + KL ${row.kl.toFixed(2)}) held-out loss: ${row.heldOut?.toFixed(2)} nats, ${Math.round(row.imagesPerSec ?? 0)} images/s`,
+    );
+  });
+  try {
+    await follow(ctx, jobId);
+  } finally {
+    offEpoch();
+    offWarn();
+  }
+  const r = await ctx.call('runs:get', { runId: rid });
+  return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;
+}
+
+export const trainCommand = defineCommand({
+  name: 'train',
+  summary: 'train a model on a dataset (the backend is chosen with the global --backend)',
+  flags: {
+    dataset: { value: '<name|id>', required: true, help: 'a name, an id, an alias such as mnist or a unique prefix' },
+    model: { value: modelKinds.join('|') },
+    latent: { value: String(defaults.latent) },
+    latent2: { value: 'N', help: 'hvae: the top level' },
+    epochs: { value: String(defaults.epochs) },
+    family: { value: families.join('|') },
+    likelihood: { value: likelihoods.join('|') },
+    sigma: { value: '0.1', help: 'gaussian: the fixed decoder deviation' },
+    beta: { value: String(defaults.beta) },
+    warmup: { value: 'E', help: 'epochs of KL warm-up' },
+    hidden: { value: '400[,400]' },
+    activation: { value: 'relu|tanh' },
+    noise: { value: noiseKinds.join('|'), help: 'dae: the corruption' },
+    'noise-level': { value: String(NOISE_LEVEL) },
+    'learned-prior': { boolean: true, help: 'cvae: learn p(z|y)' },
+    batch: { value: String(defaults.batch) },
+    lr: { value: String(defaults.lr) },
+    seed: { value: String(defaults.seed) },
+    limit: { value: 'N', help: 'train on the first N images' },
+    threads,
+    name: { value: 'N' },
+  },
+  method: 'runs:start',
+  args: async (input, ctx) => ({
+    datasetId: await datasetId(ctx, input.str('dataset')),
+    config: config(input),
+    name: input.str('name'),
+    backend: ctx.backend,
+  }),
+  print: ({ jobId, runId: rid }, ctx) => followTraining(ctx, jobId, rid),
+});
+
+export const resumeCommand = defineCommand({
+  name: 'resume',
+  operands: ['<run|last>'],
+  summary: 'continue a run from its last checkpoint',
+  flags: { run: { value: '<id|last>', help: 'the run, when not given as the operand' } },
+  method: 'runs:resume',
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')) }),
+  print: ({ jobId, runId: rid }, ctx) => followTraining(ctx, jobId, rid),
+});
+
+export const runsCommand = defineCommand({
+  name: 'runs',
+  summary: 'list runs',
+  flags: {},
+  method: 'runs:list',
+  args: () => ({}),
+  print(runs, { io }) {
+    printList(
+      runs,
+      'no runs yet: latent-lab train --dataset <name> --model vae',
+      {
+        id: (r) => r.id,
+        name: (r) => r.name,
+        dataset: (r) => r.datasetName,
+        model: (r) => r.config.model,
+        latent: (r) => r.config.latent,
+        status: (r) => r.status,
+        epochs: (r) => `${r.epochsDone}/${r.config.epochs}`,
+        'best held-out': (r) => r.bestHeldOut?.toFixed(2) ?? '-',
+        time: (r) => formatSeconds(r.seconds) || '0s',
+        backend: (r) => r.backend ?? '-',
+      },
+      io,
+    );
+  },
+});
