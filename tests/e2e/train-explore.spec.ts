@@ -149,6 +149,11 @@ describe('train and explore', () => {
       await page.getByTestId('view-explore').evaluate((el) => el.scrollTo(0, 0));
       await screenshot(page, 'explore-dark');
       await page.emulateMedia({ colorScheme: 'light' });
+      // a smaller window: the sweep panel still fits beside the grid
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.getByTestId('view-explore').evaluate((el) => el.scrollTo(0, 0));
+      await screenshot(page, 'explore-1024');
+      await page.setViewportSize({ width: 1440, height: 900 });
       await page.getByTestId('explore-tab-eval').click();
       await page.getByTestId('eval-run').click();
       await page.getByTestId('eval-result').waitFor();

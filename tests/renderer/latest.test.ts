@@ -4,31 +4,20 @@ import { LatestOnly, latest } from '../../src/renderer/src/lib/latest';
 import { deferred, settle } from './deferred';
 
 describe('latest()', () => {
-  it('drops an answer that a newer request overtook', async () => {
+  // the older request answers last, or first: either way only the newer answer is used
+  it.each([
+    ['after', ['new', 'old'] as const],
+    ['before', ['old', 'new'] as const],
+  ])('drops an older answer arriving %s the newer one', async (_when, order) => {
     const requests = latest();
     const seen: string[] = [];
-    const slow = deferred<string>();
-    const fast = deferred<string>();
-    requests(slow.promise, (v) => seen.push(v));
-    requests(fast.promise, (v) => seen.push(v));
-    fast.resolve('new');
-    await settle();
-    slow.resolve('old');
-    await settle();
-    expect(seen).toEqual(['new']);
-  });
-
-  it('delivers the newest even when the older one answers first', async () => {
-    const requests = latest();
-    const seen: string[] = [];
-    const a = deferred<string>();
-    const b = deferred<string>();
-    requests(a.promise, (v) => seen.push(v));
-    requests(b.promise, (v) => seen.push(v));
-    a.resolve('old');
-    await settle();
-    b.resolve('new');
-    await settle();
+    const answers = { old: deferred<string>(), new: deferred<string>() };
+    requests(answers.old.promise, (v) => seen.push(v));
+    requests(answers.new.promise, (v) => seen.push(v));
+    for (const which of order) {
+      answers[which].resolve(which);
+      await settle();
+    }
     expect(seen).toEqual(['new']);
   });
 

@@ -275,6 +275,7 @@ describe('Sweep', () => {
 
   it('lists the first few dims and pins until asked for all', async () => {
     const { sweep } = await opened({ id: 5, model: 'vae', latent: 20 }, dimsOf(Array.from({ length: 20 }, (_, i) => i)));
+    expect(sweep.manyDims).toBe(true);
     expect(sweep.visibleDims).toHaveLength(8);
     expect(sweep.visiblePinned).toHaveLength(12);
     sweep.showAllDims = true;

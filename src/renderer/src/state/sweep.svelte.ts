@@ -130,6 +130,8 @@ export class Sweep {
     this.levelDims ? this.levelDims.dims : Array.from({ length: this.latent }, (_, i) => ({ index: i, kl: 0, variance: 0 })),
   );
   readonly maxKl = $derived(Math.max(1e-9, ...this.ranked.map((d) => d.kl)));
+  /** more dims than the short list shows */
+  readonly manyDims = $derived(this.ranked.length > SHOWN_DIMS);
   readonly visibleDims = $derived(this.showAllDims ? this.ranked : this.ranked.slice(0, SHOWN_DIMS));
   /** the dims held fixed while the two swept ones vary */
   readonly pinnedDims = $derived(this.ranked.filter((d) => d.index !== this.#x && d.index !== this.#y));
