@@ -84,17 +84,31 @@ export function startTraining(ctx: Context, runId: number, resume: boolean, back
     } catch (err) {
       const cancelled = signal.aborted && !writeFailure;
       const reason = cancelled ? null : err instanceof Error ? err.message : String(err);
-      try {
-        q.setRunStatus(ctx.db, runId, cancelled ? 'cancelled' : 'failed', reason);
-      } catch {
-        // the database refuses this too (full disk): the job's message still carries the reason
-      }
-      ctx.emit('runs:changed', { runId });
+      writeEnding(ctx, runId, cancelled ? 'cancelled' : 'failed', reason);
       throw err;
     } finally {
       signal.removeEventListener('abort', onCancel);
     }
   });
+}
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 10_000;
+
+/**
+ * Records how a run ended. On a full disk the database refuses this write too; it is tried
+ * again (backing off) until space comes back or the service closes, so the run does not stay
+ * `running` for good. The job's message carries the reason meanwhile.
+ */
+function writeEnding(ctx: Context, runId: number, status: 'cancelled' | 'failed', reason: string | null, delay = RETRY_FIRST_MS): void {
+  if (!ctx.db.open) return;
+  try {
+    q.setRunStatus(ctx.db, runId, status, reason);
+    ctx.emit('runs:changed', { runId });
+  } catch {
+    const retry = setTimeout(() => writeEnding(ctx, runId, status, reason, Math.min(delay * 2, RETRY_MAX_MS)), delay);
+    retry.unref();
+  }
 }
 
 /** Writes and forwards each event of the worker; throws what the database throws. */
