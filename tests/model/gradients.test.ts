@@ -1,8 +1,11 @@
 // The hand-written gradients (dense, conv, depthToSpace, BCE, and the kernel gradients we
 // register ourselves) against the cpu backend's autograd and against finite differences.
+// The dense and conv layers are checked on cpu, wasm and, where Dawn finds an adapter (a
+// software one counts: the numbers are the point here, not the speed), webgpu.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
+import { probeAdapter } from '../../src/main/core/backends/webgpu.js';
 import { conv2d, dense, depthToSpace, type Activation } from '../../src/main/core/model/layers.js';
 import { bernoulliNll, negLogLik } from '../../src/main/core/model/likelihood.js';
 import { Rng } from '../../src/main/core/model/rng.js';
@@ -25,9 +28,22 @@ function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return num / (den + 1e-6);
 }
 
-async function onBackend<T>(name: 'cpu' | 'wasm', f: () => T): Promise<T> {
-  await initBackend(name);
+type LayerBackend = 'cpu' | 'wasm' | 'webgpu';
+
+const gpu = await probeAdapter();
+if ('why' in gpu) console.warn(`gradients on webgpu not checked: ${gpu.why}`);
+const LAYER_BACKENDS: LayerBackend[] = 'why' in gpu ? ['cpu', 'wasm'] : ['cpu', 'wasm', 'webgpu'];
+
+async function onBackend<T>(name: LayerBackend, f: () => T): Promise<T> {
+  await initBackend(name, 'train');
   return f();
+}
+
+/** Reads the tensors without dataSync (WebGPU cannot read synchronously in Node), then frees them. */
+async function readAll(ts: tf.Tensor[]): Promise<Float32Array[]> {
+  const out = await Promise.all(ts.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose(ts);
+  return out;
 }
 
 function actRef(t: tf.Tensor, act: Activation): tf.Tensor {
@@ -40,7 +56,7 @@ beforeAll(async () => {
 
 describe('dense layer gradient', () => {
   for (const act of ['relu', 'tanh', 'linear'] as Activation[]) {
-    it(`matches cpu autograd (${act}) on cpu and wasm`, async () => {
+    it(`matches cpu autograd (${act}) on ${LAYER_BACKENDS.join(', ')}`, async () => {
       const rng = new Rng(7);
       const xv = randn(rng, [9, 13]).dataSync().slice();
       const wv = randn(rng, [13, 6], 0.4).dataSync().slice();
@@ -59,23 +75,21 @@ describe('dense layer gradient', () => {
         }),
       );
 
-      for (const backend of ['cpu', 'wasm'] as const) {
-        const got = await onBackend(backend, () => {
+      for (const backend of LAYER_BACKENDS) {
+        const got = await onBackend(backend, async () => {
           const w = tf.variable(tf.tensor2d(wv, [13, 6]));
           const b = tf.variable(tf.tensor1d(bv));
           const out = tf.tidy(() => {
             const x = tf.tensor2d(xv, [9, 13]);
             const r = tf.tensor2d(rv, [9, 6]);
-            const dx = tf
-              .grad((xi) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, w, b, act, true), r)))(x)
-              .dataSync()
-              .slice();
+            const dx = tf.grad((xi) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, w, b, act, true), r)))(x);
             const vg = tf.variableGrads(() => tf.sum(tf.mul(dense(x, w, b, act, false), r)) as tf.Scalar, [w, b]);
-            return [dx, vg.grads[w.name]!.dataSync().slice(), vg.grads[b.name]!.dataSync().slice()];
+            return [dx, vg.grads[w.name]!, vg.grads[b.name]!];
           });
+          const read = await readAll(out);
           w.dispose();
           b.dispose();
-          return out;
+          return read;
         });
         expect(relErr(got[0]!, ref[0]!), `${backend} dx`).toBeLessThan(1e-4);
         expect(relErr(got[1]!, ref[1]!), `${backend} dW`).toBeLessThan(1e-4);
@@ -116,23 +130,21 @@ describe('conv layer gradient', () => {
         }),
       );
 
-      for (const backend of ['cpu', 'wasm'] as const) {
-        const got = await onBackend(backend, () => {
+      for (const backend of LAYER_BACKENDS) {
+        const got = await onBackend(backend, async () => {
           const w = tf.variable(tf.tensor4d(wv, ws));
           const b = tf.variable(tf.tensor1d(bv));
           const res = tf.tidy(() => {
             const x = tf.tensor4d(xv, xs);
             const r = tf.tensor4d(rv, rs);
-            const dx = tf
-              .grad((xi) => tf.sum(tf.mul(conv2d(xi as tf.Tensor4D, w, b, c.s, c.act, true), r)))(x)
-              .dataSync()
-              .slice();
+            const dx = tf.grad((xi) => tf.sum(tf.mul(conv2d(xi as tf.Tensor4D, w, b, c.s, c.act, true), r)))(x);
             const vg = tf.variableGrads(() => tf.sum(tf.mul(conv2d(x, w, b, c.s, c.act, false), r)) as tf.Scalar, [w, b]);
-            return [dx, vg.grads[w.name]!.dataSync().slice(), vg.grads[b.name]!.dataSync().slice()];
+            return [dx, vg.grads[w.name]!, vg.grads[b.name]!];
           });
+          const read = await readAll(res);
           w.dispose();
           b.dispose();
-          return res;
+          return read;
         });
         expect(relErr(got[0]!, ref[0]!), `${backend} dx`).toBeLessThan(1e-4);
         expect(relErr(got[1]!, ref[1]!), `${backend} dW`).toBeLessThan(1e-4);

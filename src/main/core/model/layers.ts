@@ -217,7 +217,7 @@ export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, inShape: [numbe
   }
   const ph2 = phases(k, s, ph.before);
   const pw2 = phases(k, s, pw.before);
-  const wc = phaseFilter(w.dataSync() as Float32Array, w.shape, s, ph2, pw2); // [Th, Tw, cout, s*s*cin]
+  const wc = phaseFilter(w, s, ph2, pw2); // [Th, Tw, cout, s*s*cin]
   const hs = Math.ceil(h / s);
   const ws = Math.ceil(wd / s);
   // dy rows lo .. hs-1+hi feed the phase outputs 0 .. hs-1
@@ -247,19 +247,39 @@ function phases(k: number, s: number, padBefore: number): { a: number[]; q: numb
   return { a, q, count, lo, hi };
 }
 
-/** The combined phase filter [Th, Tw, cout, s*s*cin] (channel = (rh*s + rw)*cin + c). */
-function phaseFilter(
-  w: Float32Array,
+/**
+ * The combined phase filter [Th, Tw, cout, s*s*cin] (channel = (rh*s + rw)*cin + c), as a
+ * gather from the filter: the tap map depends only on the shapes, so it is built once, and
+ * the filter never leaves the backend (WebGPU cannot read it back synchronously in Node).
+ */
+function phaseFilter(w: tf.Tensor4D, s: number, ph: ReturnType<typeof phases>, pw: ReturnType<typeof phases>): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  const th = ph.hi - ph.lo + 1;
+  const tw = pw.hi - pw.lo + 1;
+  const taps = tf.tensor1d(phaseTaps(w.shape, s, ph, pw), 'int32');
+  // index kh*kw*cin*cout is the appended zero: the taps no phase uses
+  const flat = tf.concat([tf.reshape(w, [kh * kw * cin * cout]), tf.zeros([1])]);
+  return tf.reshape(tf.gather(flat, taps), [th, tw, cout, s * s * cin]);
+}
+
+/** tap maps by shape; plain arrays, not tensors, so no backend change can invalidate them */
+const tapCache = new Map<string, Int32Array>();
+
+/** For each element of the phase filter, the index of the filter tap it copies. */
+function phaseTaps(
   shape: [number, number, number, number],
   s: number,
   ph: ReturnType<typeof phases>,
   pw: ReturnType<typeof phases>,
-): tf.Tensor4D {
+): Int32Array {
+  const key = JSON.stringify([shape, s, ph, pw]);
+  const hit = tapCache.get(key);
+  if (hit) return hit;
   const [kh, kw, cin, cout] = shape;
   const th = ph.hi - ph.lo + 1;
   const tw = pw.hi - pw.lo + 1;
   const outC = s * s * cin;
-  const out = new Float32Array(th * tw * cout * outC);
+  const idx = new Int32Array(th * tw * cout * outC).fill(kh * kw * cin * cout);
   for (let rh = 0; rh < s; rh++) {
     for (let rw = 0; rw < s; rw++) {
       for (let ti = 0; ti < th; ti++) {
@@ -275,13 +295,14 @@ function phaseFilter(
           for (let ci = 0; ci < cin; ci++) {
             const src = ((fh * kw + fw) * cin + ci) * cout;
             const oc = (rh * s + rw) * cin + ci;
-            for (let co = 0; co < cout; co++) out[((ti * tw + tj) * cout + co) * outC + oc] = w[src + co]!;
+            for (let co = 0; co < cout; co++) idx[((ti * tw + tj) * cout + co) * outC + oc] = src + co;
           }
         }
       }
     }
   }
-  return tf.tensor4d(out, [th, tw, cout, outC]);
+  tapCache.set(key, idx);
+  return idx;
 }
 
 /** act(conv2d(x, W, stride s, 'same') + b) with the gradients above. */

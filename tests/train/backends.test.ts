@@ -1,0 +1,121 @@
+// Every model kind trains on webgpu (Dawn) to the same losses as on wasm from the same seed,
+// and data-parallel wasm is reproducible for a given thread count and resumes exactly.
+//
+// Tolerance, webgpu vs wasm: 2e-3 relative on the losses after a few Adam steps. Both run
+// float32, but reductions add in another order (WebGPU sums in workgroup trees, XNNPACK in
+// SIMD lanes) and exp/log differ in the last bits; Adam's first steps divide by sqrt(v) and
+// amplify such differences to about 1e-4 here, so 2e-3 catches a wrong gradient (which
+// moves the loss by percent) without failing on rounding.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeAdapter, stopWebgpu } from '../../src/main/core/backends/webgpu.js';
+import { trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
+import type { BackendName, EpochResult, TrainConfig } from '../../src/main/core/types.js';
+import { mnistSubsetFile } from './mnist-subset.js';
+
+let dir = '';
+let file = '';
+
+const base: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 4,
+  hidden: [32],
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 1,
+  batch: 16,
+  lr: 1e-3,
+  seed: 5,
+};
+
+async function train(
+  name: string,
+  cfg: Partial<TrainConfig>,
+  backend: BackendName,
+  opts: { resume?: boolean; cancelAfterEpoch?: number } = {},
+) {
+  const events: TrainEvent[] = [];
+  const ac = new AbortController();
+  await trainInProcess(
+    { config: { ...base, ...cfg }, datasetFile: file, runDir: join(dir, name), resume: opts.resume ?? false, backend },
+    (e) => {
+      events.push(e);
+      if (e.type === 'epoch' && e.result.epoch === opts.cancelAfterEpoch) ac.abort();
+    },
+    ac.signal,
+  );
+  const epochs = events.filter((e): e is Extract<TrainEvent, { type: 'epoch' }> => e.type === 'epoch').map((e) => e.result);
+  const started = events.find((e): e is Extract<TrainEvent, { type: 'started' }> => e.type === 'started');
+  return { epochs, started };
+}
+
+const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1e-9, Math.abs(b));
+
+beforeAll(async () => {
+  ({ dir, file } = await mnistSubsetFile(96, 32));
+});
+
+afterAll(() => {
+  stopWebgpu();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const gpu = await probeAdapter();
+if ('why' in gpu) console.warn(`webgpu training not checked: ${gpu.why}`);
+
+describe.skipIf('why' in gpu)('webgpu against wasm, same seed', () => {
+  const kinds: [string, Partial<TrainConfig>][] = [
+    ['ae', { model: 'ae' }],
+    ['vae bernoulli', {}],
+    ['vae binarized', { likelihood: 'binarized' }],
+    ['vae gaussian', { likelihood: 'gaussian', sigma: 0.3 }],
+    ['vae gaussian-learned', { likelihood: 'gaussian-learned' }],
+    ['vae cbernoulli', { likelihood: 'cbernoulli' }],
+    ['cvae', { model: 'cvae' }],
+    ['cvae learned prior', { model: 'cvae', learnedPrior: true }],
+    ['hvae', { model: 'hvae', latent2: 2, warmup: 1 }],
+    ['dae', { model: 'dae', noise: { kind: 'mask', level: 0.3 } }],
+    // conv on a software adapter is slow: fewer, smaller steps
+    ['conv vae', { family: 'conv', limit: 32, batch: 8 }],
+  ];
+  for (const [name, cfg] of kinds) {
+    it(`${name}: the same losses`, { timeout: 120_000 }, async () => {
+      const cpuRun = await train(`${name}-wasm`, { ...cfg, threads: 1 }, 'wasm');
+      const gpuRun = await train(`${name}-gpu`, cfg, 'webgpu');
+      expect(gpuRun.started?.backendDetail).toMatch(/^webgpu · /);
+      const [a, b] = [gpuRun.epochs[0]!, cpuRun.epochs[0]!];
+      for (const k of ['loss', 'recon', 'kl', 'heldOut'] as const) {
+        if (name === 'ae' && k === 'kl') continue;
+        expect(rel(a[k], b[k]), `${k}: webgpu ${a[k]} vs wasm ${b[k]}`).toBeLessThan(2e-3);
+      }
+    });
+  }
+});
+
+describe('data-parallel wasm', () => {
+  const cfg: Partial<TrainConfig> = { hidden: [64], latent: 8, batch: 24, epochs: 2 };
+  const last = (e: EpochResult[]) => e[e.length - 1]!;
+
+  it('is the same run for the same seed and thread count, and close to one thread', { timeout: 120_000 }, async () => {
+    const one = await train('dp-1', { ...cfg, threads: 1 }, 'wasm');
+    const twoA = await train('dp-2a', { ...cfg, threads: 2 }, 'wasm');
+    const twoB = await train('dp-2b', { ...cfg, threads: 2 }, 'wasm');
+    const three = await train('dp-3', { ...cfg, threads: 3 }, 'wasm');
+    expect(twoA.started?.backendDetail).toMatch(/· 2 threads$/);
+    expect(one.started?.backendDetail).toMatch(/· 1 thread$/);
+    expect(last(twoA.epochs).heldOut).toBe(last(twoB.epochs).heldOut);
+    expect(last(twoA.epochs).loss).toBe(last(twoB.epochs).loss);
+    // other noise draws per share, the same gradient estimator: within a few nats
+    for (const r of [twoA, three]) expect(Math.abs(last(r.epochs).heldOut - last(one.epochs).heldOut)).toBeLessThan(5);
+  });
+
+  it('resumes after a cancel to what an uninterrupted run gives', { timeout: 120_000 }, async () => {
+    const straight = await train('dp-straight', { ...cfg, threads: 2, epochs: 3 }, 'wasm');
+    await train('dp-resumed', { ...cfg, threads: 2, epochs: 3 }, 'wasm', { cancelAfterEpoch: 1 });
+    const resumed = await train('dp-resumed', { ...cfg, threads: 2, epochs: 3 }, 'wasm', { resume: true });
+    expect(resumed.epochs.map((e) => e.epoch)).toEqual([2, 3]);
+    expect(last(resumed.epochs).heldOut).toBeCloseTo(last(straight.epochs).heldOut, 4);
+  });
+});
