@@ -59,7 +59,10 @@ function read(
   }
 }
 
-/** Every flag of every command, so that argv can be read before the command is known. */
+/**
+ * Every flag of every command, so that argv can be read before the command is known (a name
+ * must then mean a switch in every command or a value in every command).
+ */
 function allFlags(commands: readonly Command[]): Flags {
   return Object.assign({}, globalFlags, ...commands.map((c) => c.flags)) as Flags;
 }
@@ -77,18 +80,22 @@ function unknownFlags(argv: string[], command: Command): string[] {
   const known = { ...globalFlags, ...command.flags };
   const { values } = read(argv, known, false);
   return Object.keys(values)
-    .filter((name) => !(name in known) && name !== 'h')
+    .filter((name) => !(name in known))
     .map((name) => {
       const near = nearest(name, Object.keys(known));
       return `--${name}${near ? ` (did you mean --${near}?)` : ''}`;
     });
 }
 
+/** What the global flags said. */
+export interface GlobalArgs {
+  dataDir?: string;
+  backend: (typeof backendPrefs)[number];
+  help: boolean;
+}
+
 /** argv (with the command name first) read strictly against the command's table entry. */
-export function parseCommand(
-  argv: string[],
-  command: Command,
-): { input: Input; global: { dataDir?: string; backend: (typeof backendPrefs)[number]; help: boolean } } {
+export function parseCommand(argv: string[], command: Command): { input: Input; global: GlobalArgs } {
   const unknown = unknownFlags(argv, command);
   if (unknown.length > 0)
     throw new CliError(
@@ -100,14 +107,16 @@ export function parseCommand(
   if (!(backendPrefs as readonly string[]).includes(backend))
     throw new CliError(`--backend: "${backend}" is not one of ${backendPrefs.join(', ')}`);
   const operands = positional.slice(1);
-  const max = command.operands?.length ?? 0;
-  if (!help && operands.length > max)
-    throw new CliError(`unexpected argument "${operands[max]}"${max ? '' : ` (${command.name} takes flags only)`}`);
-  if (!help)
+  // asking for help is not a mistake, whatever else the line lacks
+  if (!help) {
+    const max = command.operands?.length ?? 0;
+    if (operands.length > max)
+      throw new CliError(`unexpected argument "${operands[max]}"${max ? '' : ` (${command.name} takes flags only)`}`);
     for (const [name, f] of Object.entries(command.flags))
       if (f.required && values[name] === undefined) throw new CliError(`--${name} is required${f.help ? ` (${f.help})` : ''}`);
+  }
   return {
     input: new Input(command, operands, values),
-    global: { dataDir: values['data-dir'] as string | undefined, backend: backend as (typeof backendPrefs)[number], help },
+    global: { dataDir: values['data-dir'] as string | undefined, backend: backend as GlobalArgs['backend'], help },
   };
 }
