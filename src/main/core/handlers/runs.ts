@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
+import { latent2Default } from '../../../shared/limits';
 import type { Handlers } from '../../dispatch';
 import * as q from '../store/queries';
 import { datasetRecord, runInfo, runRecord, type Context } from './context';
@@ -41,7 +42,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
       if (config.learnedPrior && config.model !== 'cvae') {
         throw new AppFailure('bad-args', 'config.learnedPrior: a learned prior p(z | label) needs a conditional VAE (model cvae)');
       }
-      if (config.model === 'hvae' && config.latent2 === undefined) config.latent2 = Math.max(2, Math.round(config.latent / 2));
+      if (config.model === 'hvae' && config.latent2 === undefined) config.latent2 = latent2Default(config.latent);
       if (config.model === 'dae' && !config.noise) config.noise = { kind: 'gaussian', level: 0.3 };
       const release = slot.claim();
       try {
