@@ -1,0 +1,137 @@
+// One benchmark row: a model trained by one engine (a backend, and for wasm a thread count),
+// timed as the trainer reports it (median of its ~100 ms spans after warm-up).
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { initBackend } from '../src/main/core/backend.js';
+import { sweepGrid } from '../src/main/core/explore/index.js';
+import { latestCheckpointDir, loadRunModel, trainInProcess } from '../src/main/core/train/index.js';
+import type { BackendName, TrainConfig } from '../src/main/core/types.js';
+
+export interface Engine {
+  id: string;
+  backend: BackendName;
+  threads?: number;
+}
+
+export interface BenchModel {
+  id: string;
+  title: string;
+  /** which dataset file of the bench */
+  data: 'mnist' | 'side64';
+  config: TrainConfig;
+}
+
+export interface Row {
+  engine: Engine;
+  model: BenchModel;
+  detail: string;
+  imagesPerSec: number;
+  spans: number;
+  heldOut: number[];
+  epochSeconds: number[];
+  tensors: number[];
+  rss: number[];
+  sweepMs: number | null;
+  /** a cut-down run (a slow engine): says which */
+  note?: string;
+}
+
+const base = { beta: 1, lr: 1e-3, seed: 1, batch: 128, epochs: 1 } as const;
+
+export const MODELS: BenchModel[] = [
+  {
+    id: 'mlp',
+    title: 'MLP VAE 784-400-20 (the reference), MNIST 60k/10k',
+    data: 'mnist',
+    config: { ...base, model: 'vae', family: 'mlp', latent: 20, hidden: [400], activation: 'relu', likelihood: 'bernoulli' },
+  },
+  {
+    id: 'conv28',
+    title: 'conv VAE 28x28 (2 stride-2 convs, 2 sub-pixel up-convs), 12,800 MNIST digits',
+    data: 'mnist',
+    config: { ...base, model: 'vae', family: 'conv', latent: 20, likelihood: 'bernoulli', limit: 12800 },
+  },
+  {
+    id: 'conv64',
+    title: 'conv VAE 64x64 grey (faces size; the Train view defaults: latent 10, Gaussian sigma 0.25), 2,048 images',
+    data: 'side64',
+    config: { ...base, model: 'vae', family: 'conv', latent: 10, likelihood: 'gaussian', sigma: 0.25 },
+  },
+];
+
+/** Slow engines train a cut-down set so a row takes a minute, not an hour (said in the row). */
+function cutDown(engine: Engine, detail: string, model: BenchModel): number | undefined {
+  if (engine.backend === 'cpu') return 128 * 8;
+  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return model.id === 'conv28' ? 512 : 128;
+  return undefined;
+}
+
+const median = (v: number[]): number => {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
+};
+export const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+
+export async function benchRow(
+  engine: Engine,
+  model: BenchModel,
+  datasetFile: string,
+  epochs: number,
+  work: string,
+): Promise<Row | string> {
+  let detail: string;
+  try {
+    detail = (await initBackend(engine.backend, 'train')).detail;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const limit = cutDown(engine, detail, model);
+  const cfg: TrainConfig = { ...model.config, epochs: limit ? 1 : epochs, threads: engine.threads, limit: limit ?? model.config.limit };
+  const runDir = join(work, `run-${engine.id}-${model.id}`);
+  const spans: number[] = [];
+  const r: Row = { engine, model, detail, imagesPerSec: 0, spans: 0, heldOut: [], epochSeconds: [], tensors: [], rss: [], sweepMs: null };
+  if (limit) r.note = `${limit} training images only`;
+  process.stdout.write(`\n${engine.id} · ${model.id}${limit ? ` (${limit} images)` : ''}\n`);
+  await trainInProcess({ config: cfg, datasetFile, runDir, resume: false, backend: engine.backend }, (e) => {
+    if (e.type === 'started') r.detail = e.backendDetail;
+    else if (e.type === 'step') {
+      // the first spans include warm-up (kernel setup, XNNPACK packing, shader compiles)
+      if (e.progress.step > 5) spans.push(e.progress.imagesPerSec);
+    } else if (e.type === 'epoch') {
+      const x = e.result;
+      r.heldOut.push(x.heldOut);
+      r.epochSeconds.push(x.seconds);
+      r.tensors.push(tf.memory().numTensors);
+      r.rss.push(process.memoryUsage().rss);
+      process.stdout.write(
+        `  epoch ${x.epoch}: held-out ${x.heldOut.toFixed(2)} nats, ${x.imagesPerSec.toFixed(0)} images/s, ${x.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, rss ${mb(process.memoryUsage().rss)} MB\n`,
+      );
+    } else if (e.type === 'warning') process.stdout.write(`  warning: ${e.message}\n`);
+  });
+  r.imagesPerSec = median(spans);
+  r.spans = spans.length;
+  if (model.id === 'mlp') r.sweepMs = await sweepMs(runDir);
+  process.stdout.write(`  ${r.detail}: ${r.imagesPerSec.toFixed(0)} images/s (median of ${r.spans} spans)\n`);
+  return r;
+}
+
+/** Median time to decode a 16 x 16 sweep grid (explore always runs on wasm or native). */
+async function sweepMs(runDir: string): Promise<number> {
+  await initBackend('auto', 'explore');
+  const model = await loadRunModel((await latestCheckpointDir(runDir))!);
+  try {
+    const base = new Float32Array(model.latent);
+    const grid = (i: number) =>
+      sweepGrid(model, { dims: [0, 1], range: [-3, 3], grid: 16, spacing: 'normal', base: base.map((_, j) => (j === 2 ? i * 0.01 : 0)) });
+    for (let i = 0; i < 5; i++) grid(i);
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      grid(i);
+      times.push(performance.now() - t0);
+    }
+    return median(times);
+  } finally {
+    model.dispose();
+  }
+}
