@@ -166,8 +166,15 @@ export interface Grid {
 
 export interface AppInfo {
   version: string;
+  /** what explore (encode, decode, grids) computes on */
   backend: string;
   backendDetail: string;
+  /** what training runs on ("wasm · SIMD · 2 threads", "webgpu · NVIDIA ..."), and what would be faster */
+  training?: {
+    backend: string;
+    detail: string;
+    faster: { name: string; needs: string; why: string }[];
+  };
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
 }

@@ -1,6 +1,7 @@
 // Importing through the UI: the faces folder (400 images, 40 labels) and a folder with bad
 // files, whose skipped files must be listed with their reasons.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
@@ -25,6 +26,30 @@ describe('start-up', () => {
       await errorPage.waitFor();
       expect(await errorPage.textContent()).toMatch(/could not connect.*token/i);
       await screenshot(page, 'startup-error');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('backend badge', () => {
+  it('names what trains (wasm with a thread per core here) and what would be faster, with what each needs', async () => {
+    const app = await startApp(browser, 'badge');
+    const { page } = app;
+    try {
+      await page.goto(app.server.url);
+      const badge = page.getByTestId('backend-badge');
+      await badge.waitFor();
+      const n = availableParallelism();
+      expect(await badge.textContent()).toContain(`wasm · SIMD · ${n} thread${n === 1 ? '' : 's'}`);
+      await badge.click();
+      const faster = page.getByTestId('backend-faster');
+      await faster.waitFor();
+      const text = (await faster.textContent()) ?? '';
+      expect(text).toMatch(/tfjs-node-gpu.*CUDA 11\.2 and cuDNN 8\.1.*Not used here/s);
+      expect(text).toMatch(/webgpu.*Vulkan, Metal or Direct3D 12.*Not used here: (only a software adapter|Dawn found no GPU adapter)/s);
+      expect(text).toMatch(/tfjs-node\b.*internet at install/s);
+      await screenshot(page, 'backend-badge');
     } finally {
       await app.close();
     }

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../../dispatch';
-import { currentBackend } from '../backend';
+import { backendFailures, currentBackend } from '../backend';
+import { probeTrainingEngine, type TrainingEngine } from '../backends/probe';
+import type { BackendName } from '../types';
 import type { Context } from './context';
 
 /** The version in our package.json, found by walking up from this module (source, out/ or app.asar). */
@@ -25,13 +27,25 @@ export function appHandlers(
   ctx: Context,
   backendAtStart: { name: string; detail: string },
 ): Pick<Handlers, 'app:info' | 'jobs:list' | 'jobs:cancel'> {
+  // probed once, on the first ask: what training will run on does not change while we run
+  let training: Promise<TrainingEngine> | null = null;
+  const trainingEngine = () => {
+    const forced = ctx.opts.backend && ctx.opts.backend !== 'auto' ? ctx.opts.backend : null;
+    const explore = { name: backendAtStart.name as BackendName, detail: backendAtStart.detail };
+    training ??= forced
+      ? Promise.resolve({ name: forced, detail: forced === explore.name ? explore.detail : forced, faster: [] })
+      : probeTrainingEngine(explore, backendFailures());
+    return training;
+  };
   return {
     async 'app:info'() {
       const b = currentBackend();
+      const t = await trainingEngine();
       return {
         version: ctx.version,
         backend: b?.name ?? backendAtStart.name,
         backendDetail: b?.detail ?? backendAtStart.detail,
+        training: { backend: t.name, detail: t.detail, faster: t.faster },
         dataDir: ctx.dataDir,
         door: ctx.opts.door,
       };
