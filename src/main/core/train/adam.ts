@@ -29,17 +29,36 @@ export function adamSlice(
   t: number,
 ): void {
   const { beta1: b1, beta2: b2, epsilon } = ADAM;
-  const c1 = 1 - Math.pow(b1, t);
-  const c2 = 1 - Math.pow(b2, t);
+  const a1 = 1 - b1;
+  const a2 = 1 - b2;
+  // bias corrections folded into constants: w -= step * m / (sqrt(v) * root + epsilon)
+  const step = lr / (1 - Math.pow(b1, t));
+  const root = 1 / Math.sqrt(1 - Math.pow(b2, t));
+  // two operands inline, so the common case (two cores) makes one pass over memory
+  const g0 = grads[0]!;
+  const g1 = grads.length === 2 ? grads[1]! : sumRest(grads, from, to);
   for (let i = from; i < to; i++) {
-    let g = 0;
-    for (let s = 0; s < grads.length; s++) g += grads[s]![i]!;
-    const mi = b1 * m[i]! + (1 - b1) * g;
-    const vi = b2 * v[i]! + (1 - b2) * g * g;
+    const gi = g0[i]! + g1[i]!;
+    const mi = b1 * m[i]! + a1 * gi;
+    const vi = b2 * v[i]! + a2 * gi * gi;
     m[i] = mi;
     v[i] = vi;
-    w[i] = w[i]! - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + epsilon);
+    w[i] = w[i]! - (step * mi) / (Math.sqrt(vi) * root + epsilon);
   }
+}
+
+let scratch = new Float32Array(0);
+
+/** grads[1] + grads[2] + ... on [from, to) (zeros for a single slot), in slot order. */
+function sumRest(grads: Float32Array[], from: number, to: number): Float32Array {
+  if (scratch.length < to) scratch = new Float32Array(to);
+  const out = scratch;
+  out.fill(0, from, to);
+  for (let s = 1; s < grads.length; s++) {
+    const gs = grads[s]!;
+    for (let i = from; i < to; i++) out[i] = out[i]! + gs[i]!;
+  }
+  return out;
 }
 
 /** Adam moments of tfjs's optimizer by our parameter names, and the step count. */
