@@ -137,167 +137,23 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
 export type GridSpec = z.input<typeof gridSpecSchema>;
 export type GridSpecParsed = z.output<typeof gridSpecSchema>;
 
-/** Images to draw: tiles [n, height, width, channels] uint8, laid out in `cols` columns. */
-export interface Grid {
-  n: number;
-  cols: number;
-  height: number;
-  width: number;
-  channels: 1 | 3;
-  tiles: Uint8Array;
-  /** sweep: the value of the x dim for each column, y dim for each row (top row first) */
-  xValues?: number[];
-  yValues?: number[];
-  /** a caption per row (e.g. "input", "output", or class names) */
-  rowLabels?: string[];
-  /** dataset image index per tile, where tiles are dataset images */
-  indices?: number[];
-  /** total matching images (dataset grids, for paging) */
-  total?: number;
-  /** label index per tile, where known */
-  labels?: number[];
-  /** a number per tile where it has one (e.g. the L2 distance of a nearest neighbour) */
-  scores?: number[];
-  /** a short note for the user (e.g. why a Bernoulli loss is not a likelihood here) */
-  note?: string;
-}
-
 // ---------------------------------------------------------------- records
-
-export interface AppInfo {
-  version: string;
-  /** what explore (encode, decode, grids) computes on */
-  backend: string;
-  backendDetail: string;
-  /** what training runs on ("wasm · SIMD · 2 threads", "webgpu · NVIDIA ..."), and what would be faster */
-  training?: {
-    backend: string;
-    detail: string;
-    faster: { name: string; needs: string; why: string }[];
-  };
-  dataDir: string;
-  door: 'electron' | 'browser' | 'cli';
-}
-
-export interface DatasetInfo {
-  id: number;
-  name: string;
-  kind: 'folder' | 'idx' | 'mnist';
-  source: string;
-  createdAt: string;
-  count: number;
-  trainCount: number;
-  testCount: number;
-  height: number;
-  width: number;
-  channels: 1 | 3;
-  labelNames: string[];
-  labelCounts: number[];
-  skippedCount: number;
-  runCount: number;
-}
-
-export interface SkippedFile {
-  path: string;
-  reason: string;
-  detail: string;
-}
-
-export interface ProbeResult {
-  path: string;
-  files: number;
-  imageFiles: number;
-  gray: boolean;
-  medianSide: number;
-  suggestedSide: number;
-  labels: string[];
-}
-
-export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
-
-export interface RunInfo {
-  id: number;
-  name: string;
-  datasetId: number;
-  datasetName: string;
-  config: TrainConfigParsed;
-  status: RunStatus;
-  backend: string | null;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  epochsDone: number;
-  bestHeldOut: number | null;
-  lastHeldOut: number | null;
-  seconds: number;
-  /** the id of the job training it now, if any */
-  jobId: string | null;
-}
-
-export interface MetricRow {
-  kind: 'step' | 'epoch';
-  step: number;
-  epoch: number;
-  loss: number;
-  recon: number;
-  kl: number;
-  heldOut: number | null;
-  imagesPerSec: number | null;
-}
-
-export interface DimInfo {
-  index: number;
-  kl: number;
-  variance: number;
-}
-
-export interface DimsResult {
-  latent: number;
-  /** sorted by KL, most informative first */
-  dims: DimInfo[];
-  activeUnits: number;
-  /** the kind of model, so the view can offer its own panels */
-  model: (typeof modelKinds)[number];
-  labelNames: string[];
-  /** test images the base picker can offer (dataset indices) */
-  testIndices: number[];
-}
-
-export interface Evaluation {
-  runId: number;
-  images: number;
-  elbo: number;
-  iwae: number | null;
-  k: number;
-  mse: number;
-  psnr: number;
-  activeUnits: number;
-  accuracy: number | null;
-}
-
-export interface JobProgress {
-  jobId: string;
-  kind: 'import' | 'train';
-  runId?: number;
-  datasetId?: number;
-  title: string;
-  done: number;
-  total: number;
-  etaSec: number | null;
-  rate: number | null;
-  rateUnit: string;
-  detail: string;
-}
-
-export interface JobFinished {
-  jobId: string;
-  kind: 'import' | 'train';
-  runId?: number;
-  datasetId?: number;
-  status: 'done' | 'cancelled' | 'failed';
-  message: string;
-}
+// The result records (what the methods return and events carry) are plain types in
+// records.ts, so they can be read without the schemas.
+export type * from './records';
+import type {
+  Grid,
+  AppInfo,
+  DatasetInfo,
+  SkippedFile,
+  ProbeResult,
+  RunInfo,
+  MetricRow,
+  DimsResult,
+  Evaluation,
+  JobProgress,
+  JobFinished,
+} from './records';
 
 // ---------------------------------------------------------------- methods
 
