@@ -61,8 +61,9 @@ export const MODELS: BenchModel[] = [
 
 /** Slow engines train a cut-down set so a row takes a minute, not an hour (said in the row). */
 function cutDown(engine: Engine, detail: string, model: BenchModel): number | undefined {
-  if (engine.backend === 'cpu') return 128 * 8;
-  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return model.id === 'conv28' ? 512 : 128;
+  const conv = { conv28: 512, conv64: 256 } as Record<string, number>;
+  if (engine.backend === 'cpu') return model.id === 'mlp' ? 1024 : conv[model.id]! / 2;
+  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return conv[model.id];
   return undefined;
 }
 
@@ -89,6 +90,7 @@ export async function benchRow(
   const cfg: TrainConfig = { ...model.config, epochs: limit ? 1 : epochs, threads: engine.threads, limit: limit ?? model.config.limit };
   const runDir = join(work, `run-${engine.id}-${model.id}`);
   const spans: number[] = [];
+  let epochRate: number | undefined;
   const r: Row = { engine, model, detail, imagesPerSec: 0, spans: 0, heldOut: [], epochSeconds: [], tensors: [], rss: [], sweepMs: null };
   if (limit) r.note = `${limit} training images only`;
   process.stdout.write(`\n${engine.id} · ${model.id}${limit ? ` (${limit} images)` : ''}\n`);
@@ -99,6 +101,7 @@ export async function benchRow(
       if (e.progress.step > 5) spans.push(e.progress.imagesPerSec);
     } else if (e.type === 'epoch') {
       const x = e.result;
+      epochRate = x.imagesPerSec;
       r.heldOut.push(x.heldOut);
       r.epochSeconds.push(x.seconds);
       r.tensors.push(tf.memory().numTensors);
@@ -108,7 +111,8 @@ export async function benchRow(
       );
     } else if (e.type === 'warning') process.stdout.write(`  warning: ${e.message}\n`);
   });
-  r.imagesPerSec = median(spans);
+  // a cut-down run may end before any span after warm-up: then the epoch's own rate
+  r.imagesPerSec = spans.length ? median(spans) : (epochRate ?? NaN);
   r.spans = spans.length;
   if (model.id === 'mlp') r.sweepMs = await sweepMs(runDir);
   process.stdout.write(`  ${r.detail}: ${r.imagesPerSec.toFixed(0)} images/s (median of ${r.spans} spans)\n`);
