@@ -28,7 +28,7 @@ export async function benchImport(opts: ImportBenchOptions = {}): Promise<{ imag
             .toColourspace('b-w')
             .png()
             .toBuffer();
-          await writeFile(join(root, mnist.labelNames[mnist.labels[k]], `${k}.png`), png);
+          await writeFile(join(root, mnist.labelNames[mnist.labels[k]!]!, `${k}.png`), png);
         }),
       );
     }

@@ -103,10 +103,10 @@ describe('stratifiedSplit', () => {
       for (let i = 0; i < 1000; i++) if (labels[i] === k && a[i]) t++;
       expect(t).toBe(10);
     }
-    expect(a[1000] + a[1001]).toBeLessThanOrEqual(1); // label 10: at least one train image
+    expect(a[1000]! + a[1001]!).toBeLessThanOrEqual(1); // label 10: at least one train image
     expect(a[1002]).toBe(0); // single image goes to train
     const big = stratifiedSplit(labels, 0.9, 1);
-    expect(big[1000] + big[1001]).toBe(1);
+    expect(big[1000]! + big[1001]!).toBe(1);
     expect(() => stratifiedSplit(labels, 1, 1)).toThrow(/testShare/);
   });
 });

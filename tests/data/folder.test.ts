@@ -12,7 +12,7 @@ let root: string;
 
 const solid = (w: number, h: number, rgb: [number, number, number]) =>
   sharp(
-    Buffer.alloc(w * h * 3).map((_, i) => rgb[i % 3]),
+    Buffer.alloc(w * h * 3).map((_, i) => rgb[i % 3]!),
     { raw: { width: w, height: h, channels: 3 } },
   );
 
@@ -101,11 +101,11 @@ describe('importFolder on a messy folder', () => {
       'only.txt': 'not-an-image',
       'dangling.png': 'unreadable',
     });
-    expect(byName['fake.jpg'].detail).toMatch(/named \.jpg but contains text/);
-    expect(byName['huge.png'].detail).toMatch(/20000x20000/);
+    expect(byName['fake.jpg']!.detail).toMatch(/named \.jpg but contains text/);
+    expect(byName['huge.png']!.detail).toMatch(/20000x20000/);
     // libvips keeps one error buffer per thread, so with decodes running side by side the text
     // can come from another file's failure; the reason (checked above) is what is reliable.
-    expect(byName['cut.jpg'].detail).toMatch(/premature end|corrupt|read error/);
+    expect(byName['cut.jpg']!.detail).toMatch(/premature end|corrupt|read error/);
 
     const kept = r.files.map((f) => f.path.slice(root.length + 1));
     expect(kept).toEqual([
@@ -135,7 +135,7 @@ describe('importFolder on a messy folder', () => {
       Array.from(ds.pixels.subarray((k * 256 + y * 16 + x) * 3, (k * 256 + y * 16 + x) * 3 + 3));
     for (const k of [0, 2, 3, 4, 6]) expect(px(k, 8, 8)).toEqual([220, 30, 40]);
     for (const k of [1, 5]) {
-      const [r0, g0, b0] = px(k, 8, 8);
+      const [r0, g0, b0] = px(k, 8, 8) as [number, number, number];
       expect(Math.abs(r0 - 220) + Math.abs(g0 - 30) + Math.abs(b0 - 40)).toBeLessThan(30);
     }
     expect(px(11, 0, 0)).toEqual([10, 200, 30]);
@@ -159,7 +159,7 @@ describe('importFolder on a messy folder', () => {
     const lin = (v: number) => ((v / 255 + 0.055) / 1.055) ** 2.4;
     const y = 0.2126 * lin(220) + 0.7152 * lin(30) + 0.0722 * lin(40);
     const luma = 255 * (1.055 * y ** (1 / 2.4) - 0.055);
-    expect(Math.abs(a[10 * 20 + 10] - luma)).toBeLessThan(4);
+    expect(Math.abs(a[10 * 20 + 10]! - luma)).toBeLessThan(4);
   });
 
   it('scans without following the loops and probes the folder', async () => {
@@ -215,8 +215,8 @@ describe.skipIf(!existsSync(FACES))('the AT&T faces', () => {
     const counts = new Array(40).fill(0);
     const test = new Array(40).fill(0);
     for (let i = 0; i < 400; i++) {
-      counts[ds.labels[i]]++;
-      test[ds.labels[i]] += ds.split[i];
+      counts[ds.labels[i]!]++;
+      test[ds.labels[i]!] += ds.split[i];
     }
     expect(counts.every((c) => c === 10)).toBe(true);
     expect(test.every((c) => c === 1)).toBe(true);

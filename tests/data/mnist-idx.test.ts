@@ -42,7 +42,7 @@ describe('loadMnist', () => {
   it('has the known label histograms and first labels', () => {
     const hist = (from: number, to: number) => {
       const h = new Array(10).fill(0);
-      for (let i = from; i < to; i++) h[mnist.labels[i]]++;
+      for (let i = from; i < to; i++) h[mnist.labels[i]!]++;
       return h;
     };
     // published MNIST class counts
@@ -54,7 +54,7 @@ describe('loadMnist', () => {
 
   it('has plausible pixels (mean intensity of MNIST ~33.3/255, a 5 in the first image)', () => {
     let sum = 0;
-    for (let i = 0; i < 60000 * 784; i++) sum += mnist.pixels[i];
+    for (let i = 0; i < 60000 * 784; i++) sum += mnist.pixels[i]!;
     const mean = sum / (60000 * 784);
     expect(mean).toBeGreaterThan(33.0);
     expect(mean).toBeLessThan(33.6);
@@ -85,7 +85,7 @@ describe('IDX', () => {
     for (const [x, y] of [
       ['x.idx', 'y.idx'],
       ['x.idx.gz', 'y.idx.gz'],
-    ]) {
+    ] as [string, string][]) {
       const ds = await importIdx(join(dir, x), join(dir, y), { testShare: 0.2, seed: 3 });
       expect(ds.n).toBe(50);
       expect([ds.height, ds.width, ds.channels]).toEqual([28, 28, 1]);

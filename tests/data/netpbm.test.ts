@@ -30,8 +30,8 @@ function binary(
   const wide = maxval > 255;
   const body = Buffer.alloc(samples.length * (wide ? 2 : 1));
   for (let i = 0; i < samples.length; i++) {
-    if (wide) body.writeUInt16BE(samples[i], 2 * i);
-    else body[i] = samples[i];
+    if (wide) body.writeUInt16BE(samples[i]!, 2 * i);
+    else body[i] = samples[i]!;
   }
   return Buffer.concat([Buffer.from(header, 'latin1'), body]);
 }

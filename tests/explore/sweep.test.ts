@@ -119,8 +119,8 @@ describe('sweepGrid', () => {
     expect(meanAbsDiff(g1.tiles, g3.tiles)).toBeGreaterThan(1);
     // changing only a swept dim of the base changes nothing: it is overwritten
     const a2 = Float32Array.from(a);
-    a2[2] += 5;
-    a2[3] -= 5;
+    a2[2]! += 5;
+    a2[3]! -= 5;
     expect(Buffer.from(sweepGrid(vae, { ...spec(a2), dims: [2, 3] }).tiles).equals(Buffer.from(g1.tiles))).toBe(true);
   });
 

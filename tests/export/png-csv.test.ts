@@ -72,10 +72,10 @@ describe('PNG grid export', () => {
       [5, 10, 20],
       [9, 27, 0],
       [3, 15, 9],
-    ]) {
+    ] as [number, number, number][]) {
       const x0 = gutter + (k % cols) * (84 + gutter) + px * scale;
       const y0 = gutter + Math.floor(k / cols) * (84 + gutter) + py * scale;
-      const v = tiles[k * 784 + py * 28 + px];
+      const v = tiles[k * 784 + py * 28 + px]!;
       for (let s = 0; s < 9; s++) expect(at(x0 + (s % 3), y0 + Math.floor(s / 3))).toBe(v);
     }
     // the unused cells of the last row stay background
@@ -103,7 +103,7 @@ describe('PNG grid export', () => {
     await expect(encodePng(grid, { '': 'x' })).rejects.toThrow(/not a valid PNG keyword/);
     const png = await encodePng(grid, { key: 'value' });
     const bad = Buffer.from(png);
-    bad[bad.indexOf('value') + 1] ^= 1;
+    bad[bad.indexOf('value') + 1]! ^= 1;
     expect(() => readPngText(bad)).toThrow(/CRC mismatch in chunk tEXt/);
   });
 });

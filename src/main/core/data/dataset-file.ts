@@ -58,9 +58,17 @@ async function readHeaderFrom(fh: import('node:fs/promises').FileHandle, path: s
   await fh.read(fixed, 0, FIXED, 0);
   const magic = fixed.toString('latin1', 0, 4);
   if (magic !== MAGIC) throw corrupt(`wrong magic ${JSON.stringify(magic)} (expected "${MAGIC}"); not a Latent Lab dataset file`);
-  const [version, headerBytes, n, height, width, channels, labelCount, jsonLength] = Array.from({ length: 8 }, (_, i) =>
-    fixed.readUInt32LE(4 + 4 * i),
-  );
+  const word = (i: number) => fixed.readUInt32LE(4 + 4 * i);
+  const [version, headerBytes, n, height, width, channels, labelCount, jsonLength] = [0, 1, 2, 3, 4, 5, 6, 7].map(word) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (version !== VERSION) throw corrupt(`unsupported version ${version} (this build reads version ${VERSION})`);
   if (channels !== 1 && channels !== 3) throw corrupt(`channels = ${channels} (expected 1 or 3)`);
   if (height < 1 || width < 1) throw corrupt(`image size ${width}x${height}`);
@@ -128,11 +136,11 @@ export async function readDatasetFile(path: string): Promise<Dataset> {
     pos += labels.byteLength;
     await readFully(fh, split, pos, path);
     for (let i = 0; i < n; i++) {
-      const l = labels[i];
+      const l = labels[i]!;
       if (l < -1 || l >= h.labelNames.length) {
         throw new Error(`dataset file ${path} is corrupt: image ${i} has label ${l} but there are ${h.labelNames.length} label names`);
       }
-      if (split[i] > 1) throw new Error(`dataset file ${path} is corrupt: image ${i} has split flag ${split[i]} (expected 0 or 1)`);
+      if (split[i]! > 1) throw new Error(`dataset file ${path} is corrupt: image ${i} has split flag ${split[i]} (expected 0 or 1)`);
     }
     return { n, height, width, channels, pixels, labels, split, labelNames: h.labelNames };
   } finally {

@@ -61,17 +61,17 @@ export function sniffFormat(head: Uint8Array): Sniffed {
   }
   if (
     head[0] === 0x50 &&
-    head[1] >= 0x31 &&
-    head[1] <= 0x36 &&
+    head[1]! >= 0x31 &&
+    head[1]! <= 0x36 &&
     head.length > 2 &&
-    (head[2] === 0x23 || head[2] === 0x20 || (head[2] >= 0x09 && head[2] <= 0x0d))
+    (head[2] === 0x23 || head[2] === 0x20 || (head[2]! >= 0x09 && head[2]! <= 0x0d))
   ) {
     return { kind: 'image', format: 'netpbm' };
   }
   if (ascii(head, 0, 3) === 'P7\n') return { kind: 'unsupported', format: 'PAM (P7)' };
   if (ascii(head, 0, 3) === 'PF\n' || ascii(head, 0, 3) === 'Pf\n') return { kind: 'unsupported', format: 'PFM' };
   if (ascii(head, 0, 2) === 'BM' && head.length >= 14) return { kind: 'unsupported', format: 'BMP' };
-  if (startsWith(head, [0x00, 0x00, 0x01, 0x00]) && head.length >= 6 && head[4] + head[5] > 0)
+  if (startsWith(head, [0x00, 0x00, 0x01, 0x00]) && head.length >= 6 && head[4]! + head[5]! > 0)
     return { kind: 'unsupported', format: 'ICO' };
   if (ascii(head, 0, 4) === '8BPS') return { kind: 'unsupported', format: 'PSD' };
   if (startsWith(head, [0xff, 0x0a]) || startsWith(head, [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20]))
@@ -100,7 +100,7 @@ export function headerSize(buf: Uint8Array, format: SupportedFormat): { width: n
   if (format === 'webp' && has(30)) {
     const fourcc = ascii(buf, 12, 16);
     if (fourcc === 'VP8X') {
-      return { width: 1 + (buf[24] | (buf[25] << 8) | (buf[26] << 16)), height: 1 + (buf[27] | (buf[28] << 8) | (buf[29] << 16)) };
+      return { width: 1 + (buf[24]! | (buf[25]! << 8) | (buf[26]! << 16)), height: 1 + (buf[27]! | (buf[28]! << 8) | (buf[29]! << 16)) };
     }
     if (fourcc === 'VP8L' && buf[20] === 0x2f) {
       const bits = v.getUint32(21, true);
@@ -113,7 +113,7 @@ export function headerSize(buf: Uint8Array, format: SupportedFormat): { width: n
     let pos = 2;
     while (pos + 9 <= buf.length) {
       if (buf[pos] !== 0xff) return null;
-      const marker = buf[pos + 1];
+      const marker = buf[pos + 1]!;
       if (marker === 0xff) {
         pos++;
         continue;
@@ -221,7 +221,7 @@ async function finish(img: Sharp, opts: DecodeOptions): Promise<Uint8Array> {
     // e.g. a leftover alpha channel or a 1-channel result when RGB was asked: take what fits
     const k = info.channels;
     for (let p = 0; p < side * side; p++) {
-      for (let j = 0; j < c; j++) out[p * c + j] = data[p * k + Math.min(j, k - 1)];
+      for (let j = 0; j < c; j++) out[p * c + j] = data[p * k + Math.min(j, k - 1)]!;
     }
   }
   return out;
@@ -303,9 +303,9 @@ export async function probeImage(path: string): Promise<ImageInfo> {
 /** R, G and B within a few levels everywhere (JPEG chroma noise stays under it). */
 function isGrayRgb(rgb: Uint8Array, tolerance = 6): boolean {
   for (let i = 0; i + 2 < rgb.length; i += 3) {
-    const r = rgb[i],
-      g = rgb[i + 1],
-      b = rgb[i + 2];
+    const r = rgb[i]!,
+      g = rgb[i + 1]!,
+      b = rgb[i + 2]!;
     if (Math.abs(r - g) > tolerance || Math.abs(r - b) > tolerance || Math.abs(g - b) > tolerance) return false;
   }
   return true;

@@ -170,7 +170,7 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
   for (let k = 0; k < Math.min(sample, images.length); k++) {
     if (signal?.aborted) throw abortError(signal);
     try {
-      const info = await probeImage(images[Math.floor(k * step)].path);
+      const info = await probeImage(images[Math.floor(k * step)]!.path);
       sides.push(Math.max(info.width, info.height));
       gray &&= info.gray;
     } catch {
@@ -178,7 +178,7 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
     }
   }
   sides.sort((a, b) => a - b);
-  const medianSide = sides.length ? sides[Math.floor((sides.length - 1) / 2)] : 0;
+  const medianSide = sides.length ? sides[Math.floor((sides.length - 1) / 2)]! : 0;
   return {
     files: files.length,
     imageFiles: images.length,
@@ -247,14 +247,14 @@ export async function importFolder(
       const i = next++;
       if (i >= files.length) return;
       try {
-        tiles[i] = await decodeImage(files[i].path, decodeOpts);
+        tiles[i] = await decodeImage(files[i]!.path, decodeOpts);
         progress.decoded++;
       } catch (e) {
         if (e instanceof SkipError) {
-          failures[i] = { path: files[i].path, reason: e.reason, detail: e.detail };
+          failures[i] = { path: files[i]!.path, reason: e.reason, detail: e.detail };
         } else {
           // anything unexpected is still one file's problem, not the import's
-          failures[i] = { path: files[i].path, reason: 'corrupt', detail: String((e as Error)?.message ?? e) };
+          failures[i] = { path: files[i]!.path, reason: 'corrupt', detail: String((e as Error)?.message ?? e) };
         }
         progress.skipped++;
       }
@@ -268,7 +268,7 @@ export async function importFolder(
   // labels from the images that were kept, so a folder holding only junk adds no empty label
   const kept: number[] = [];
   for (let i = 0; i < files.length; i++) if (tiles[i]) kept.push(i);
-  const labelNames = [...new Set(kept.map((i) => files[i].labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
+  const labelNames = [...new Set(kept.map((i) => files[i]!.labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
   const labelIndex = new Map(labelNames.map((l, i) => [l, i]));
 
   const n = kept.length;
@@ -279,9 +279,9 @@ export async function importFolder(
   kept.forEach((i, k) => {
     pixels.set(tiles[i] as Uint8Array, k * size);
     tiles[i] = null;
-    const ln = files[i].labelName;
+    const ln = files[i]!.labelName;
     labels[k] = ln === null ? -1 : (labelIndex.get(ln) as number);
-    outFiles.push({ path: files[i].path, label: labels[k] });
+    outFiles.push({ path: files[i]!.path, label: labels[k] });
   });
   const split = stratifiedSplit(labels, testShare, opts.seed);
   emit(true);

@@ -36,9 +36,9 @@ export function parseIdx(input: Buffer | Uint8Array, name = 'IDX data'): IdxArra
   if (buf[0] !== 0 || buf[1] !== 0) {
     throw new Error(`${name}: wrong magic ${buf.subarray(0, 4).toString('hex')} (an IDX file starts with 00 00 <type> <dims>)`);
   }
-  const t = TYPES[buf[2]];
-  if (!t) throw new Error(`${name}: unknown IDX data type 0x${buf[2].toString(16).padStart(2, '0')}`);
-  const ndims = buf[3];
+  const t = TYPES[buf[2]!];
+  if (!t) throw new Error(`${name}: unknown IDX data type 0x${buf[2]!.toString(16).padStart(2, '0')}`);
+  const ndims = buf[3]!;
   if (ndims < 1) throw new Error(`${name}: IDX header declares 0 dimensions`);
   const start = 4 + 4 * ndims;
   if (buf.length < start) throw new Error(`${name}: truncated inside the header (${buf.length} bytes, ${ndims} dimensions need ${start})`);
@@ -98,13 +98,13 @@ function toPixels(arr: IdxArray, name: string): Uint8Array {
   const out = new Uint8Array(src.length);
   if (arr.type === 'f32' || arr.type === 'f64') {
     let max = 0;
-    for (let i = 0; i < src.length; i++) if (src[i] > max) max = src[i];
+    for (let i = 0; i < src.length; i++) if (src[i]! > max) max = src[i]!;
     const k = max <= 1 ? 255 : 1;
-    for (let i = 0; i < src.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(src[i] * k)));
+    for (let i = 0; i < src.length; i++) out[i] = Math.min(255, Math.max(0, Math.round(src[i]! * k)));
     return out;
   }
   for (let i = 0; i < src.length; i++) {
-    const v = src[i];
+    const v = src[i]!;
     if (v < 0 || v > 255) throw new Error(`${name}: pixel value ${v} at element ${i} is outside 0..255`);
     out[i] = v;
   }
@@ -134,8 +134,8 @@ export function datasetFromIdx(
   if (d.length !== 3 && d.length !== 4) {
     throw new Error(`${names.images}: expected image dimensions [n, height, width] or [n, height, width, channels], got [${d.join(', ')}]`);
   }
-  const [n, height, width] = d;
-  const channels = d.length === 4 ? d[3] : 1;
+  const [n, height, width] = d as [number, number, number];
+  const channels = d.length === 4 ? d[3]! : 1;
   if (channels !== 1 && channels !== 3) throw new Error(`${names.images}: ${channels} channels per pixel; only 1 or 3 are supported`);
   if (height < 1 || width < 1) throw new Error(`${names.images}: image size ${width}x${height}`);
   let pixels = toPixels(images, names.images);
@@ -146,7 +146,7 @@ export function datasetFromIdx(
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           for (let c = 0; c < channels; c++) {
-            t[i * img + (y * width + x) * channels + c] = pixels[i * img + (x * height + y) * channels + c];
+            t[i * img + (y * width + x) * channels + c] = pixels[i * img + (x * height + y) * channels + c]!;
           }
         }
       }
@@ -167,7 +167,7 @@ export function datasetFromIdx(
     if (labels.type === 'f32' || labels.type === 'f64') throw new Error(`${lname}: labels must be integers, got ${labels.type}`);
     let max = -1;
     for (let i = 0; i < n; i++) {
-      const v = labels.data[i];
+      const v = labels.data[i]!;
       if (v < 0) throw new Error(`${lname}: negative label ${v} at index ${i}`);
       lab[i] = v;
       if (v > max) max = v;

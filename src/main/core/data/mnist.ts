@@ -31,16 +31,16 @@ export async function loadMnist(dir = mnistDir()): Promise<Dataset> {
       throw new Error(`MNIST ${p.name} labels in ${dir}: ${p.y.dims[0]} labels for ${p.x.dims[0]} images`);
     }
   }
-  const n = trainX.dims[0] + testX.dims[0];
+  const n = trainX.dims[0]! + testX.dims[0]!;
   const pixels = new Uint8Array(n * 784);
   const labels = new Int32Array(n);
   const split = new Uint8Array(n);
   let at = 0;
   for (const p of parts) {
-    const m = p.x.dims[0];
+    const m = p.x.dims[0]!;
     pixels.set(p.x.data as Uint8Array, at * 784);
     for (let i = 0; i < m; i++) {
-      const v = p.y.data[i];
+      const v = p.y.data[i]!;
       if (v < 0 || v > 9) throw new Error(`MNIST ${p.name} labels in ${dir}: label ${v} at ${i} is not a digit`);
       labels[at + i] = v;
     }

@@ -28,7 +28,7 @@ const isSpace = (b: number) => b === 0x20 || (b >= 0x09 && b <= 0x0d);
 /** Skips whitespace and '#' comments (which run to the end of the line). */
 function skipFill(buf: Uint8Array, pos: number): number {
   while (pos < buf.length) {
-    const b = buf[pos];
+    const b = buf[pos]!;
     if (isSpace(b)) pos++;
     else if (b === 0x23) {
       while (pos < buf.length && buf[pos] !== 0x0a && buf[pos] !== 0x0d) pos++;
@@ -42,13 +42,13 @@ function readInt(buf: Uint8Array, pos: number, what: string): [number, number] {
   if (pos >= buf.length) throw new SkipError('corrupt', `netpbm header truncated before the ${what}`);
   let v = 0;
   const start = pos;
-  while (pos < buf.length && buf[pos] >= 0x30 && buf[pos] <= 0x39) {
-    v = v * 10 + (buf[pos] - 0x30);
+  while (pos < buf.length && buf[pos]! >= 0x30 && buf[pos]! <= 0x39) {
+    v = v * 10 + (buf[pos]! - 0x30);
     if (v > 0x7fffffff) throw new SkipError('corrupt', `netpbm header: ${what} is too large`);
     pos++;
   }
   if (pos === start) {
-    throw new SkipError('corrupt', `netpbm header: expected the ${what}, found byte 0x${buf[pos].toString(16)}`);
+    throw new SkipError('corrupt', `netpbm header: expected the ${what}, found byte 0x${buf[pos]!.toString(16)}`);
   }
   return [v, pos];
 }
@@ -56,10 +56,10 @@ function readInt(buf: Uint8Array, pos: number, what: string): [number, number] {
 export function readNetpbmHeader(buf: Uint8Array, maxPixels = MAX_PIXELS): NetpbmHeader {
   if (buf.length === 0) throw new SkipError('empty', 'zero bytes');
   if (buf.length < 2 || buf[0] !== 0x50 /* P */) throw new SkipError('not-an-image', 'no netpbm signature (P1-P6)');
-  const kind = buf[1] - 0x30;
+  const kind = buf[1]! - 0x30;
   if (kind === 7) throw new SkipError('unsupported-format', 'PAM (P7) netpbm files are not supported');
   if (!(kind >= 1 && kind <= 6)) throw new SkipError('not-an-image', 'no netpbm signature (P1-P6)');
-  if (buf.length > 2 && !isSpace(buf[2]) && buf[2] !== 0x23) throw new SkipError('not-an-image', 'no netpbm signature (P1-P6)');
+  if (buf.length > 2 && !isSpace(buf[2]!) && buf[2] !== 0x23) throw new SkipError('not-an-image', 'no netpbm signature (P1-P6)');
   const format = `P${kind}`;
   let pos = 2;
   const [width, afterWidth] = readInt(buf, pos, 'width');
@@ -81,7 +81,7 @@ export function readNetpbmHeader(buf: Uint8Array, maxPixels = MAX_PIXELS): Netpb
   if (binary) {
     // exactly one whitespace byte separates the header from the raster
     if (pos >= buf.length) throw new SkipError('corrupt', 'truncated: netpbm header ends without raster data');
-    if (!isSpace(buf[pos])) throw new SkipError('corrupt', 'netpbm header: no whitespace before the raster');
+    if (!isSpace(buf[pos]!)) throw new SkipError('corrupt', 'netpbm header: no whitespace before the raster');
     pos++;
   }
   const channels: 1 | 3 = kind === 3 || kind === 6 ? 3 : 1;
@@ -102,7 +102,7 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels = MAX_PIXELS): NetpbmIma
     if (buf.length - pos < rowBytes * height) throw truncated(Math.floor(((buf.length - pos) / rowBytes) * width));
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        const bit = (buf[pos + y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1;
+        const bit = (buf[pos + y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
         out[y * width + x] = bit ? 0 : 255;
       }
     }
@@ -115,7 +115,7 @@ export function decodeNetpbm(buf: Uint8Array, maxPixels = MAX_PIXELS): NetpbmIma
     } else {
       const scale = 255 / maxval;
       for (let i = 0; i < count; i++) {
-        const v = wide ? (buf[pos + 2 * i] << 8) | buf[pos + 2 * i + 1] : buf[pos + i];
+        const v = wide ? (buf[pos + 2 * i]! << 8) | buf[pos + 2 * i + 1]! : buf[pos + i]!;
         if (v > maxval) throw new SkipError('corrupt', `sample ${v} at ${i} exceeds the maximum value ${maxval}`);
         out[i] = Math.round(v * scale);
       }

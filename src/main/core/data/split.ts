@@ -24,19 +24,19 @@ export function stratifiedSplit(labels: Int32Array, testShare: number, seed: num
   }
   const groups = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
-    const g = groups.get(labels[i]);
+    const g = groups.get(labels[i]!);
     if (g) g.push(i);
-    else groups.set(labels[i], [i]);
+    else groups.set(labels[i]!, [i]);
   }
   const split = new Uint8Array(labels.length);
   for (const [label, idx] of groups) {
     const rand = mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(label + 2, 0x85ebca6b)) >>> 0);
     for (let i = idx.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
-      [idx[i], idx[j]] = [idx[j], idx[i]];
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
     }
     const nTest = idx.length < 2 ? 0 : Math.min(idx.length - 1, Math.round(idx.length * testShare));
-    for (let k = 0; k < nTest; k++) split[idx[k]] = 1;
+    for (let k = 0; k < nTest; k++) split[idx[k]!] = 1;
   }
   return split;
 }

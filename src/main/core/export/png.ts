@@ -62,7 +62,7 @@ export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
       const first = (y0 + y * scale) * rowBytes + x0 * c;
       for (let x = 0; x < tw; x++) {
         for (let ch = 0; ch < c; ch++) {
-          const v = o.tiles[tile + (y * tw + x) * c + ch];
+          const v = o.tiles[tile + (y * tw + x) * c + ch]!;
           for (let s = 0; s < scale; s++) data[first + (x * scale + s) * c + ch] = v;
         }
       }
@@ -84,7 +84,7 @@ const CRC_TABLE = (() => {
 
 export function crc32(...parts: Uint8Array[]): number {
   let c = 0xffffffff;
-  for (const p of parts) for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]) & 0xff] ^ (c >>> 8);
+  for (const p of parts) for (let i = 0; i < p.length; i++) c = CRC_TABLE[(c ^ p[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }
 

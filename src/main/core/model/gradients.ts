@@ -159,7 +159,7 @@ const GRADS: Grad[] = [
     inputsToSave: ['x'],
     gradFunc: (dy, saved, attrs) => {
       const x = saved[0]!;
-      const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]);
+      const [begin, size] = tf.slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]) as [number[], number[]];
       const pad = x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as [number, number]);
       return { x: () => tf.pad(dy as tf.Tensor, pad) };
     },
