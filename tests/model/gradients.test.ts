@@ -55,21 +55,27 @@ beforeAll(async () => {
 });
 
 describe('dense layer gradient', () => {
-  for (const act of ['relu', 'tanh', 'linear'] as Activation[]) {
-    it(`matches cpu autograd (${act}) on ${LAYER_BACKENDS.join(', ')}`, async () => {
+  // [batch, in, out]: a batch larger than the layer (dx = d W^T) and a smaller one, where
+  // dx is computed as (W d^T)^T to pack less
+  const shapes: [number, number, number][] = [
+    [9, 13, 6],
+    [3, 20, 24],
+  ];
+  for (const [act, [n, k, m]] of (['relu', 'tanh', 'linear'] as Activation[]).flatMap((a) => shapes.map((sh) => [a, sh] as const))) {
+    it(`matches cpu autograd (${act}, ${n}x${k} -> ${m}) on ${LAYER_BACKENDS.join(', ')}`, async () => {
       const rng = new Rng(7);
-      const xv = randn(rng, [9, 13]).dataSync().slice();
-      const wv = randn(rng, [13, 6], 0.4).dataSync().slice();
-      const bv = randn(rng, [6], 0.1).dataSync().slice();
-      const rv = randn(rng, [9, 6]).dataSync().slice();
+      const xv = randn(rng, [n, k]).dataSync().slice();
+      const wv = randn(rng, [k, m], 0.4).dataSync().slice();
+      const bv = randn(rng, [m], 0.1).dataSync().slice();
+      const rv = randn(rng, [n, m]).dataSync().slice();
 
       // reference: plain ops, stock autograd (BatchMatMul's gradient) on cpu
       const ref = await onBackend('cpu', () =>
         tf.tidy(() => {
-          const x = tf.tensor2d(xv, [9, 13]);
-          const w = tf.tensor2d(wv, [13, 6]);
+          const x = tf.tensor2d(xv, [n, k]);
+          const w = tf.tensor2d(wv, [k, m]);
           const b = tf.tensor1d(bv);
-          const r = tf.tensor2d(rv, [9, 6]);
+          const r = tf.tensor2d(rv, [n, m]);
           const g = tf.grads((xi, wi, bi) => tf.sum(tf.mul(actRef(tf.add(tf.matMul(xi, wi), bi), act), r)));
           return g([x, w, b]).map((t) => t.dataSync().slice());
         }),
@@ -77,11 +83,11 @@ describe('dense layer gradient', () => {
 
       for (const backend of LAYER_BACKENDS) {
         const got = await onBackend(backend, async () => {
-          const w = tf.variable(tf.tensor2d(wv, [13, 6]));
+          const w = tf.variable(tf.tensor2d(wv, [k, m]));
           const b = tf.variable(tf.tensor1d(bv));
           const out = tf.tidy(() => {
-            const x = tf.tensor2d(xv, [9, 13]);
-            const r = tf.tensor2d(rv, [9, 6]);
+            const x = tf.tensor2d(xv, [n, k]);
+            const r = tf.tensor2d(rv, [n, m]);
             const dx = tf.grad((xi) => tf.sum(tf.mul(dense(xi as tf.Tensor2D, w, b, act, true), r)))(x);
             const vg = tf.variableGrads(() => tf.sum(tf.mul(dense(x, w, b, act, false), r)) as tf.Scalar, [w, b]);
             return [dx, vg.grads[w.name]!, vg.grads[b.name]!];
