@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
 import type { Handlers } from '../../dispatch';
+import { claimRun } from '../store/leases';
 import * as q from '../store/queries';
 import { datasetRecord, runInfo, runRecord, type Context } from './context';
 import { dropModels } from './loaded';
@@ -51,7 +52,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
         const runId = q.insertRun(ctx.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
         ctx.emit('runs:changed', { runId });
-        const jobId = startTraining(ctx, runId, false, a.backend);
+        const jobId = startTraining(ctx, runId, false, a.backend, claimRun(ctx.db, runId, 'training'));
         if (note) setImmediate(() => ctx.emit('run:warning', { runId, message: note }));
         return { jobId, runId };
       } finally {
@@ -66,9 +67,16 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         throw new AppFailure('conflict', `run ${r.id} has finished all ${r.config.epochs} epochs`);
       const release = slot.claim();
       try {
-        const ckpt = q.latestCheckpoint(ctx.db, r.id);
-        q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
-        return { jobId: startTraining(ctx, r.id, !!ckpt, 'auto'), runId: r.id };
+        // another process (a server, the CLI) may train this run: the lease comes before any write
+        const lease = claimRun(ctx.db, r.id, 'training');
+        try {
+          const ckpt = q.latestCheckpoint(ctx.db, r.id);
+          q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
+          return { jobId: startTraining(ctx, r.id, !!ckpt, 'auto', lease), runId: r.id };
+        } catch (err) {
+          lease();
+          throw err;
+        }
       } finally {
         release();
       }
@@ -84,7 +92,8 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
     async 'runs:delete'(a) {
       const r = runRecord(ctx, a.runId);
       if (ctx.jobs.jobForRun(r.id)) throw new AppFailure('busy', `run ${r.id} is training; cancel it first`);
-      q.deleteRun(ctx.db, r.id);
+      // refused while another process trains it; the row goes in the claim's transaction
+      claimRun(ctx.db, r.id, 'deleting', () => q.deleteRun(ctx.db, r.id))();
       dropModels(ctx, r.id);
       if (r.dir) await rm(join(ctx.dataDir, r.dir), { recursive: true, force: true });
       ctx.emit('runs:changed', { runId: r.id });

@@ -32,7 +32,23 @@ export class TrainingSlot {
   }
 }
 
-export function startTraining(ctx: Context, runId: number, resume: boolean, backend: ArgsOut<'runs:start'>['backend']): string {
+/** Starts the job; `lease` (the run's claim) is released when the job ends, or here if it cannot start. */
+export function startTraining(
+  ctx: Context,
+  runId: number,
+  resume: boolean,
+  backend: ArgsOut<'runs:start'>['backend'],
+  lease: () => void,
+): string {
+  try {
+    return startJob(ctx, runId, resume, backend, lease);
+  } catch (err) {
+    lease();
+    throw err;
+  }
+}
+
+function startJob(ctx: Context, runId: number, resume: boolean, backend: ArgsOut<'runs:start'>['backend'], lease: () => void): string {
   const r = runRecord(ctx, runId);
   const d = datasetRecord(ctx, r.datasetId);
   const runDir = join(ctx.dataDir, r.dir);
@@ -88,6 +104,7 @@ export function startTraining(ctx: Context, runId: number, resume: boolean, back
       throw err;
     } finally {
       signal.removeEventListener('abort', onCancel);
+      lease();
     }
   });
 }

@@ -113,4 +113,19 @@ export const migrations: Migration[] = [
     // not take a live run for a crashed one.
     sql: `ALTER TABLE runs ADD COLUMN owner_pid INTEGER;`,
   },
+  {
+    version: 4,
+    name: 'leases: which process trains, resumes or deletes a run',
+    // Two processes on one data folder (a server training run 4, `latent-lab resume 4`) must
+    // not both work on one run: a row here is the claim, taken in a write transaction.
+    sql: `
+      CREATE TABLE run_leases (
+        run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        since TEXT NOT NULL
+      );
+    `,
+  },
 ];
