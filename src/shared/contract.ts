@@ -160,12 +160,17 @@ import type {
 const empty = z.object({}).strict().default({});
 const runRef = z.object({ runId: id }).strict();
 const datasetRef = z.object({ datasetId: id }).strict();
+/** a folder import's labels: subfolders (default), a file-name pattern (empty: the default rule), none */
+const labelSource = {
+  labelsFrom: z.enum(['subfolders', 'pattern', 'none']).optional(),
+  labelPattern: z.string().max(200).optional(),
+};
 
 export const argSchemas = {
   'app:info': empty,
 
   'datasets:list': empty,
-  'datasets:probe': z.object({ path: z.string().min(1) }).strict(),
+  'datasets:probe': z.object({ path: z.string().min(1), ...labelSource }).strict(),
   'datasets:import': z
     .object({
       kind: z.enum(['folder', 'idx', 'mnist']),
@@ -177,6 +182,7 @@ export const argSchemas = {
       resize: z.enum(['fit', 'crop']).default('fit'),
       testShare: z.number().min(0).max(0.9).default(0.1),
       seed: z.number().int().min(0).default(1),
+      ...labelSource,
     })
     .strict()
     .refine((a) => a.kind === 'mnist' || a.path, { message: 'path is required for a folder or IDX import', path: ['path'] }),

@@ -74,7 +74,16 @@ export interface ProbeResult {
   gray: boolean;
   medianSide: number;
   suggestedSide: number;
+  /** the labels the chosen source finds among the image files (natural order) */
   labels: string[];
+  /** image files per label, in the order of labels */
+  labelCounts: number[];
+  /** image files the source gives no label */
+  unlabeled: number;
+  /** labels the default file-name rule would find (to suggest it for a flat folder) */
+  nameLabels: number;
+  /** the label pattern is invalid: what is wrong with it */
+  labelError?: string;
 }
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';

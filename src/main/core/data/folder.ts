@@ -1,9 +1,10 @@
 // Image folder import: recursive scan, first-level subfolder = label, bounded-concurrency decode,
 // per-file skip reasons, throttled progress, cancel.
 import { readdir, realpath, stat, open } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
 import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
+import { countLabels, defaultNameLabel, labelRule, type LabelSource } from './label-source.js';
 import { stratifiedSplit } from './split.js';
 import type { ProbeResult } from '../../../shared/contract';
 
@@ -36,6 +37,8 @@ export interface FolderImportOptions {
   seed: number;
   /** decodes in flight (default 3) */
   concurrency?: number;
+  /** where labels come from (default: the first-level subfolders) */
+  labels?: LabelSource;
 }
 
 export interface SkippedFile {
@@ -154,16 +157,35 @@ async function looksLikeImage(path: string): Promise<boolean> {
  *  digit-sized images (median <= 32), else 64. */
 export type FolderProbe = Omit<ProbeResult, 'path'>;
 
-/** A quick look (up to `sample` images spread over the folder) to prefill the import dialog. */
-export async function probeFolder(root: string, sample = 50, signal?: AbortSignal): Promise<FolderProbe> {
+/** A quick look (up to `sample` images spread over the folder) to prefill the import dialog;
+ *  the labels are those `labels` finds (a bad pattern is reported in labelError). */
+export async function probeFolder(root: string, sample = 50, signal?: AbortSignal, labels?: LabelSource): Promise<FolderProbe> {
   const { files } = await scanFolder(root, signal);
-  return probeFiles(files, sample, signal);
+  let labelError: string | undefined;
+  try {
+    relabel(files, labels);
+  } catch (e) {
+    labelError = (e as Error).message;
+    relabel(files, { from: 'none' });
+  }
+  const probe = await probeFiles(files, sample, signal);
+  return labelError ? { ...probe, labelError } : probe;
+}
+
+/** Applies a label source to scanned files in place (scanFolder gives the subfolder). */
+function relabel(files: ScannedFile[], source: LabelSource | undefined): void {
+  const rule = labelRule(source);
+  for (const f of files) f.labelName = rule(f.path, f.labelName);
 }
 
 async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSignal): Promise<FolderProbe> {
   const images: ScannedFile[] = [];
   for (const f of files) if (await looksLikeImage(f.path)) images.push(f);
-  const labels = [...new Set(images.map((f) => f.labelName).filter((l): l is string => l !== null))].sort(naturalCompare);
+  const { labels, counts, unlabeled } = countLabels(
+    images.map((f) => f.labelName),
+    naturalCompare,
+  );
+  const nameLabels = new Set(images.map((f) => defaultNameLabel(basename(f.path))).filter((l) => l !== null)).size;
   const step = Math.max(1, images.length / sample);
   const sides: number[] = [];
   let gray = true;
@@ -186,6 +208,9 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
     medianSide,
     suggestedSide: medianSide > 0 && medianSide <= 32 ? 28 : 64,
     labels,
+    labelCounts: counts,
+    unlabeled,
+    nameLabels,
   };
 }
 
@@ -218,6 +243,7 @@ export async function importFolder(
   });
   const skipped: SkippedFile[] = scan.errors.map((e) => ({ ...e }));
   const files = scan.files;
+  relabel(files, opts.labels);
   // unreadable entries count as scanned and skipped, so decoded + skipped reaches total
   progress.scanned = files.length + skipped.length;
   progress.total = progress.scanned;

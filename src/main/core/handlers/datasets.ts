@@ -7,7 +7,7 @@ import type { Handlers } from '../../dispatch';
 import { probeFolder } from '../data/folder';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
-import { startImport } from './dataset-import';
+import { labelSourceOf, startImport } from './dataset-import';
 
 type DatasetMethods = 'datasets:list' | 'datasets:probe' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
 
@@ -20,7 +20,7 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
     async 'datasets:probe'(a) {
       const path = resolve(a.path);
       if (!existsSync(path)) throw new AppFailure('bad-input', `${path} does not exist`);
-      const p = await probeFolder(path);
+      const p = await probeFolder(path, undefined, undefined, labelSourceOf(a));
       return { path, ...p };
     },
 

@@ -1,0 +1,91 @@
+// The import sheet, as a new user meets it in browser mode: labels from file names in a flat
+// folder (`obj1__0.png`, ...), with a preview of the labels found and their counts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, startApp } from './harness';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** A flat folder of `obj<o>__<view>.png`: `objects` objects, `views` views each, 24 px, grey. */
+async function objectFolder(dir: string, objects: number[], views: number): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  for (const o of objects)
+    for (let v = 0; v < views; v++) {
+      const level = (o * 37 + v * 11) % 256;
+      const png = await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: level, g: level, b: level } } })
+        .png()
+        .toBuffer();
+      writeFileSync(join(dir, `obj${o}__${v * 5}.png`), png);
+    }
+  return dir;
+}
+
+describe('labels from file names', () => {
+  it('proposes the file names for a flat folder, previews labels and counts, takes a regex, and imports them', async () => {
+    const app = await startApp(browser, 'names');
+    const { page } = app;
+    try {
+      const folder = await objectFolder(join(app.dataDir, 'objects'), [1, 2, 3, 12, 40], 4);
+      await page.getByTestId('empty-import').click();
+      await page.getByTestId('import-path').fill(folder);
+      await page.getByTestId('import-probe').filter({ hasText: '20 images' }).waitFor();
+      // no subfolders, but the names hold labels: the sheet switches to the file-name pattern
+      await expect.poll(() => page.getByTestId('import-labels-from-pattern').getAttribute('aria-checked')).toBe('true');
+      const preview = page.getByTestId('import-label-preview');
+      await preview.filter({ hasText: '5 labels' }).waitFor();
+      expect(await page.getByTestId('import-label-chip').allTextContents()).toEqual(['obj1 4', 'obj2 4', 'obj3 4', 'obj12 4', 'obj40 4']);
+      await screenshot(page, 'import-labels-from-names');
+
+      // a regex with one group: the view numbers become the labels
+      await page.getByTestId('import-pattern').fill('__(\\d+)\\.png$');
+      await preview.filter({ hasText: '4 labels' }).waitFor();
+      expect(await page.getByTestId('import-label-chip').allTextContents()).toEqual(['0 5', '5 5', '10 5', '15 5']);
+      // a pattern with no group says what is wrong, at the field
+      await page.getByTestId('import-pattern').fill('obj\\d+');
+      await page.getByTestId('import-pattern-error').filter({ hasText: 'Label pattern: needs exactly one group' }).waitFor();
+      await page.getByTestId('import-pattern').fill('');
+      await preview.filter({ hasText: '5 labels' }).waitFor();
+
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('dataset-page').waitFor();
+      expect(await page.getByTestId('dataset-count').textContent()).toBe('20 images');
+      expect(await page.getByTestId('dataset-labels').textContent()).toBe('5 labels');
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keeps subfolders for a folder that has them, and imports no labels when asked', async () => {
+    const app = await startApp(browser, 'nolabels');
+    const { page } = app;
+    try {
+      const root = join(app.dataDir, 'sorted');
+      await objectFolder(join(root, 'a'), [1], 3);
+      await objectFolder(join(root, 'b'), [2], 3);
+      await page.getByTestId('empty-import').click();
+      await page.getByTestId('import-path').fill(root);
+      await page.getByTestId('import-label-preview').filter({ hasText: '2 labels' }).waitFor();
+      expect(await page.getByTestId('import-labels-from-subfolders').getAttribute('aria-checked')).toBe('true');
+      expect(await page.getByTestId('import-label-chip').allTextContents()).toEqual(['a 3', 'b 3']);
+      await page.getByTestId('import-labels-from-none').click();
+      await page.getByTestId('import-probe').filter({ hasText: 'no labels' }).waitFor();
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('dataset-page').waitFor();
+      expect(await page.getByTestId('dataset-count').textContent()).toBe('6 images');
+      expect(await page.getByTestId('dataset-labels').textContent()).toBe('0 labels');
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
