@@ -9,6 +9,8 @@ export const families = ['mlp', 'conv'] as const;
 export const likelihoods = ['bernoulli', 'binarized', 'gaussian', 'gaussian-learned', 'cbernoulli'] as const;
 export const noiseKinds = ['gaussian', 'mask', 'salt-pepper'] as const;
 export const activations = ['relu', 'tanh'] as const;
+/** what training maximizes: the ELBO, or the importance-weighted bound with k samples */
+export const objectives = ['elbo', 'iwae'] as const;
 
 /** An allowed range of one number; `minExclusive` where the lower end itself is not allowed. */
 export interface Limit {
@@ -37,6 +39,8 @@ export const TRAIN_LIMITS = {
   /** training images used at most (the held-out share is about limit / 6) */
   limit: { min: 10, max: Number.MAX_SAFE_INTEGER, int: true },
   threads: { min: 1, max: 64, int: true },
+  /** importance samples per image of the IWAE objective */
+  k: { min: 1, max: 50, int: true },
 } as const satisfies Record<string, Limit>;
 
 /**
@@ -56,6 +60,8 @@ export const TRAIN_DEFAULTS = {
   activation: 'relu',
   /** fixed sigma of the Gaussian likelihood, pixels in 0..1 */
   sigma: 0.1,
+  /** importance samples of the IWAE objective when k is left out (the model fills it in) */
+  k: 5,
 } as const;
 
 /** HVAE: the top latent z2 is half the bottom one, rounded up, and never below its own minimum. */

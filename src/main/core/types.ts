@@ -20,6 +20,7 @@ export type ModelKind = 'ae' | 'vae' | 'cvae' | 'hvae' | 'dae';
 export type Family = 'mlp' | 'conv';
 export type Likelihood = 'bernoulli' | 'binarized' | 'gaussian' | 'gaussian-learned' | 'cbernoulli';
 export type NoiseKind = 'gaussian' | 'mask' | 'salt-pepper';
+export type Objective = 'elbo' | 'iwae';
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
 
 /** Everything that defines a training run. Stored as JSON in the runs table. */
@@ -44,6 +45,10 @@ export interface ModelConfig {
   learnedPrior?: boolean;
   /** dae only (also allowed for ae/vae): input corruption */
   noise?: { kind: NoiseKind; level: number };
+  /** what training maximizes: the ELBO (default) or the importance-weighted bound */
+  objective?: Objective;
+  /** iwae only: importance samples per image (1..50; k = 1 is the ELBO) */
+  k?: number;
 }
 
 export interface TrainConfig extends ModelConfig {

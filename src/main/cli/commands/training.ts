@@ -1,6 +1,6 @@
 // Training: start a run, resume one, list them. The config goes to runs:start as the user gave
 // it; the contract's schema fills the defaults and refuses what is out of range, once.
-import { families, likelihoods, modelKinds, noiseKinds, trainConfigSchema, type ArgsIn } from '../../../shared/contract';
+import { families, likelihoods, modelKinds, noiseKinds, objectives, trainConfigSchema, type ArgsIn } from '../../../shared/contract';
 import { defineCommand, type Context, type Input } from '../command';
 import { formatSeconds, printList } from '../io';
 import { follow } from '../progress';
@@ -28,6 +28,8 @@ function config(input: Input): ArgsIn<'runs:start'>['config'] {
     warmup: input.num('warmup'),
     noise: noise ? { kind: noise, level: input.num('noise-level') ?? NOISE_LEVEL } : undefined,
     learnedPrior: input.on('learned-prior') || undefined,
+    objective: input.str('objective'),
+    k: input.num('k'),
     epochs: input.num('epochs'),
     batch: input.num('batch'),
     lr: input.num('lr'),
@@ -83,6 +85,8 @@ export const trainCommand = defineCommand({
     noise: { value: noiseKinds.join('|'), help: 'dae: the corruption' },
     'noise-level': { value: String(NOISE_LEVEL) },
     'learned-prior': { boolean: true, help: 'cvae: learn p(z|y)' },
+    objective: { value: objectives.join('|'), help: 'the ELBO, or the importance-weighted bound' },
+    k: { value: 'K', help: 'iwae: importance samples per image, 1..50 (default 5)' },
     batch: { value: String(defaults.batch) },
     lr: { value: String(defaults.lr) },
     seed: { value: String(defaults.seed) },

@@ -8,6 +8,7 @@ import {
   likelihoods,
   modelKinds,
   noiseKinds,
+  objectives,
   outOfRange,
   TRAIN_DEFAULTS,
   TRAIN_LIMITS,
@@ -56,8 +57,23 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   const activation = cfg.activation ?? TRAIN_DEFAULTS.activation;
   oneOf('activation', activation, activations);
   if (cfg.learnedPrior && cfg.model !== 'cvae') throw err('learnedPrior', 'needs a cvae (the prior is p(z | label))');
-  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma };
+  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma, ...objectiveOf(cfg) };
   if (latent2 !== undefined) out.latent2 = latent2;
   else delete out.latent2;
   return out;
+}
+
+/** The objective and its k: k is filled in for iwae, refused for the ELBO and for models with no prior. */
+function objectiveOf(cfg: ModelConfig): Pick<ModelConfig, 'objective' | 'k'> {
+  if (cfg.objective === undefined && cfg.k === undefined) return {};
+  const objective = cfg.objective ?? 'elbo';
+  oneOf('objective', objective, objectives);
+  if (objective === 'elbo') {
+    if (cfg.k !== undefined) throw err('k', `is the IWAE objective's sample count; set objective to iwae, or leave k out (got ${cfg.k})`);
+    return { objective };
+  }
+  if (cfg.model === 'ae' || cfg.model === 'dae') throw err('objective', `iwae needs a prior to weight samples by; a ${cfg.model} has none`);
+  const k = cfg.k ?? TRAIN_DEFAULTS.k;
+  check('k', k, TRAIN_LIMITS.k);
+  return { objective, k };
 }

@@ -11,6 +11,7 @@ import { logNormal, reparameterize, type Gaussian } from './distributions.js';
 import { ParamStore, type NamedWeight } from './layers.js';
 import { boundLogvar, meanImage, negLogLik, outputsPerPixel, type DecoderOut } from './likelihood.js';
 import { buildDecoder, buildEncoder, split2, type ImageShape, type NetworkSpec } from './networks.js';
+import { iwaeLoss, tileSamples, type SampleTerms } from './objective.js';
 import { hierarchicalPrior, learnedPrior, standardNormalPrior, type Prior } from './prior.js';
 import { deriveSeed, Rng } from './rng.js';
 
@@ -169,6 +170,16 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     return { recon, kl };
   };
 
+  /** one z ~ q per row: the terms of its importance weight (the IWAE objective and bound) */
+  const sampleTerms = (input: tf.Tensor2D, target: tf.Tensor2D, y: tf.Tensor2D | undefined, rng: Rng, inputGrad: boolean): SampleTerms => {
+    if (!prior) throw new Error(`${cfg.model} has no prior, so no likelihood bound; use a vae, cvae or hvae`);
+    const q1 = encodeInner(input, y, inputGrad);
+    const z1 = reparameterize(q1, rng);
+    const logPx = tf.neg(negLogLik(cfg.likelihood, decodeParams(z1, y), target, cfg.sigma));
+    return { logPx, logPz: prior.logPrior(z1, y, rng), logQz: logNormal(z1, q1.mu, q1.logvar!) };
+  };
+  const k = cfg.objective === 'iwae' ? cfg.k! : 1;
+
   const model: VaeModel = {
     config: cfg,
     shape: { ...shape },
@@ -186,6 +197,11 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     prepare,
     perImage,
     lossParts(x, y, opts) {
+      if (k > 1) {
+        // one preparation (binarization, corruption) per image, shared by its k samples
+        const { input, target } = prepare(x, opts.training, opts.rng);
+        return iwaeLoss(sampleTerms(tileSamples(input, k), tileSamples(target, k), tileSamples(y, k), opts.rng, false), k, opts.beta);
+      }
       const p = perImage(x, y, opts);
       const recon = tf.mean(p.recon) as tf.Scalar;
       const kl = tf.mean(p.kl) as tf.Scalar;
@@ -195,11 +211,8 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     logWeight(x, y, rng) {
       if (!prior) throw new Error(`${cfg.model} has no prior, so no likelihood bound; use a vae, cvae or hvae`);
       const { target } = prepare(x, false, rng);
-      const q1 = encodeInner(target, y, true);
-      const z1 = reparameterize(q1, rng);
-      const logPx = tf.neg(negLogLik(cfg.likelihood, decodeParams(z1, y), target, cfg.sigma));
-      const logQ1 = logNormal(z1, q1.mu, q1.logvar!);
-      return tf.sub(tf.add(logPx, prior.logPrior(z1, y, rng)), logQ1);
+      const t = sampleTerms(target, target, y, rng, true);
+      return tf.sub(tf.add(t.logPx, t.logPz), t.logQz);
     },
     getWeights: () => ps.getWeights(),
     setWeights: (w) => ps.setWeights(w),

@@ -27,6 +27,11 @@ export const FAMILIES = [
   { id: 'conv', label: 'Conv' },
 ] as const;
 
+export const OBJECTIVES = [
+  { id: 'elbo', label: 'ELBO', text: 'one sample of the code per image: the usual VAE bound' },
+  { id: 'iwae', label: 'IWAE', text: 'k samples weighted by how well each explains the image: a tighter bound, k times the work' },
+] as const;
+
 export const NOISE_KINDS = [
   { id: 'gaussian', label: 'Gaussian noise' },
   { id: 'mask', label: 'Masking' },
@@ -46,6 +51,9 @@ export type FormConfig = Required<
   sigma: number;
   /** CVAE: learn p(z | y) per class */
   learnedPrior: boolean;
+  objective: 'elbo' | 'iwae';
+  /** IWAE: importance samples per image */
+  k: number;
 };
 
 /** Defaults that train something sensible in a few minutes on a laptop. */
@@ -73,6 +81,8 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     // 0.1 fits sharper but spreads the codes far outside the range a sweep covers
     sigma: digits ? 0.1 : 0.25,
     learnedPrior: false,
+    objective: 'elbo',
+    k: 5,
   };
 }
 
@@ -102,6 +112,11 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   if (f.likelihood === 'gaussian') {
     if (!(f.sigma > 0 && f.sigma <= 10)) throw new Error('sigma: a number above 0 (pixels run from 0 to 1; 0.1 to 0.3 is usual)');
     cfg.sigma = f.sigma;
+  }
+  if (f.objective === 'iwae' && f.model !== 'ae' && f.model !== 'dae') {
+    if (!(Number.isInteger(f.k) && f.k >= 1 && f.k <= 50)) throw new Error('k: a whole number of importance samples, 1 to 50');
+    cfg.objective = 'iwae';
+    cfg.k = f.k;
   }
   if (f.model === 'dae') cfg.noise = { kind: f.noiseKind, level: f.noiseLevel };
   if (f.limit) cfg.limit = f.limit;
