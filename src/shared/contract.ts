@@ -140,6 +140,50 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
 export type GridSpec = z.input<typeof gridSpecSchema>;
 export type GridSpecParsed = z.output<typeof gridSpecSchema>;
 
+/** HVAE: the latent level a walk moves through (2 = top) */
+const levelArg = z.union([z.literal(1), z.literal(2)]).optional();
+const latentPoint = z.array(z.number().finite()).min(1).max(256);
+
+/** A walk through the latent space, one decoded image per frame: what export:animation draws. */
+export const walkSpecSchema = z.discriminatedUnion('kind', [
+  /** between dataset images A -> B (-> C ...), optionally back to A as a loop */
+  z.object({
+    kind: z.literal('interpolate'),
+    runId: id,
+    images: z.array(z.number().int().min(0)).min(2).max(16),
+    loop: z.boolean().default(false),
+    /** frames per leg, both ends included */
+    steps: z.number().int().min(2).max(120).default(24),
+    mode: z.enum(['linear', 'slerp']).default('linear'),
+  }),
+  /** one dimension from low to high with the others pinned at the base (and back, as a loop) */
+  z.object({
+    kind: z.literal('traverse'),
+    runId: id,
+    dim: z.number().int().min(0),
+    range: z.tuple([z.number().finite(), z.number().finite()]).default([-3, 3]),
+    steps: z.number().int().min(2).max(120).default(24),
+    base: baseSchema.default({ kind: 'zero' }),
+    bounce: z.boolean().default(true),
+    label: z.number().int().min(0).optional(),
+    level: levelArg,
+  }),
+  /** through latent points in order (the cells a sweep walk visited) */
+  z.object({
+    kind: z.literal('path'),
+    runId: id,
+    points: z.array(latentPoint).min(2).max(64),
+    loop: z.boolean().default(false),
+    steps: z.number().int().min(2).max(120).default(8),
+    mode: z.enum(['linear', 'slerp']).default('linear'),
+    label: z.number().int().min(0).optional(),
+    level: levelArg,
+  }),
+]);
+export type WalkSpec = z.input<typeof walkSpecSchema>;
+export type WalkSpecParsed = z.output<typeof walkSpecSchema>;
+export const animationFormats = ['gif', 'webp'] as const;
+
 // ---------------------------------------------------------------- records
 // The result records (what the methods return and events carry) are plain types in
 // records.ts, so they can be read without the schemas.
@@ -156,6 +200,7 @@ import type {
   Evaluation,
   JobProgress,
   JobFinished,
+  AnimationExport,
 } from './records';
 
 // ---------------------------------------------------------------- methods
@@ -240,6 +285,18 @@ export const argSchemas = {
     .strict(),
   'export:metrics': z.object({ runId: id, path: z.string().min(1).optional() }).strict(),
   'export:model': z.object({ runId: id, path: z.string().min(1) }).strict(),
+  'export:animation': z
+    .object({
+      walk: walkSpecSchema,
+      format: z.enum(animationFormats).default('gif'),
+      fps: z.number().int().min(1).max(50).default(12),
+      scale: z.number().int().min(1).max(16).default(4),
+      /** where to write it; without a path the file comes back in the result only */
+      path: z.string().min(1).optional(),
+      /** replace a file already at path (else refused) */
+      overwrite: z.boolean().default(false),
+    })
+    .strict(),
 
   // Shell methods: only the Electron door implements them (native dialogs).
   'dialog:openFolder': empty,
@@ -281,6 +338,7 @@ export interface Results {
   'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };
   'export:metrics': { path: string | null; csv: string };
   'export:model': { path: string; files: string[] };
+  'export:animation': AnimationExport;
   'dialog:openFolder': { path: string | null };
   'dialog:openFile': { path: string | null };
   'dialog:saveFile': { path: string | null };

@@ -29,6 +29,7 @@ export const methodNameList = [
   'export:grid',
   'export:metrics',
   'export:model',
+  'export:animation',
   'dialog:openFolder',
   'dialog:openFile',
   'dialog:saveFile',

@@ -171,3 +171,15 @@ export interface JobFinished {
   status: 'done' | 'cancelled' | 'failed';
   message: string;
 }
+
+/** An animated walk as written by export:animation. */
+export interface AnimationExport {
+  path: string | null;
+  format: 'gif' | 'webp';
+  bytes: Uint8Array;
+  frames: number;
+  width: number;
+  height: number;
+  /** per frame as stored (GIF keeps hundredths of a second) */
+  delayMs: number;
+}

@@ -282,4 +282,22 @@ describe('Sweep', () => {
     expect(sweep.visibleDims).toHaveLength(20);
     expect(sweep.visiblePinned).toHaveLength(18);
   });
+
+  it('keeps the path a walk over the grid takes, from where the pins were, and forgets it with a new base', async () => {
+    const { sweep } = await opened();
+    expect(sweep.path).toEqual([]);
+    // x = dim 1, y = dim 3 (the two most informative)
+    sweep.walkTo(1, 2);
+    sweep.walkTo(-1, 0.5);
+    expect(sweep.path).toEqual([
+      [0, 0, 0, 0],
+      [0, 1, 0, 2],
+      [0, -1, 0, 0.5],
+    ]);
+    sweep.chooseBase('zero');
+    expect(sweep.path).toEqual([]);
+    for (let i = 0; i < 70; i++) sweep.walkTo(i, 0);
+    expect(sweep.path).toHaveLength(64);
+    expect(sweep.path.at(-1)).toEqual([0, 69, 0, 0]);
+  });
 });

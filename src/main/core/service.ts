@@ -8,6 +8,7 @@ import type { EventName, Events } from '../../shared/contract';
 import type { Handlers } from '../dispatch';
 import { initBackend } from './backend';
 import { ResourceCache } from './cache';
+import { animationHandlers } from './handlers/animation';
 import { appHandlers, appVersion } from './handlers/app';
 import type { Context, ServiceOptions } from './handlers/context';
 import { datasetHandlers } from './handlers/datasets';
@@ -69,6 +70,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
     ...exploreHandlers(ctx),
     ...evaluationHandlers(ctx),
     ...exportHandlers(ctx),
+    ...animationHandlers(ctx),
   } satisfies Handlers;
 
   return {

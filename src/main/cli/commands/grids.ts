@@ -37,7 +37,7 @@ function gridCommand(c: {
 }
 
 /** --base zero | image:K | random:S | values:a,b,... */
-function parseBase(v: string | undefined): SweepBase | undefined {
+export function parseBase(v: string | undefined): SweepBase | undefined {
   if (v === undefined) return undefined;
   if (v === 'zero') return { kind: 'zero' };
   const [kind, arg] = v.split(':');

@@ -1,6 +1,7 @@
 // The table of commands, in the order the usage lists them. The usage text, the known-command
 // list and each command's flag rules all come from here.
 import type { Command } from '../command';
+import { animateCommand } from './animate';
 import { datasetsCommand, importCommand, skippedCommand } from './datasets';
 import { exportMetricsCommand, exportModelCommand } from './export';
 import {
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   nearestCommand,
   classesCommand,
   exportGridCommand,
+  animateCommand,
   exportMetricsCommand,
   exportModelCommand,
   serveCommand,

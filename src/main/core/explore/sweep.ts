@@ -124,6 +124,14 @@ export function interpolate(
   const L = latentAt(m, level, 'interpolate');
   if (za.length !== L || zb.length !== L)
     throw new Error(`explore.interpolate: za and zb must have ${L} values each, got ${za.length} and ${zb.length}`);
+  const z = blendPoints(za, zb, steps, mode);
+  return decodeRows(m, z, steps, rowLabels(m, label, steps, 'interpolate'), level ?? 1);
+}
+
+/** The latents of interpolate: [steps, L] from za to zb, both ends exactly the inputs. */
+export function blendPoints(za: Float32Array, zb: Float32Array, steps: number, mode: 'linear' | 'slerp'): Float32Array {
+  const L = za.length;
+  if (zb.length !== L) throw new Error(`explore.blendPoints: za has ${L} values, zb ${zb.length}`);
   if (!Number.isInteger(steps) || steps < 2) throw new Error(`explore.interpolate: steps must be an integer >= 2, got ${steps}`);
   if (mode !== 'linear' && mode !== 'slerp') throw new Error(`explore.interpolate: mode must be linear|slerp, got ${String(mode)}`);
   let dot = 0;
@@ -147,7 +155,7 @@ export function interpolate(
   // the ends are the inputs exactly, whatever the rounding of the weights
   z.set(za, 0);
   z.set(zb, (steps - 1) * L);
-  return decodeRows(m, z, steps, rowLabels(m, label, steps, 'interpolate'), level ?? 1);
+  return z;
 }
 
 /**

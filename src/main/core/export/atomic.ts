@@ -1,5 +1,5 @@
 // Atomic file writes: a reader (or a crash) never sees a half-written file.
-import { open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -10,9 +10,15 @@ export function tempPathFor(path: string): string {
 
 /**
  * Writes `chunks` to `path + '.tmp-<pid>-<rand>'`, fsyncs, then renames over `path`.
- * On any failure the temp file is removed and `path` is left as it was.
+ * On any failure the temp file is removed and `path` is left as it was. With `overwrite: false`
+ * a file already at `path` fails the write with EEXIST (a hard link cannot replace a file, so
+ * a file that appears meanwhile is never clobbered either).
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string | (Uint8Array | string)[]): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string | (Uint8Array | string)[],
+  opts: { overwrite?: boolean } = {},
+): Promise<void> {
   const tmp = tempPathFor(path);
   const parts = Array.isArray(data) ? data : [data];
   let ok = false;
@@ -28,7 +34,10 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string | 
     }
     await fh.sync();
     await fh.close();
-    await rename(tmp, path);
+    if (opts.overwrite === false) {
+      await link(tmp, path);
+      await unlink(tmp);
+    } else await rename(tmp, path);
     ok = true;
     await syncDir(dirname(path));
   } finally {

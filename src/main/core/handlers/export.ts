@@ -27,21 +27,13 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
         scale: a.scale,
         gutter: a.gutter,
       });
-      const text: Record<string, string> = {
-        Software: `Latent Lab ${ctx.version}`,
-        'latent-lab:spec': JSON.stringify(a.spec),
-      };
-      if ('runId' in a.spec) {
-        const r = runRecord(ctx, a.spec.runId);
-        text['latent-lab:run'] = JSON.stringify({ id: r.id, name: r.name, dataset: r.datasetName, epochs: r.epochsDone, config: r.config });
-      }
+      const text = settingsText(ctx, a.spec);
       if (grid.xValues) text['latent-lab:x-values'] = grid.xValues.map((v) => v.toFixed(4)).join(',');
       if (grid.yValues) text['latent-lab:y-values'] = grid.yValues.map((v) => v.toFixed(4)).join(',');
       const png = await encodePng(raw, text);
       let path: string | null = null;
       if (a.path) {
-        path = resolve(a.path);
-        if (extname(path).toLowerCase() !== '.png') path += '.png';
+        path = withExtension(a.path, '.png');
         await writeFileAtomic(path, png);
       }
       return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
@@ -67,4 +59,20 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       return { path: out, files };
     },
   };
+}
+
+/** What an exported picture says of how it was made: the app, the spec and the run. */
+export function settingsText(ctx: Context, spec: object & { runId?: number }): Record<string, string> {
+  const text: Record<string, string> = { Software: `Latent Lab ${ctx.version}`, 'latent-lab:spec': JSON.stringify(spec) };
+  if (spec.runId !== undefined) {
+    const r = runRecord(ctx, spec.runId);
+    text['latent-lab:run'] = JSON.stringify({ id: r.id, name: r.name, dataset: r.datasetName, epochs: r.epochsDone, config: r.config });
+  }
+  return text;
+}
+
+/** The absolute path, with `ext` added when it does not end so. */
+export function withExtension(path: string, ext: string): string {
+  const p = resolve(path);
+  return extname(p).toLowerCase() === ext ? p : p + ext;
 }

@@ -22,17 +22,18 @@ export interface ModelGrid extends RunModel {
 type ModelBuilder<K extends RunKind> = (spec: Spec<K>, m: ModelGrid, ctx: Context) => Grid | Promise<Grid>;
 
 function onModel<K extends RunKind>(build: ModelBuilder<K>): (ctx: Context, spec: Spec<K>) => Promise<Grid> {
-  return (ctx, spec) =>
-    withModel(ctx, (spec as { runId: number }).runId, (m) => {
-      const { height, width, channels } = m.data;
-      const g: ModelGrid = {
-        ...m,
-        isCvae: m.run.config.model === 'cvae',
-        tile: { height, width, channels },
-        note: bernoulliNote(m.run.config.likelihood, m.data),
-      };
-      return build(spec, g, ctx);
-    });
+  return (ctx, spec) => withModel(ctx, (spec as { runId: number }).runId, (m) => build(spec, modelGrid(m), ctx));
+}
+
+/** A leased run as a grid builder sees it (the animated walks use it too). */
+export function modelGrid(m: RunModel): ModelGrid {
+  const { height, width, channels } = m.data;
+  return {
+    ...m,
+    isCvae: m.run.config.model === 'cvae',
+    tile: { height, width, channels },
+    note: bernoulliNote(m.run.config.likelihood, m.data),
+  };
 }
 
 const builders: { [K in Kind]: (ctx: Context, spec: Spec<K>) => Promise<Grid> } = {
@@ -68,7 +69,7 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
 }
 
 /** Where the dimensions that are not swept are pinned. */
-function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?: 1 | 2, label?: number): Float32Array {
+export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?: 1 | 2, label?: number): Float32Array {
   switch (base.kind) {
     case 'zero':
       // a CVAE with a learned prior: the class's own centre, where its codes live

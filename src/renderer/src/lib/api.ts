@@ -21,6 +21,7 @@ const TIMEOUTS: Partial<Record<Method, number>> = {
   'export:grid': 300,
   'export:metrics': 120,
   'export:model': 300,
+  'export:animation': 300,
 };
 const DEFAULT_TIMEOUT = 60;
 

@@ -30,6 +30,7 @@ export interface SweepSource {
 // the list shows the most informative few until asked for all (a 256-dim run is a long page)
 const SHOWN_DIMS = 8;
 const SHOWN_PINS = 12;
+const MAX_PATH = 64;
 // the sweep panel's sliders (and the contract's grid limits)
 export const RANGE = { min: 0.5, max: 6 } as const;
 export const GRID = { min: 2, max: 32 } as const;
@@ -54,6 +55,8 @@ export class Sweep {
   #pinned = $state<number[]>([]);
   // the user moved a pin (or walked): the base is then the pinned values, whatever the mode
   #touched = $state(false);
+  // the points a walk over the grid visited, in order (an animation can follow them)
+  #path = $state.raw<number[][]>([]);
 
   /** bound straight to their controls: any value is valid */
   spacing = $state<'linear' | 'normal'>('linear');
@@ -103,6 +106,10 @@ export class Sweep {
   }
   get touched(): boolean {
     return this.#touched;
+  }
+  /** the points clicked through since the run, level or base last changed (at most MAX_PATH) */
+  get path(): readonly number[][] {
+    return this.#path;
   }
 
   get range(): number {
@@ -180,6 +187,7 @@ export class Sweep {
     this.#baseMode = 'zero';
     this.#baseImage = null;
     this.#touched = false;
+    this.#path = [];
     this.#pinned = zeros(run?.latent ?? 0);
     // big images (faces) read better as fewer, larger tiles
     this.#grid = side > 32 ? 8 : 16;
@@ -217,6 +225,7 @@ export class Sweep {
     this.#baseMode = 'zero';
     this.#baseImage = null;
     this.#touched = false;
+    this.#path = [];
     this.#pinned = zeros(this.latent);
     this.#startAt(this.levelDims);
     if (level !== 2 || this.#dims2) return;
@@ -235,6 +244,7 @@ export class Sweep {
     this.#encodes.cancel();
     this.#baseMode = mode;
     this.#touched = false;
+    this.#path = [];
     if (mode === 'zero') this.#pinned = zeros(this.latent);
     else if (mode === 'random') this.#pinned = seededNormals(this.latent, this.#seed);
     else {
@@ -275,9 +285,12 @@ export class Sweep {
   /** Move the point to a grid cell's values (click to walk there). */
   walkTo(zx: number, zy: number): void {
     this.#encodes.cancel();
+    // the walk starts where the pins were
+    const from = this.#path.length === 0 ? [[...this.#pinned]] : this.#path;
     this.#pinned[this.#x] = zx;
     this.#pinned[this.#y] = zy;
     this.#touched = true;
+    this.#path = [...from, [...this.#pinned]].slice(-MAX_PATH);
   }
 
   // the one place that picks the swept pair: a level's two most informative dims
