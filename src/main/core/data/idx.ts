@@ -1,7 +1,7 @@
 // MNIST-format IDX files (raw or gzipped): Fashion-MNIST, EMNIST, KMNIST import the same way.
-import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { Dataset } from '../types.js';
+import { readIdxBytes } from './bounded-read.js';
 import { stratifiedSplit } from './split.js';
 
 export type IdxType = 'u8' | 'i8' | 'i16' | 'i32' | 'f32' | 'f64';
@@ -34,7 +34,8 @@ export function parseIdx(input: Buffer | Uint8Array, name = 'IDX data'): IdxArra
   }
   if (buf.length < 4) throw new Error(`${name}: truncated: ${buf.length} bytes, an IDX header needs at least 4`);
   if (buf[0] !== 0 || buf[1] !== 0) {
-    throw new Error(`${name}: wrong magic ${buf.subarray(0, 4).toString('hex')} (an IDX file starts with 00 00 <type> <dims>)`);
+    // never the bytes themselves: the path may be any file the caller can name
+    throw new Error(`${name}: wrong magic (an IDX file starts with 00 00 <type> <dims>)`);
   }
   const t = TYPES[buf[2]!];
   if (!t) throw new Error(`${name}: unknown IDX data type 0x${buf[2]!.toString(16).padStart(2, '0')}`);
@@ -81,14 +82,9 @@ export function parseIdx(input: Buffer | Uint8Array, name = 'IDX data'): IdxArra
   return { dims, type: t.type, data };
 }
 
-export async function readIdxFile(path: string): Promise<IdxArray> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (e) {
-    throw new Error(`cannot read IDX file ${path}: ${(e as Error).message}`);
-  }
-  return parseIdx(buf, path);
+/** Reads a regular IDX file (raw or .gz), never more than its header declares; the signal stops it. */
+export async function readIdxFile(path: string, signal?: AbortSignal): Promise<IdxArray> {
+  return parseIdx(await readIdxBytes(path, { signal }), path);
 }
 
 /** Pixels as uint8: u8 as is; integers must lie in 0..255; floats in 0..1 are scaled by 255. */
@@ -121,6 +117,8 @@ export interface IdxImportOptions {
   labelNames?: string[];
   /** EMNIST stores images transposed (column-major); set to turn them upright */
   transpose?: boolean;
+  /** stops the read (a cancelled import job) */
+  signal?: AbortSignal;
 }
 
 /** Builds a dataset from already parsed IDX arrays (images [n,h,w] or [n,h,w,c], labels [n]). */
@@ -188,7 +186,7 @@ export function datasetFromIdx(
 
 /** Imports an IDX image file and (optionally) its label file. */
 export async function importIdx(imagesPath: string, labelsPath?: string, opts: IdxImportOptions = {}): Promise<Dataset> {
-  const images = await readIdxFile(imagesPath);
-  const labels = labelsPath ? await readIdxFile(labelsPath) : undefined;
+  const images = await readIdxFile(imagesPath, opts.signal);
+  const labels = labelsPath ? await readIdxFile(labelsPath, opts.signal) : undefined;
   return datasetFromIdx(images, labels, opts, { images: imagesPath, labels: labelsPath });
 }

