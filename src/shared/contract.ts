@@ -194,6 +194,7 @@ import type {
   DatasetInfo,
   SkippedFile,
   ProbeResult,
+  BrowseResult,
   RunInfo,
   MetricRow,
   DimsResult,
@@ -234,6 +235,9 @@ export const argSchemas = {
     })
     .strict()
     .refine((a) => a.kind === 'mnist' || a.path, { message: 'path is required for a folder or IDX import', path: ['path'] }),
+  /** a folder on the server (home by default), for browsing in browser mode; with prefix, only
+   *  the entries whose names start with it (autocomplete) */
+  'datasets:browse': z.object({ path: z.string().max(4096).optional(), prefix: z.string().max(255).optional() }).strict(),
   'datasets:skipped': datasetRef,
   'datasets:rename': z.object({ datasetId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'datasets:delete': datasetRef,
@@ -316,6 +320,7 @@ export interface Results {
   'app:info': AppInfo;
   'datasets:list': DatasetInfo[];
   'datasets:probe': ProbeResult;
+  'datasets:browse': BrowseResult;
   'datasets:import': { jobId: string };
   'datasets:skipped': SkippedFile[];
   'datasets:rename': DatasetInfo;

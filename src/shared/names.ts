@@ -8,6 +8,7 @@ export const methodNameList = [
   'datasets:list',
   'datasets:probe',
   'datasets:import',
+  'datasets:browse',
   'datasets:skipped',
   'datasets:rename',
   'datasets:delete',

@@ -86,6 +86,23 @@ export interface ProbeResult {
   labelError?: string;
 }
 
+/** A folder on the server, for the import sheet's folder browser (datasets:browse). */
+export interface BrowseResult {
+  /** the folder listed, absolute */
+  path: string;
+  /** null at the root */
+  parent: string | null;
+  home: string;
+  /** the server's path separator */
+  sep: string;
+  /** subfolders first, then files, natural order; hidden ones left out */
+  entries: { name: string; dir: boolean }[];
+  /** image files among the entries */
+  images: number;
+  /** more entries exist than came back (the limit or the time budget was reached) */
+  truncated: boolean;
+}
+
 export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface RunInfo {

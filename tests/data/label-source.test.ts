@@ -8,8 +8,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFolder, probeFolder } from '../../src/main/core/data/folder.js';
 import { defaultNameLabel, labelRule } from '../../src/main/core/data/label-source.js';
-import { openService, type LatentLabService } from '../../src/main/core/service';
 import { invoke as dispatch } from '../../src/main/dispatch';
+import { withService } from './service-fixture';
 
 let root: string;
 let flat: string;
@@ -83,30 +83,21 @@ describe('probe and import of a flat folder', () => {
 });
 
 describe('through the door', () => {
-  let svc: LatentLabService;
-  let dataDir: string;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'll-labels-svc-'));
-    svc = await openService({ dataDir, door: 'cli' });
-  });
-  afterAll(async () => {
-    await svc?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  const svc = withService('ll-labels-svc-');
 
   it('probes and imports with labelsFrom: pattern; a bad pattern is refused before the job starts', async () => {
-    const p = await dispatch(svc, 'datasets:probe', { path: flat, labelsFrom: 'pattern' });
+    const p = await dispatch(svc(), 'datasets:probe', { path: flat, labelsFrom: 'pattern' });
     expect(p).toMatchObject({ ok: true, value: { labels: ['obj1', 'obj2', 'obj12'], labelCounts: [2, 3, 4] } });
-    const bad = await dispatch(svc, 'datasets:import', { kind: 'folder', path: flat, labelsFrom: 'pattern', labelPattern: 'x' });
+    const bad = await dispatch(svc(), 'datasets:import', { kind: 'folder', path: flat, labelsFrom: 'pattern', labelPattern: 'x' });
     expect(bad).toMatchObject({
       ok: false,
       error: { code: 'bad-input', message: expect.stringMatching(/^Label pattern: needs exactly one group/) },
     });
-    const started = await dispatch(svc, 'datasets:import', { kind: 'folder', path: flat, side: 8, labelsFrom: 'pattern' });
+    const started = await dispatch(svc(), 'datasets:import', { kind: 'folder', path: flat, side: 8, labelsFrom: 'pattern' });
     if (!started.ok) throw new Error(started.error.message);
-    const done = await svc.waitForJob(started.value.jobId);
+    const done = await svc().waitForJob(started.value.jobId);
     expect(done.status).toBe('done');
-    const list = await svc['datasets:list']({});
+    const list = await svc()['datasets:list']({});
     expect(list[0]).toMatchObject({ labelNames: ['obj1', 'obj2', 'obj12'], labelCounts: [2, 3, 4] });
   });
 });

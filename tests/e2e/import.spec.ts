@@ -1,6 +1,8 @@
 // The import sheet, as a new user meets it in browser mode: labels from file names in a flat
-// folder (`obj1__0.png`, ...), with a preview of the labels found and their counts.
+// folder (`obj1__0.png`, ...), with a preview of the labels found and their counts; the
+// folder browser and path completion from the server's own listing.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
@@ -83,6 +85,57 @@ describe('labels from file names', () => {
       await page.getByTestId('dataset-page').waitFor();
       expect(await page.getByTestId('dataset-count').textContent()).toBe('6 images');
       expect(await page.getByTestId('dataset-labels').textContent()).toBe('0 labels');
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('the folder browser (browser mode)', () => {
+  it('says "type or browse", completes a typed path and browses from home to a folder', async () => {
+    const app = await startApp(browser, 'browse');
+    const { page } = app;
+    try {
+      const library = join(app.dataDir, 'library');
+      await objectFolder(join(library, 'faces-small', 's1'), [1], 2);
+      await objectFolder(join(library, 'flat-objects'), [1, 2], 3);
+      mkdirSync(join(library, '.secret'));
+      // browser mode cannot take a drop: the empty state does not promise one
+      expect(await page.getByTestId('datasets-empty').textContent()).toContain('Type or browse to a folder of images on the server');
+      expect(await page.getByTestId('datasets-empty').textContent()).not.toContain('Drop a folder');
+
+      await page.getByTestId('empty-import').click();
+      const input = page.getByTestId('import-path');
+      await input.fill(join(library, 'f'));
+      const suggestions = page.getByTestId('import-path-suggestions');
+      await suggestions.filter({ hasText: 'flat-objects/' }).waitFor();
+      expect(await suggestions.getByRole('option').allTextContents()).toEqual(['faces-small/', 'flat-objects/']);
+      await input.press('ArrowDown');
+      await input.press('Tab');
+      expect(await input.inputValue()).toBe(`${join(library, 'faces-small')}/`);
+      await page.getByTestId('import-probe').filter({ hasText: '2 images' }).waitFor();
+
+      // Browse with an empty field starts at the home folder
+      await input.fill('');
+      await page.getByTestId('import-path-browse').click();
+      await page.getByTestId('browser-path').filter({ hasText: homedir() }).waitFor();
+      await page.getByTestId('import-path-browse').click(); // closes it
+      await page.getByTestId('folder-browser').waitFor({ state: 'detached' });
+      // ... and at the typed folder when there is one; hidden folders are not listed
+      await input.fill(app.dataDir);
+      await page.getByTestId('import-path-browse').click();
+      await page.getByTestId('browser-path').filter({ hasText: app.dataDir }).waitFor();
+      await page.getByTestId('browser-entry').filter({ hasText: 'library' }).click();
+      await page.getByTestId('browser-path').filter({ hasText: library }).waitFor();
+      expect(await page.getByTestId('browser-entry').allTextContents()).toEqual(['📁 faces-small', '📁 flat-objects']);
+      await page.getByTestId('browser-entry').filter({ hasText: 'flat-objects' }).click();
+      await page.getByTestId('folder-browser').filter({ hasText: '6 images here' }).waitFor();
+      await screenshot(page, 'import-folder-browser');
+      await page.getByTestId('browser-choose').click();
+      await page.getByTestId('folder-browser').waitFor({ state: 'detached' });
+      expect(await input.inputValue()).toBe(join(library, 'flat-objects'));
+      await page.getByTestId('import-probe').filter({ hasText: '6 images' }).waitFor();
       expect(app.pageErrors).toEqual([]);
     } finally {
       await app.close();

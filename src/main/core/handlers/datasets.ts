@@ -1,15 +1,18 @@
-// Datasets: list, probe a folder, import (a job), skipped files, rename, delete.
+// Datasets: list, probe a folder, browse the server's folders, import (a job), skipped files,
+// rename, delete.
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
+import { browseFolder } from '../data/browse';
 import { probeFolder } from '../data/folder';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
 import { labelSourceOf, startImport } from './dataset-import';
 
-type DatasetMethods = 'datasets:list' | 'datasets:probe' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
+type DatasetMethods =
+  'datasets:list' | 'datasets:probe' | 'datasets:browse' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
 
 export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
   return {
@@ -22,6 +25,10 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
       if (!existsSync(path)) throw new AppFailure('bad-input', `${path} does not exist`);
       const p = await probeFolder(path, undefined, undefined, labelSourceOf(a));
       return { path, ...p };
+    },
+
+    async 'datasets:browse'(a) {
+      return browseFolder(a.path, a.prefix);
     },
 
     async 'datasets:import'(a) {
