@@ -38,6 +38,10 @@ const images = [
   { source: 'b/1.png', label: 1, split: 0 },
 ];
 
+/** A small run's config; only the epochs differ between the tests that store runs. */
+const runConfig = (epochs: number) =>
+  ({ model: 'vae', family: 'mlp', latent: 2, likelihood: 'bernoulli', beta: 1, epochs, batch: 8, lr: 1e-3, seed: 1 }) as const;
+
 describe('migrations', () => {
   it('each step applies on an empty in-memory database, in order', () => {
     for (let n = 1; n <= migrations.length; n++) {
@@ -103,17 +107,7 @@ describe('queries', () => {
     const file = tempFile();
     const db = openDb(file);
     const ds = q.insertDataset(db, dataset('faces'), images, []);
-    const config = {
-      model: 'vae',
-      family: 'mlp',
-      latent: 2,
-      likelihood: 'bernoulli',
-      beta: 1,
-      epochs: 1,
-      batch: 8,
-      lr: 1e-3,
-      seed: 1,
-    } as const;
+    const config = runConfig(1);
     const run = q.insertRun(db, { name: 'r', datasetId: ds, config, dirFor: (id) => `runs/${id}` });
     q.markRunStarted(db, run, 'wasm', 4242);
     db.close();
@@ -131,17 +125,7 @@ describe('queries', () => {
   it('epoch records keep the best held-out loss and resume truncates what came after', () => {
     const db = openDb(tempFile());
     const ds = q.insertDataset(db, dataset('faces'), images, []);
-    const config = {
-      model: 'vae',
-      family: 'mlp',
-      latent: 2,
-      likelihood: 'bernoulli',
-      beta: 1,
-      epochs: 3,
-      batch: 8,
-      lr: 1e-3,
-      seed: 1,
-    } as const;
+    const config = runConfig(3);
     const run = q.insertRun(db, { name: 'r', datasetId: ds, config, dirFor: (id) => `runs/${id}` });
     const held = [120, 110, 115];
     held.forEach((h, i) => {

@@ -12,23 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAdapter, stopWebgpu } from '../../src/main/core/backends/webgpu.js';
 import { trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
 import type { BackendName, EpochResult, TrainConfig } from '../../src/main/core/types.js';
-import { mnistSubsetFile } from './mnist-subset.js';
+import { mnistSubsetFile, tinyVae } from './mnist-subset.js';
 
 let dir = '';
 let file = '';
 
-const base: TrainConfig = {
-  model: 'vae',
-  family: 'mlp',
-  latent: 4,
-  hidden: [32],
-  likelihood: 'bernoulli',
-  beta: 1,
-  epochs: 1,
-  batch: 16,
-  lr: 1e-3,
-  seed: 5,
-};
+const base: TrainConfig = { ...tinyVae, latent: 4, hidden: [32], batch: 16, lr: 1e-3, seed: 5 };
 
 async function train(
   name: string,

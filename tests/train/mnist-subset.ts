@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
 import { loadMnist } from '../../src/main/core/data/mnist.js';
-import type { Dataset } from '../../src/main/core/types.js';
+import type { Dataset, TrainConfig } from '../../src/main/core/types.js';
 
 /** The first `train` training and first `test` test digits of the official split. */
 export async function mnistSubset(train: number, test: number): Promise<Dataset> {
@@ -42,3 +42,17 @@ export async function mnistSubsetFile(train: number, test: number): Promise<{ di
   await writeDatasetFile(file, ds);
   return { dir, file, ds };
 }
+
+/** A small MLP VAE for trainer tests; each test overrides what it is about. */
+export const tinyVae: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 8,
+  hidden: [200],
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 1,
+  batch: 50,
+  lr: 2e-3,
+  seed: 1,
+};

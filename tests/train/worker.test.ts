@@ -5,22 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTrainingInWorker, type TrainEvent } from '../../src/main/core/train/index.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
-import { mnistSubsetFile } from './mnist-subset.js';
+import { mnistSubsetFile, tinyVae } from './mnist-subset.js';
 
 let dir = '';
 let file = '';
-const cfg: TrainConfig = {
-  model: 'vae',
-  family: 'mlp',
-  latent: 8,
-  hidden: [200],
-  likelihood: 'bernoulli',
-  beta: 1,
-  epochs: 1,
-  batch: 50,
-  lr: 2e-3,
-  seed: 1,
-};
+const cfg: TrainConfig = tinyVae;
 
 beforeAll(async () => {
   ({ dir, file } = await mnistSubsetFile(2000, 300));
