@@ -2,7 +2,7 @@
 // transport (Electron IPC, the browser-mode WebSocket bridge, the CLI calls the service
 // directly); none of them adds logic. No electron, no node:*, no DOM in this file.
 import { z } from 'zod';
-import { activations, families, likelihoods, modelKinds, noiseKinds, objectives, TRAIN_DEFAULTS, TRAIN_LIMITS, type Limit } from './limits';
+import { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives, TRAIN_DEFAULTS, TRAIN_LIMITS, type Limit } from './limits';
 import type { MenuCommandEvent } from './menu';
 import { eventNameList } from './names';
 import { fail, ok, type Result } from './result';
@@ -14,7 +14,7 @@ export { AppFailure, fail, ok, type AppError, type ErrorCode, type Result } from
 
 // ---------------------------------------------------------------- building blocks
 
-export { activations, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
+export { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
 export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] as const;
 
 const id = z.number().int().positive();
@@ -44,6 +44,8 @@ export const trainConfigSchema = z
     noise: z.object({ kind: z.enum(noiseKinds), level: within(L.noiseLevel) }).optional(),
     /** CVAE: learn the prior p(z | y) per class instead of N(0, I) */
     learnedPrior: z.boolean().optional(),
+    /** CVAE: 1 learned p(z|y) (= learnedPrior), 2 N(0, I) (default), 3 predicts y from x, 4 the label in the prior only */
+    form: z.literal(cvaeForms).optional(),
     /** what training maximizes: the ELBO (default) or the IWAE bound with k importance samples */
     objective: z.enum(objectives).optional(),
     k: within(L.k).optional(),

@@ -11,6 +11,8 @@ export const noiseKinds = ['gaussian', 'mask', 'salt-pepper'] as const;
 export const activations = ['relu', 'tanh'] as const;
 /** what training maximizes: the ELBO, or the importance-weighted bound with k samples */
 export const objectives = ['elbo', 'iwae'] as const;
+/** CVAE forms: 1 learned prior p(z|y), 2 prior N(0, I), 3 prediction of y from x, 4 label in the prior only (CMMA) */
+export const cvaeForms = [1, 2, 3, 4] as const;
 
 /** An allowed range of one number; `minExclusive` where the lower end itself is not allowed. */
 export interface Limit {

@@ -64,3 +64,14 @@ describe('the IWAE objective in the trainer', () => {
     }
   });
 });
+
+describe('the CVAE forms in the trainer', () => {
+  it('form 3 (prediction) and form 4 (CMMA) lower the held-out loss', async () => {
+    const three = await trainAndCompare({ ...base, model: 'cvae', form: 3 });
+    // -log p(y|x): log 10 = 2.3 nats per label untrained
+    expect(three.epochs[1]!.heldOut).toBeLessThan(three.before - 1);
+    const four = await trainAndCompare({ ...base, model: 'cvae', form: 4 });
+    expect(four.epochs[1]!.heldOut).toBeLessThan(four.before - 150);
+    expect([...three.warnings, ...four.warnings]).toEqual([]);
+  });
+});

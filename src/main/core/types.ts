@@ -45,6 +45,11 @@ export interface ModelConfig {
   learnedPrior?: boolean;
   /** dae only (also allowed for ae/vae): input corruption */
   noise?: { kind: NoiseKind; level: number };
+  /**
+   * cvae only: 1 q(z|x,y) p(z|y) p(x|z,y); 2 q(z|x,y) N(0,I) p(x|z,y) (default); 3 prediction,
+   * q(z|x,y) p(z|x) p(y|x,z); 4 CMMA, q(z|x) p(z|y) p(x|z). learnedPrior is form 1.
+   */
+  form?: 1 | 2 | 3 | 4;
   /** what training maximizes: the ELBO (default) or the importance-weighted bound */
   objective?: Objective;
   /** iwae only: importance samples per image (1..50; k = 1 is the ELBO) */

@@ -124,8 +124,9 @@ export function evaluate(m: VaeModel, pixels: Uint8Array, labels: Int32Array | u
       const y = labelBatch(m, ys, s, b);
       const target = bin ? pixelBatch(pixels, s, b, m.inputSize, bin) : x;
       const p = m.perImage(target, y, { beta: 1, training: false, rng });
-      const recon = m.decode(m.encode(x, y).mu, y);
-      return [tf.sum(tf.add(p.recon, p.kl)).dataSync()[0]!, tf.sum(tf.squaredDifference(recon, x)).dataSync()[0]!];
+      // cvae form 3 decodes labels, not images: no reconstruction error
+      const sq = m.decodesImages ? tf.sum(tf.squaredDifference(m.decode(m.encode(x, y).mu, y), x)).dataSync()[0]! : NaN;
+      return [tf.sum(tf.add(p.recon, p.kl)).dataSync()[0]!, sq];
     });
     elboSum += loss;
     sqSum += sq;
@@ -183,7 +184,7 @@ function logAddExp(a: number, b: number): number {
 /**
  * CVAE as a classifier: the class whose label gives the image the best ELBO (lowest negative
  * ELBO). Every class sees the same noise (common random numbers), so the comparison is not
- * swamped by sampling noise.
+ * swamped by sampling noise. Form 3 has a classifier of its own: argmax p(y | x, z = mean of p(z|x)).
  */
 export function classify(m: VaeModel, pixels: Uint8Array, seed = DEFAULT_SEED): Int32Array {
   if (!m.conditional) throw new Error(`explore.classify: needs a conditional VAE (cvae); this is a ${m.config.model} model`);
@@ -191,6 +192,13 @@ export function classify(m: VaeModel, pixels: Uint8Array, seed = DEFAULT_SEED): 
   const K = m.numClasses;
   const out = new Int32Array(n);
   const bin = binarizer(m, seed);
+  if (m.predict) {
+    for (let s = 0; s < n; s += BATCH) {
+      const b = Math.min(BATCH, n - s);
+      tf.tidy(() => out.set(tf.argMax(m.predict!(pixelBatch(pixels, s, b, m.inputSize, bin)), 1).dataSync(), s));
+    }
+    return out;
+  }
   for (let s = 0; s < n; s += BATCH) {
     const b = Math.min(BATCH, n - s);
     tf.tidy(() => {

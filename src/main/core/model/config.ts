@@ -9,6 +9,7 @@ import {
   modelKinds,
   noiseKinds,
   objectives,
+  cvaeForms,
   outOfRange,
   TRAIN_DEFAULTS,
   TRAIN_LIMITS,
@@ -57,7 +58,7 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   const activation = cfg.activation ?? TRAIN_DEFAULTS.activation;
   oneOf('activation', activation, activations);
   if (cfg.learnedPrior && cfg.model !== 'cvae') throw err('learnedPrior', 'needs a cvae (the prior is p(z | label))');
-  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma, ...objectiveOf(cfg) };
+  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma, ...objectiveOf(cfg), ...formOf(cfg) };
   if (latent2 !== undefined) out.latent2 = latent2;
   else delete out.latent2;
   return out;
@@ -76,4 +77,20 @@ function objectiveOf(cfg: ModelConfig): Pick<ModelConfig, 'objective' | 'k'> {
   const k = cfg.k ?? TRAIN_DEFAULTS.k;
   check('k', k, TRAIN_LIMITS.k);
   return { objective, k };
+}
+
+/**
+ * The CVAE's form (the notes' CVAE-1..4): 1 learns p(z|y) (what learnedPrior asks for), 2 is
+ * the default, 3 predicts the label, 4 puts the label in the prior only. learnedPrior and form
+ * 1 are one choice, so a form-1 config carries both.
+ */
+function formOf(cfg: ModelConfig): Pick<ModelConfig, 'form' | 'learnedPrior'> {
+  if (cfg.model !== 'cvae') {
+    if (cfg.form !== undefined) throw err('form', `chooses among the conditional forms 1..4 and needs a cvae, got model ${cfg.model}`);
+    return {};
+  }
+  const form = cfg.form ?? (cfg.learnedPrior ? 1 : 2);
+  if (!cvaeForms.includes(form)) throw err('form', `must be ${cvaeForms.join('|')}, got ${JSON.stringify(cfg.form)}`);
+  if (cfg.learnedPrior && form !== 1) throw err('learnedPrior', `is form 1 (a learned p(z | y)); it cannot go with form ${form}`);
+  return form === 1 ? { form, learnedPrior: true } : { form };
 }

@@ -117,13 +117,16 @@ export interface NetworkSpec {
   labels: number;
 }
 
-/** Encoder [x, y] [b, D + K] -> hidden -> `out` numbers per image (mu, or mu and logvar). */
-export function buildEncoder(ps: ParamStore, spec: NetworkSpec, out: number): Net2D {
+/**
+ * Encoder [x, y] [b, D + K] -> hidden -> `out` numbers per image (mu, or mu and logvar). The
+ * K extra inputs join after the convs: a one-hot label, or (CVAE form 3's classifier) a code z.
+ */
+export function buildEncoder(ps: ParamStore, spec: NetworkSpec, out: number, prefix = 'enc'): Net2D {
   const { shape, labels: K, act } = spec;
   const D = shape.height * shape.width * shape.channels;
-  if (spec.family === 'mlp') return mlp(ps, 'enc', [D + K, ...spec.hidden, out], act, 'linear');
-  const body = convEncoderBody(ps, 'enc', shape, act);
-  const top = mlp(ps, 'enc', [body.features + K, ...spec.hidden, out], act, 'linear');
+  if (spec.family === 'mlp') return mlp(ps, prefix, [D + K, ...spec.hidden, out], act, 'linear');
+  const body = convEncoderBody(ps, prefix, shape, act);
+  const top = mlp(ps, prefix, [body.features + K, ...spec.hidden, out], act, 'linear');
   if (K === 0) return (x, inputGrad) => top(body.net(x, inputGrad), true);
   return (xy, inputGrad) => {
     // the label joins after the convs: split it off the concatenated input

@@ -3,6 +3,7 @@
 // With k = 1 the model takes its ELBO path instead (the same bound, with the analytic KL where
 // there is one), so an iwae run with k = 1 trains exactly as an elbo run.
 import * as tf from '@tensorflow/tfjs-core';
+import type { Gaussian } from './distributions.js';
 
 /** Per-row terms of one z sample per row: rows [x0..x(b-1), x0..x(b-1), ...] (sample j of image i at j*b + i). */
 export interface SampleTerms {
@@ -53,7 +54,35 @@ export function iwaeLoss(t: SampleTerms, k: number, beta: number): { loss: tf.Sc
   };
 }
 
+/**
+ * q(z|x) of b images as k*b rows, sample-major: the encoder runs once per image, not once per
+ * sample. Broadcasting (not tile) so the gradient is Add's own sum over the k copies.
+ */
+export function tileGaussian(q: Gaussian, k: number): Gaussian {
+  if (k === 1) return q;
+  const [b, d] = q.mu.shape;
+  const copies = tf.zeros([k, 1, d]);
+  const rep = (t: tf.Tensor2D) => tf.reshape(tf.add(tf.reshape(t, [1, b, d]), copies), [k * b, d]) as tf.Tensor2D;
+  return { mu: rep(q.mu), logvar: q.logvar ? rep(q.logvar) : null };
+}
+
 /** [k*b, d] the batch repeated k times, sample-major (the row order SampleTerms describes). */
 export function tileSamples<T extends tf.Tensor2D | undefined>(t: T, k: number): T {
   return (t === undefined || k === 1 ? t : tf.tile(t, [k, 1])) as T;
+}
+
+/**
+ * The (beta-weighted) ELBO's loss from its per-image terms [b]: recon + beta * kl, means over
+ * the batch; a model with no prior (ae, dae) trains on recon alone.
+ */
+export function elboLoss(
+  recon1: tf.Tensor1D,
+  kl1: tf.Tensor1D,
+  beta: number,
+  stochastic: boolean,
+): { loss: tf.Scalar; recon: tf.Scalar; kl: tf.Scalar } {
+  const recon = tf.mean(recon1) as tf.Scalar;
+  const kl = tf.mean(kl1) as tf.Scalar;
+  const loss = stochastic && beta !== 0 ? (tf.add(recon, tf.mul(kl, beta)) as tf.Scalar) : recon;
+  return { loss, recon, kl };
 }

@@ -11,7 +11,8 @@ import { logNormal, reparameterize, type Gaussian } from './distributions.js';
 import { ParamStore, type NamedWeight } from './layers.js';
 import { boundLogvar, meanImage, negLogLik, outputsPerPixel, type DecoderOut } from './likelihood.js';
 import { buildDecoder, buildEncoder, split2, type ImageShape, type NetworkSpec } from './networks.js';
-import { iwaeLoss, tileSamples, type SampleTerms } from './objective.js';
+import { elboLoss, iwaeLoss, tileGaussian, tileSamples, type SampleTerms } from './objective.js';
+import { createPredictiveModel } from './predictive.js';
 import { hierarchicalPrior, learnedPrior, standardNormalPrior, type Prior } from './prior.js';
 import { deriveSeed, Rng } from './rng.js';
 
@@ -67,6 +68,8 @@ export interface VaeModel {
   readonly stochastic: boolean;
   /** true for cvae: every call needs one-hot labels */
   readonly conditional: boolean;
+  /** false for cvae form 3, whose decoder gives a label, not an image (decode throws) */
+  readonly decodesImages: boolean;
   /** trainable variables in save order */
   readonly variables: tf.Variable[];
   /** our names of the variables (same order), as getWeights() names them */
@@ -82,8 +85,10 @@ export interface VaeModel {
   encodeTop?(z1: tf.Tensor2D): Gaussian;
   /** hvae: p(z1|z2) */
   priorZ1?(z2: tf.Tensor2D): Gaussian;
-  /** cvae with a learned prior: p(z|y) for one-hot y [b, K] */
+  /** cvae with a learned prior (forms 1 and 4): p(z|y) for one-hot y [b, K] */
   priorZ?(y: tf.Tensor2D): Gaussian;
+  /** cvae form 3: p(y | x, z = mean of p(z|x)), class probabilities [b, K] of images x [b, D] */
+  predict?(x: tf.Tensor2D): tf.Tensor2D;
   /** the batch as the model sees it: binarized and/or corrupted input, and the target */
   prepare(x: tf.Tensor2D, training: boolean, rng: Rng): { input: tf.Tensor2D; target: tf.Tensor2D };
   /** per-image reconstruction and KL terms */
@@ -101,7 +106,7 @@ export interface VaeModel {
 function priorFor(cfg: NormalizedModelConfig, ps: ParamStore, classes: number): Prior | null {
   if (cfg.model === 'ae' || cfg.model === 'dae') return null;
   if (cfg.model === 'hvae') return hierarchicalPrior(ps, cfg.hidden, cfg.activation, cfg.latent, cfg.latent2!);
-  if (cfg.model === 'cvae' && cfg.learnedPrior) return learnedPrior(ps, classes, cfg.latent);
+  if (cfg.model === 'cvae' && (cfg.form === 1 || cfg.form === 4)) return learnedPrior(ps, classes, cfg.latent);
   return standardNormalPrior;
 }
 
@@ -113,21 +118,24 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
   const cfg = normalizeModelConfig(cfgIn);
   const conditional = cfg.model === 'cvae';
   if (conditional && !(numClasses >= 2)) throw new Error(`cvae needs a labelled dataset with at least 2 classes, got ${numClasses}`);
+  if (conditional && cfg.form === 3) return createPredictiveModel(cfg, shape, numClasses, seed);
   const K = conditional ? numClasses : 0;
+  // form 4 (CMMA): only the prior p(z|y) sees the label; encoder and decoder never do
+  const netLabels = conditional && cfg.form !== 4 ? K : 0;
   const D = shape.height * shape.width * shape.channels;
   const L = cfg.latent;
   const L2 = cfg.latent2 ?? 0;
   const stochastic = cfg.model !== 'ae' && cfg.model !== 'dae';
   const mult = outputsPerPixel(cfg.likelihood);
   const ps = new ParamStore(new Rng(deriveSeed(seed, 0x1417)));
-  const spec: NetworkSpec = { family: cfg.family, hidden: cfg.hidden, act: cfg.activation, shape, labels: K };
+  const spec: NetworkSpec = { family: cfg.family, hidden: cfg.hidden, act: cfg.activation, shape, labels: netLabels };
   // the order of creation fixes which initial weights a seed gives: encoder, decoder, prior
   const encNet = buildEncoder(ps, spec, stochastic ? 2 * L : L); // q(z|x): [x, y] -> (mu, logvar)
   const decNet = buildDecoder(ps, spec, L, mult); // p(x|z): [z, y] -> logits (and log-variance)
   const prior = priorFor(cfg, ps, K);
 
   const withLabel = (t: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor2D => {
-    if (!conditional) return t;
+    if (netLabels === 0) return t;
     if (!y) throw new Error('cvae needs one-hot labels for every encode and decode');
     if (y.shape[1] !== K) throw new Error(`labels must be one-hot of width ${K}, got ${y.shape[1]}`);
     return tf.concat([t, y], 1) as tf.Tensor2D;
@@ -171,9 +179,8 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
   };
 
   /** one z ~ q per row: the terms of its importance weight (the IWAE objective and bound) */
-  const sampleTerms = (input: tf.Tensor2D, target: tf.Tensor2D, y: tf.Tensor2D | undefined, rng: Rng, inputGrad: boolean): SampleTerms => {
+  const sampleTerms = (q1: Gaussian, target: tf.Tensor2D, y: tf.Tensor2D | undefined, rng: Rng): SampleTerms => {
     if (!prior) throw new Error(`${cfg.model} has no prior, so no likelihood bound; use a vae, cvae or hvae`);
-    const q1 = encodeInner(input, y, inputGrad);
     const z1 = reparameterize(q1, rng);
     const logPx = tf.neg(negLogLik(cfg.likelihood, decodeParams(z1, y), target, cfg.sigma));
     return { logPx, logPz: prior.logPrior(z1, y, rng), logQz: logNormal(z1, q1.mu, q1.logvar!) };
@@ -189,6 +196,7 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     latent2: L2,
     stochastic,
     conditional,
+    decodesImages: true,
     variables: ps.vars,
     paramNames: ps.names,
     encode: (x, y) => encodeInner(x, y, true),
@@ -200,18 +208,16 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
       if (k > 1) {
         // one preparation (binarization, corruption) per image, shared by its k samples
         const { input, target } = prepare(x, opts.training, opts.rng);
-        return iwaeLoss(sampleTerms(tileSamples(input, k), tileSamples(target, k), tileSamples(y, k), opts.rng, false), k, opts.beta);
+        const q1 = tileGaussian(encodeInner(input, y, false), k);
+        return iwaeLoss(sampleTerms(q1, tileSamples(target, k), tileSamples(y, k), opts.rng), k, opts.beta);
       }
       const p = perImage(x, y, opts);
-      const recon = tf.mean(p.recon) as tf.Scalar;
-      const kl = tf.mean(p.kl) as tf.Scalar;
-      const loss = stochastic && opts.beta !== 0 ? (tf.add(recon, tf.mul(kl, opts.beta)) as tf.Scalar) : recon;
-      return { loss, recon, kl };
+      return elboLoss(p.recon, p.kl, opts.beta, stochastic);
     },
     logWeight(x, y, rng) {
       if (!prior) throw new Error(`${cfg.model} has no prior, so no likelihood bound; use a vae, cvae or hvae`);
       const { target } = prepare(x, false, rng);
-      const t = sampleTerms(target, target, y, rng, true);
+      const t = sampleTerms(encodeInner(target, y, true), target, y, rng);
       return tf.sub(tf.add(t.logPx, t.logPz), t.logQz);
     },
     getWeights: () => ps.getWeights(),

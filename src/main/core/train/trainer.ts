@@ -131,7 +131,8 @@ function yieldToEventLoop(): Promise<void> {
 /** Architecture fields a resumed run must share with its checkpoint. */
 function architecture(cfg: TrainConfig): string {
   const n = normalizeModelConfig(cfg);
-  return JSON.stringify([n.model, n.family, n.latent, n.latent2 ?? null, n.hidden, n.activation, n.likelihood, n.sigma, n.noise ?? null]);
+  const fields = [n.model, n.family, n.latent, n.latent2 ?? null, n.hidden, n.activation, n.likelihood, n.sigma, n.noise ?? null];
+  return JSON.stringify([...fields, n.form ?? null]);
 }
 
 function greyShare(ds: Dataset, idx: Int32Array): number {

@@ -27,6 +27,14 @@ export const FAMILIES = [
   { id: 'conv', label: 'Conv' },
 ] as const;
 
+/** The notes' CVAE-1..4: what the label conditions, one line each. */
+export const CVAE_FORMS = [
+  { id: 1, label: '1 · learned prior', text: 'q(z|x,y), p(z|y), p(x|z,y): each class gets its own region of the code space' },
+  { id: 2, label: '2 · standard', text: 'q(z|x,y), N(0, I), p(x|z,y): the code keeps the style, the label says the class' },
+  { id: 3, label: '3 · prediction', text: 'q(z|x,y), p(z|x), p(y|x,z): the image is given and the label generated, a classifier' },
+  { id: 4, label: '4 · CMMA', text: 'q(z|x), p(z|y), p(x|z): the label only places the code; the decoder never sees it' },
+] as const;
+
 export const OBJECTIVES = [
   { id: 'elbo', label: 'ELBO', text: 'one sample of the code per image: the usual VAE bound' },
   { id: 'iwae', label: 'IWAE', text: 'k samples weighted by how well each explains the image: a tighter bound, k times the work' },
@@ -49,8 +57,10 @@ export type FormConfig = Required<
   latent2: number;
   /** the fixed spread of the Gaussian likelihood (pixels in 0..1) */
   sigma: number;
-  /** CVAE: learn p(z | y) per class */
+  /** CVAE: learn p(z | y) per class (form 1; the form below says it too) */
   learnedPrior: boolean;
+  /** CVAE: the conditional form 1..4 */
+  form: 1 | 2 | 3 | 4;
   objective: 'elbo' | 'iwae';
   /** IWAE: importance samples per image */
   k: number;
@@ -81,6 +91,7 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     // 0.1 fits sharper but spreads the codes far outside the range a sweep covers
     sigma: digits ? 0.1 : 0.25,
     learnedPrior: false,
+    form: 2,
     objective: 'elbo',
     k: 5,
   };
@@ -108,7 +119,8 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   if (hidden.length) cfg.hidden = hidden;
   if (f.warmup > 0) cfg.warmup = f.warmup;
   if (f.model === 'hvae') cfg.latent2 = f.latent2;
-  if (f.model === 'cvae' && f.learnedPrior) cfg.learnedPrior = true;
+  if (f.model === 'cvae' && (f.learnedPrior || f.form === 1)) cfg.learnedPrior = true;
+  else if (f.model === 'cvae' && f.form !== 2) cfg.form = f.form;
   if (f.likelihood === 'gaussian') {
     if (!(f.sigma > 0 && f.sigma <= 10)) throw new Error('sigma: a number above 0 (pixels run from 0 to 1; 0.1 to 0.3 is usual)');
     cfg.sigma = f.sigma;
