@@ -2,7 +2,18 @@
 // transport (Electron IPC, the browser-mode WebSocket bridge, the CLI calls the service
 // directly); none of them adds logic. No electron, no node:*, no DOM in this file.
 import { z } from 'zod';
-import { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives, TRAIN_DEFAULTS, TRAIN_LIMITS, type Limit } from './limits';
+import {
+  activations,
+  cvaeForms,
+  families,
+  likelihoods,
+  modelKinds,
+  noiseKinds,
+  objectives,
+  TRAIN_DEFAULTS,
+  TRAIN_LIMITS,
+  type Limit,
+} from './limits';
 import type { MenuCommandEvent } from './menu';
 import { eventNameList } from './names';
 import { fail, ok, type Result } from './result';
@@ -203,6 +214,7 @@ import type {
   Evaluation,
   JobProgress,
   JobFinished,
+  RunBundleExport,
   AnimationExport,
 } from './records';
 
@@ -258,6 +270,20 @@ export const argSchemas = {
   'runs:resume': runRef,
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
+  /** a run as one file (config, weights, metrics, the dataset's shape; no images) */
+  'runs:export': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
+  /** a bundle from a file (path) or its bytes (browser mode); always a new run */
+  'runs:import': z
+    .object({
+      path: z.string().min(1).optional(),
+      bytes: z.instanceof(Uint8Array).optional(),
+      name: z.string().trim().min(1).max(100).optional(),
+    })
+    .strict()
+    .refine((a) => (a.path === undefined) !== (a.bytes === undefined), {
+      message: 'give the path of a bundle or its bytes',
+      path: ['path'],
+    }),
 
   'jobs:list': empty,
   'jobs:cancel': z.object({ jobId: z.string().min(1) }).strict(),
@@ -334,6 +360,8 @@ export interface Results {
   'runs:resume': { jobId: string; runId: number };
   'runs:rename': RunInfo;
   'runs:delete': { deleted: true };
+  'runs:export': RunBundleExport;
+  'runs:import': { run: RunInfo; dataset: DatasetInfo };
   'jobs:list': JobProgress[];
   'jobs:cancel': { cancelled: boolean };
   'explore:dims': DimsResult;

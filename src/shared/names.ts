@@ -19,6 +19,8 @@ export const methodNameList = [
   'runs:resume',
   'runs:rename',
   'runs:delete',
+  'runs:export',
+  'runs:import',
   'jobs:list',
   'jobs:cancel',
   'explore:dims',

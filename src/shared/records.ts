@@ -125,6 +125,17 @@ export interface RunInfo {
   jobId: string | null;
 }
 
+/** A run written as a bundle by runs:export. */
+export interface RunBundleExport {
+  path: string | null;
+  size: number;
+  /** the checkpoint's epoch */
+  epoch: number;
+  metricEpochs: number;
+  /** the file itself when no path was given */
+  bytes: Uint8Array | null;
+}
+
 export interface MetricRow {
   kind: 'step' | 'epoch';
   step: number;

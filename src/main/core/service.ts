@@ -10,6 +10,7 @@ import { initBackend } from './backend';
 import { ResourceCache } from './cache';
 import { animationHandlers } from './handlers/animation';
 import { appHandlers, appVersion } from './handlers/app';
+import { bundleHandlers } from './handlers/bundles';
 import type { Context, ServiceOptions } from './handlers/context';
 import { datasetHandlers } from './handlers/datasets';
 import { evaluationHandlers } from './handlers/evaluation';
@@ -71,6 +72,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
     ...evaluationHandlers(ctx),
     ...exportHandlers(ctx),
     ...animationHandlers(ctx),
+    ...bundleHandlers(ctx),
   } satisfies Handlers;
 
   return {

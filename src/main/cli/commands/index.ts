@@ -2,6 +2,7 @@
 // list and each command's flag rules all come from here.
 import type { Command } from '../command';
 import { animateCommand } from './animate';
+import { exportRunCommand, importRunCommand } from './bundles';
 import { datasetsCommand, importCommand, skippedCommand } from './datasets';
 import { exportMetricsCommand, exportModelCommand } from './export';
 import {
@@ -36,6 +37,8 @@ export const commands: readonly Command[] = [
   animateCommand,
   exportMetricsCommand,
   exportModelCommand,
+  exportRunCommand,
+  importRunCommand,
   serveCommand,
 ];
 

@@ -1,15 +1,13 @@
 // Animated walks: an interpolation through dataset images, one dimension traversed with the
 // others pinned, or the path of a sweep walk, decoded frame by frame into a GIF or WebP that
 // carries its settings as an exported PNG does.
-import { existsSync } from 'node:fs';
 import { AppFailure, type WalkSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import * as explore from '../explore';
 import { traversalLatents, waypointLatents } from '../explore/walk';
 import { encodeAnimation } from '../export/animation';
-import { writeFileAtomic } from '../export/atomic';
 import type { Context } from './context';
-import { settingsText, withExtension } from './export';
+import { refuseExisting, settingsText, withExtension, writeExport } from './export';
 import { baseVector, modelGrid, type ModelGrid } from './grids';
 import { latentWidth, withModel } from './loaded';
 import { checkIndex, gather } from './selection';
@@ -68,7 +66,7 @@ export function animationHandlers(ctx: Context): Pick<Handlers, 'export:animatio
     async 'export:animation'(a) {
       const path = a.path ? withExtension(a.path, `.${a.format}`) : null;
       // refused before any decoding; the write itself refuses again if one appears meanwhile
-      if (path && !a.overwrite && existsSync(path)) throw exists(path);
+      refuseExisting(path, a.overwrite);
       const frames = await withModel(ctx, a.walk.runId, (leased) => {
         const m = modelGrid(leased);
         const w = walkLatents(a.walk, m);
@@ -78,19 +76,9 @@ export function animationHandlers(ctx: Context): Pick<Handlers, 'export:animatio
       const text = settingsText(ctx, a.walk);
       text['latent-lab:animation'] = JSON.stringify({ format: a.format, fps: a.fps, scale: a.scale, frames: frames.n });
       const anim = await encodeAnimation({ ...frames, frames: frames.tiles, format: a.format, fps: a.fps, scale: a.scale, text });
-      if (path) {
-        try {
-          await writeFileAtomic(path, anim.bytes, { overwrite: a.overwrite });
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw exists(path);
-          throw e;
-        }
-      }
+      if (path) await writeExport(path, anim.bytes, a.overwrite);
       const bytes = new Uint8Array(anim.bytes.buffer, anim.bytes.byteOffset, anim.bytes.byteLength);
       return { path, format: a.format, bytes, frames: frames.n, width: anim.width, height: anim.height, delayMs: anim.delayMs };
     },
   };
 }
-
-const exists = (path: string): AppFailure =>
-  new AppFailure('conflict', `${path} already exists; choose another name, or overwrite it (--force on the command line)`);

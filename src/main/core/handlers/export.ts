@@ -1,5 +1,6 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
 // how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
+import { existsSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
@@ -76,3 +77,20 @@ export function withExtension(path: string, ext: string): string {
   const p = resolve(path);
   return extname(p).toLowerCase() === ext ? p : p + ext;
 }
+
+/** An export never replaces a file unless asked: refused before the work, and again at the write. */
+export function refuseExisting(path: string | null, overwrite: boolean): void {
+  if (path && !overwrite && existsSync(path)) throw fileExists(path);
+}
+
+export async function writeExport(path: string, data: Uint8Array | Uint8Array[], overwrite: boolean): Promise<void> {
+  try {
+    await writeFileAtomic(path, data, { overwrite });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(path);
+    throw e;
+  }
+}
+
+const fileExists = (path: string): AppFailure =>
+  new AppFailure('conflict', `${path} already exists; choose another name, or overwrite it (--force on the command line)`);

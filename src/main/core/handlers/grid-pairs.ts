@@ -6,7 +6,7 @@ import type { Dataset } from '../types';
 import type { Context } from './context';
 import type { ModelGrid } from './grids';
 import { latentWidth, withModel } from './loaded';
-import { checkIndex, concatBytes, gather } from './selection';
+import { checkIndex, concatBytes, gather, needImages } from './selection';
 
 type Spec<K extends GridSpecParsed['kind']> = Extract<GridSpecParsed, { kind: K }>;
 
@@ -87,6 +87,7 @@ function trainSet(data: Dataset): { indices: number[]; pixels: Uint8Array } {
 
 export function nearestGrid(a: Spec<'nearest'>, m: ModelGrid): Grid {
   const { data } = m;
+  needImages(m, 'nearest training images need');
   const samples = explore.samplePrior(m.model, a.n, a.seed, m.isCvae ? (a.label ?? 0) : undefined);
   const { indices: trainIdx, pixels: train } = trainSet(data);
   const size = data.height * data.width * data.channels;

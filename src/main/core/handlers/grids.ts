@@ -6,7 +6,7 @@ import type { Dataset } from '../types';
 import type { Context } from './context';
 import { interpolateGrid, nearestGrid } from './grid-pairs';
 import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
-import { checkIndex, concatBytes, gather, testIndices } from './selection';
+import { checkIndex, concatBytes, gather, needImages, testIndices } from './selection';
 
 type Kind = GridSpecParsed['kind'];
 type Spec<K extends Kind> = Extract<GridSpecParsed, { kind: K }>;
@@ -95,6 +95,7 @@ function samplesGrid(spec: Spec<'samples'>, m: ModelGrid): Grid {
 }
 
 function reconstructGrid(spec: Spec<'reconstruct'>, m: ModelGrid): Grid {
+  needImages(m, 'reconstructions need');
   const idx = testIndices(m.data, spec.offset + spec.n).slice(spec.offset, spec.offset + spec.n);
   const { pixels, labels } = gather(m.data, idx);
   const r = explore.reconstruct(m.model, pixels, m.isCvae ? labels : undefined);

@@ -63,6 +63,8 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
     async 'runs:resume'(a) {
       const r = runRecord(ctx, a.runId);
       if (ctx.jobs.jobForRun(r.id)) throw new AppFailure('busy', `run ${r.id} is training already`);
+      if (datasetRecord(ctx, r.datasetId).count === 0)
+        throw new AppFailure('bad-input', `run ${r.id} came in a bundle without its images: training it further needs the dataset`);
       if (r.status === 'done' && r.epochsDone >= r.config.epochs)
         throw new AppFailure('conflict', `run ${r.id} has finished all ${r.config.epochs} epochs`);
       const release = slot.claim();
