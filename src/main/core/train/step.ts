@@ -5,6 +5,7 @@ import { Rng } from '../model/rng.js';
 import type { VaeModel } from '../model/vae.js';
 import { ADAM, restoreTfjsAdam, tfjsAdamState, type OptimizerState } from './adam.js';
 import { fillBatch, stepSeed, type BatchSource } from './batch.js';
+import { deviceBatches, type BatchMaker } from './device-batches.js';
 
 export interface StepArgs {
   /** the epoch's shuffled training indices; the step trains on order[from .. from+rows) */
@@ -90,7 +91,8 @@ export class BatchBuffers {
 
 /** The whole batch on this thread's backend, with tfjs's Adam. */
 export function localStepEngine(model: VaeModel, lr: number, data: BatchSource, seed: number): StepEngine {
-  const buffers = new BatchBuffers(data, model);
+  const resident = deviceBatches(data, model.conditional, model.numClasses);
+  const buffers: Pick<BatchMaker, 'tensors'> = resident ?? new BatchBuffers(data, model);
   const opt = tf.train.adam(lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
   return {
     threads: 1,
@@ -110,6 +112,7 @@ export function localStepEngine(model: VaeModel, lr: number, data: BatchSource, 
     restore: (state) => restoreTfjsAdam(opt, model, state),
     async dispose() {
       opt.dispose();
+      resident?.dispose();
     },
   };
 }
