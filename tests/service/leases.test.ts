@@ -11,17 +11,12 @@ import { DB_FILE, openService, type LatentLabService } from '../../src/main/core
 import { openDb } from '../../src/main/core/store/db';
 import { claimRun, leaseHolder } from '../../src/main/core/store/leases';
 import * as q from '../../src/main/core/store/queries';
-import { startChild, writeSmallIdx, type Child } from './processes';
+import { startChild, value, writeSmallIdx, type Child } from './processes';
 
 let dir: string;
 let svc: LatentLabService;
 let datasetId: number;
 let child: Child | undefined;
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 const long = { model: 'vae' as const, latent: 2, hidden: [8], epochs: 10000, batch: 50 };
 

@@ -6,6 +6,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import type { Result } from '../../src/shared/contract';
+
+/** The value of a Result, or a thrown error saying the code and message. */
+export function value<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
 const CHILD = join(import.meta.dirname, 'fixtures', 'service-child.ts');
 
 /** An IDX file (big-endian header, unsigned bytes) of the given dimensions and data. */

@@ -52,7 +52,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
         const runId = q.insertRun(ctx.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
         ctx.emit('runs:changed', { runId });
-        const jobId = startTraining(ctx, runId, false, a.backend, claimRun(ctx.db, runId, 'training'));
+        const jobId = startTraining(ctx, { runId, resumeFrom: null, backend: a.backend, lease: claimRun(ctx.db, runId, 'training') });
         if (note) setImmediate(() => ctx.emit('run:warning', { runId, message: note }));
         return { jobId, runId };
       } finally {
@@ -74,7 +74,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         try {
           const ckpt = q.latestCheckpoint(ctx.db, r.id);
           q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
-          return { jobId: startTraining(ctx, r.id, !!ckpt, 'auto', lease), runId: r.id };
+          return { jobId: startTraining(ctx, { runId: r.id, resumeFrom: ckpt?.path ?? null, backend: 'auto', lease }), runId: r.id };
         } catch (err) {
           lease();
           throw err;

@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import { AppFailure, type ArgsOut, type JobProgress, type MetricRow } from '../../../shared/contract';
 import type { JobRunner } from '../jobs';
 import * as q from '../store/queries';
-import { runTrainingInWorker, type TrainEvent } from '../train';
+import { killPoint } from '../kill-point';
+import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../train';
 import type { TrainConfig } from '../types';
 import { datasetRecord, runRecord, type Context } from './context';
 
@@ -32,23 +33,25 @@ export class TrainingSlot {
   }
 }
 
-/** Starts the job; `lease` (the run's claim) is released when the job ends, or here if it cannot start. */
-export function startTraining(
-  ctx: Context,
-  runId: number,
-  resume: boolean,
-  backend: ArgsOut<'runs:start'>['backend'],
-  lease: () => void,
-): string {
+export interface TrainingStart {
+  runId: number;
+  /** the checkpoint the database records (relative to the data folder), or null for a fresh start */
+  resumeFrom: string | null;
+  backend: ArgsOut<'runs:start'>['backend'];
+  /** the run's claim (store/leases.ts): released when the job ends, or here if it cannot start */
+  lease: () => void;
+}
+
+export function startTraining(ctx: Context, start: TrainingStart): string {
   try {
-    return startJob(ctx, runId, resume, backend, lease);
+    return startJob(ctx, start);
   } catch (err) {
-    lease();
+    start.lease();
     throw err;
   }
 }
 
-function startJob(ctx: Context, runId: number, resume: boolean, backend: ArgsOut<'runs:start'>['backend'], lease: () => void): string {
+function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingStart): string {
   const r = runRecord(ctx, runId);
   const d = datasetRecord(ctx, r.datasetId);
   const runDir = join(ctx.dataDir, r.dir);
@@ -61,7 +64,12 @@ function startJob(ctx: Context, runId: number, resume: boolean, backend: ArgsOut
     const onCancel = (): void => stop.abort();
     signal.addEventListener('abort', onCancel, { once: true });
     let writeFailure: Error | null = null;
-    const record = recorder(ctx, r, progress);
+    // removing what the database let go, in order, once each commit is done; the job ends after the last
+    let pruned = Promise.resolve();
+    const afterCommit = (epoch: number): void => {
+      pruned = pruned.then(() => pruneCheckpoints(runDir, q.checkpointPaths(ctx.db, runId), epoch)).catch(() => undefined);
+    };
+    const record = recorder(ctx, r, progress, afterCommit);
     const onEvent = (e: TrainEvent): void => {
       if (writeFailure) return;
       try {
@@ -73,18 +81,23 @@ function startJob(ctx: Context, runId: number, resume: boolean, backend: ArgsOut
       }
     };
     try {
+      // what a crash left (a checkpoint written but never committed, a half-written one) goes first
+      await pruneCheckpoints(runDir, q.checkpointPaths(ctx.db, runId));
       const outcome = await runTrainingInWorker(
         {
           config: r.config as TrainConfig,
           datasetFile: join(ctx.dataDir, d.file),
           runDir,
-          resume,
+          resume: resumeFrom !== null,
+          ...(resumeFrom !== null ? { resumeFrom: join(ctx.dataDir, resumeFrom) } : {}),
+          callerPrunes: true,
           backend: pref,
           workerEntry: ctx.opts.workerEntry,
         },
         onEvent,
         stop.signal,
       );
+      await pruned;
       if (writeFailure) throw writeFailure;
       const status = outcome.status === 'cancelled' ? 'cancelled' : 'done';
       q.setRunStatus(ctx.db, runId, status);
@@ -129,7 +142,12 @@ function writeEnding(ctx: Context, runId: number, status: 'cancelled' | 'failed'
 }
 
 /** Writes and forwards each event of the worker; throws what the database throws. */
-function recorder(ctx: Context, r: q.RunRecord, progress: (p: Partial<JobProgress>) => void): (e: TrainEvent) => void {
+function recorder(
+  ctx: Context,
+  r: q.RunRecord,
+  progress: (p: Partial<JobProgress>) => void,
+  afterCommit: (epoch: number) => void,
+): (e: TrainEvent) => void {
   const runId = r.id;
   let total = r.config.epochs;
   let epochStarted = Date.now();
@@ -185,6 +203,9 @@ function recorder(ctx: Context, r: q.RunRecord, progress: (p: Partial<JobProgres
       const seconds = (Date.now() - epochStarted) / 1000;
       epochStarted = Date.now();
       q.recordEpoch(ctx.db, runId, row, { epoch: x.epoch, path: relative(ctx.dataDir, e.checkpointDir) }, seconds);
+      killPoint('epoch:committed', x.epoch);
+      // only now may the folders the database let go be removed (not those past this epoch: one may be in flight)
+      afterCommit(x.epoch);
       ctx.emit('run:metric', { runId, row });
       ctx.emit('runs:changed', { runId });
     }

@@ -277,7 +277,10 @@ export function insertStepMetric(db: Db, runId: number, m: MetricRow): void {
   ).run(runId, m.kind, m.step, m.epoch, m.loss, m.recon, m.kl, m.heldOut, m.imagesPerSec);
 }
 
-/** An epoch's metric, its checkpoint and the run's summary, in one transaction. */
+/** Checkpoints a run keeps: the database references these two, older folders are removed after the commit. */
+export const KEEP_CHECKPOINTS = 2;
+
+/** An epoch's metric, its checkpoint and the run's summary, in one transaction; older checkpoints than the kept ones are let go. */
 export function recordEpoch(
   db: Db,
   runId: number,
@@ -286,6 +289,9 @@ export function recordEpoch(
   seconds: number,
 ): void {
   db.transaction(() => {
+    db.prepare(
+      'DELETE FROM checkpoints WHERE run_id = ? AND epoch NOT IN (SELECT epoch FROM checkpoints WHERE run_id = ? AND epoch < ? ORDER BY epoch DESC LIMIT ?)',
+    ).run(runId, runId, checkpoint.epoch, KEEP_CHECKPOINTS - 1);
     insertStepMetric(db, runId, m);
     db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, epoch, path, held_out, created_at) VALUES (?, ?, ?, ?, ?)').run(
       runId,
@@ -332,6 +338,11 @@ export function listMetrics(db: Db, runId: number, kind?: 'step' | 'epoch'): Met
                FROM metrics WHERE run_id = ? ${kind ? 'AND kind = ?' : ''} ORDER BY step, kind DESC`;
   const args: unknown[] = kind ? [runId, kind] : [runId];
   return db.prepare(sql).all(...args) as MetricRow[];
+}
+
+/** The checkpoint folders the database references (relative to the data folder). */
+export function checkpointPaths(db: Db, runId: number): string[] {
+  return (db.prepare('SELECT path FROM checkpoints WHERE run_id = ?').all(runId) as { path: string }[]).map((r) => r.path);
 }
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {

@@ -1,10 +1,13 @@
 // Checkpoints: runDir/checkpoints/epoch-000N/ with model.json (a TF.js-like weights manifest
-// plus our config and training state), weights.bin and optimizer.bin. Written to
-// epoch-000N.tmp/ and renamed when complete, then `latest` is swapped atomically, so a crash
-// at any point leaves the previous checkpoint intact and pointed to.
+// plus our config and training state), weights.bin and optimizer.bin. One order survives a
+// crash at every point: write epoch-000N.tmp/, fsync its files and itself, rename, fsync the
+// folder, swap `latest`; the service then commits the epoch to its database, and only after
+// that removes the checkpoints the database no longer references (pruneCheckpoints). A
+// resume starts from the database's checkpoint, never from one the database does not know.
 import { open, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../export/atomic.js';
+import { killPoint } from '../kill-point.js';
 import type { NamedWeight } from '../model/layers.js';
 import { createModel, type ImageShape, type NormalizedModelConfig, type VaeModel } from '../model/vae.js';
 import type { TrainConfig } from '../types.js';
@@ -108,11 +111,29 @@ async function writeSynced(path: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-/** Writes a checkpoint atomically, points `latest` at it, keeps the newest two. Returns its dir. */
-export async function writeCheckpoint(runDir: string, data: CheckpointData): Promise<string> {
+/** Makes a rename or a new file in the folder durable (a no-op where folders cannot be opened). */
+async function syncDir(path: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    await fh.sync();
+  } catch {
+    // Windows cannot fsync a folder; its renames are durable on NTFS
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * Writes a checkpoint atomically and durably and points `latest` at it. Returns its dir.
+ * `prune` (the trainer on its own) keeps the newest two here; a caller with a database
+ * passes false and prunes after its commit.
+ */
+export async function writeCheckpoint(runDir: string, data: CheckpointData, opts: { prune?: boolean } = {}): Promise<string> {
   const dir = checkpointsDir(runDir);
   await mkdir(dir, { recursive: true });
-  const name = epochDirName(data.json.trainingState.epoch);
+  const epoch = data.json.trainingState.epoch;
+  const name = epochDirName(epoch);
   const tmp = join(dir, `${name}.tmp`);
   const final = join(dir, name);
   await rm(tmp, { recursive: true, force: true });
@@ -120,10 +141,16 @@ export async function writeCheckpoint(runDir: string, data: CheckpointData): Pro
   await writeSynced(join(tmp, 'weights.bin'), concatFloats(data.weights));
   await writeSynced(join(tmp, 'optimizer.bin'), concatFloats(data.optimizer));
   await writeSynced(join(tmp, 'model.json'), JSON.stringify(data.json, null, 1));
+  await syncDir(tmp);
+  killPoint('checkpoint:written', epoch);
   // a checkpoint of the same epoch from an earlier, abandoned attempt gives way
   await rm(final, { recursive: true, force: true });
   await rename(tmp, final);
+  await syncDir(dir);
+  killPoint('checkpoint:renamed', epoch);
   await writeFileAtomic(join(dir, 'latest'), `${name}\n`);
+  killPoint('checkpoint:latest', epoch);
+  if (opts.prune === false) return final;
   const old = (await readdir(dir)).filter((n) => /^epoch-\d+$/.test(n) && n !== name).sort();
   const newer = old.filter((n) => n > name);
   // keep the newest KEEP by epoch number, plus nothing newer than the one just written
@@ -227,8 +254,27 @@ export async function exportTfjsModel(checkpointDir: string, outDir: string): Pr
   return files.map((f) => resolve(f));
 }
 
+/**
+ * Removes the checkpoints the database no longer references: every epoch-* folder not in
+ * `keep` and numbered below `below` (a folder above it may be the one a running trainer has
+ * just renamed, not yet committed). Without `below` (nothing trains) also the newer ones and
+ * the *.tmp leftovers of a crash.
+ */
+export async function pruneCheckpoints(runDir: string, keep: string[], below?: number): Promise<void> {
+  const kept = new Set(keep.map((k) => k.replace(/\/+$/, '').split(/[\\/]/).pop()));
+  await removeEntries(runDir, (n) => {
+    const m = /^epoch-(\d+)(\.tmp)?$/.exec(n);
+    if (!m || kept.has(n)) return false;
+    return below === undefined || (!m[2] && Number(m[1]) < below);
+  });
+}
+
 /** Removes a leftover epoch-*.tmp (a crash during a write). */
 export async function cleanTemp(runDir: string): Promise<void> {
+  await removeEntries(runDir, (n) => n.endsWith('.tmp'));
+}
+
+async function removeEntries(runDir: string, match: (name: string) => boolean): Promise<void> {
   const dir = checkpointsDir(runDir);
   let names: string[] = [];
   try {
@@ -236,5 +282,5 @@ export async function cleanTemp(runDir: string): Promise<void> {
   } catch {
     return;
   }
-  for (const n of names) if (n.endsWith('.tmp')) await rm(join(dir, n), { recursive: true, force: true });
+  for (const n of names) if (match(n)) await rm(join(dir, n), { recursive: true, force: true });
 }

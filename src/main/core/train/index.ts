@@ -5,6 +5,7 @@ export {
   exportTfjsModel,
   latestCheckpointDir,
   loadRunModel,
+  pruneCheckpoints,
   readCheckpoint,
   readCheckpointJson,
   type CheckpointJson,

@@ -190,7 +190,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
   try {
     await cleanTemp(spec.runDir);
     if (spec.resume) {
-      const dir = await latestCheckpointDir(spec.runDir);
+      const dir = spec.resumeFrom ?? (await latestCheckpointDir(spec.runDir));
       if (dir) {
         const ck = await readCheckpoint(dir, true);
         const t = ck.json.modelTopology;
@@ -303,7 +303,8 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
           },
         },
       };
-      const checkpointDir = await writeCheckpoint(spec.runDir, { json, weights: await readWeights(model), optimizer: ostate.weights });
+      const ckData = { json, weights: await readWeights(model), optimizer: ostate.weights };
+      const checkpointDir = await writeCheckpoint(spec.runDir, ckData, { prune: !spec.callerPrunes });
       lastGood = epoch + 1;
 
       const result: EpochResult = {

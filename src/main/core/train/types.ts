@@ -8,6 +8,10 @@ export interface TrainJobSpec {
   runDir: string;
   /** continue from runDir/checkpoints/latest (a fresh start when there is none) */
   resume: boolean;
+  /** with resume: continue from this checkpoint folder (the one a database records) instead of `latest` */
+  resumeFrom?: string;
+  /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
+  callerPrunes?: boolean;
   backend: 'auto' | BackendName;
   /** the worker script (the bundled JS worker in the Electron build); default: the tsx bootstrap */
   workerEntry?: string;
