@@ -73,6 +73,8 @@ export interface ProbeResult {
   imageFiles: number;
   gray: boolean;
   medianSide: number;
+  /** the median of the shorter sides, which suggestedSide comes from */
+  medianShortSide: number;
   suggestedSide: number;
   /** the labels the chosen source finds among the image files (natural order) */
   labels: string[];
@@ -84,6 +86,8 @@ export interface ProbeResult {
   nameLabels: number;
   /** the label pattern is invalid: what is wrong with it */
   labelError?: string;
+  /** non-square images: one of them (its size) squared by fit and by crop, to show the choice */
+  resize?: { width: number; height: number; fit: Grid; crop: Grid };
 }
 
 /** A folder on the server, for the import sheet's folder browser (datasets:browse). */

@@ -5,9 +5,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp } from './harness';
+import { launchBrowser, screenshot, startApp, type AppUnderTest } from './harness';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -17,13 +17,24 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** A flat folder of `obj<o>__<view>.png`: `objects` objects, `views` views each, 24 px, grey. */
-async function objectFolder(dir: string, objects: number[], views: number): Promise<string> {
+/** One test's app: its page errors must stay empty; closed whatever happens. */
+async function withApp(name: string, body: (app: AppUnderTest, page: Page) => Promise<void>): Promise<void> {
+  const app = await startApp(browser, name);
+  try {
+    await body(app, app.page);
+    expect(app.pageErrors).toEqual([]);
+  } finally {
+    await app.close();
+  }
+}
+
+/** A flat folder of `obj<o>__<view>.png`: `objects` objects, `views` views each, grey. */
+async function objectFolder(dir: string, objects: number[], views: number, width = 24, height = width): Promise<string> {
   mkdirSync(dir, { recursive: true });
   for (const o of objects)
     for (let v = 0; v < views; v++) {
-      const level = (o * 37 + v * 11) % 256;
-      const png = await sharp({ create: { width: 24, height: 24, channels: 3, background: { r: level, g: level, b: level } } })
+      const level = 60 + ((o * 37 + v * 11) % 180);
+      const png = await sharp({ create: { width, height, channels: 3, background: { r: level, g: level, b: level } } })
         .png()
         .toBuffer();
       writeFileSync(join(dir, `obj${o}__${v * 5}.png`), png);
@@ -32,10 +43,8 @@ async function objectFolder(dir: string, objects: number[], views: number): Prom
 }
 
 describe('labels from file names', () => {
-  it('proposes the file names for a flat folder, previews labels and counts, takes a regex, and imports them', async () => {
-    const app = await startApp(browser, 'names');
-    const { page } = app;
-    try {
+  it('proposes the file names for a flat folder, previews labels and counts, takes a regex, and imports them', () =>
+    withApp('names', async (app, page) => {
       const folder = await objectFolder(join(app.dataDir, 'objects'), [1, 2, 3, 12, 40], 4);
       await page.getByTestId('empty-import').click();
       await page.getByTestId('import-path').fill(folder);
@@ -61,16 +70,10 @@ describe('labels from file names', () => {
       await page.getByTestId('dataset-page').waitFor();
       expect(await page.getByTestId('dataset-count').textContent()).toBe('20 images');
       expect(await page.getByTestId('dataset-labels').textContent()).toBe('5 labels');
-      expect(app.pageErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 
-  it('keeps subfolders for a folder that has them, and imports no labels when asked', async () => {
-    const app = await startApp(browser, 'nolabels');
-    const { page } = app;
-    try {
+  it('keeps subfolders for a folder that has them, and imports no labels when asked', () =>
+    withApp('nolabels', async (app, page) => {
       const root = join(app.dataDir, 'sorted');
       await objectFolder(join(root, 'a'), [1], 3);
       await objectFolder(join(root, 'b'), [2], 3);
@@ -85,18 +88,12 @@ describe('labels from file names', () => {
       await page.getByTestId('dataset-page').waitFor();
       expect(await page.getByTestId('dataset-count').textContent()).toBe('6 images');
       expect(await page.getByTestId('dataset-labels').textContent()).toBe('0 labels');
-      expect(app.pageErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });
 
 describe('the folder browser (browser mode)', () => {
-  it('says "type or browse", completes a typed path and browses from home to a folder', async () => {
-    const app = await startApp(browser, 'browse');
-    const { page } = app;
-    try {
+  it('says "type or browse", completes a typed path and browses from home to a folder', () =>
+    withApp('browse', async (app, page) => {
       const library = join(app.dataDir, 'library');
       await objectFolder(join(library, 'faces-small', 's1'), [1], 2);
       await objectFolder(join(library, 'flat-objects'), [1, 2], 3);
@@ -136,9 +133,78 @@ describe('the folder browser (browser mode)', () => {
       await page.getByTestId('folder-browser').waitFor({ state: 'detached' });
       expect(await input.inputValue()).toBe(join(library, 'flat-objects'));
       await page.getByTestId('import-probe').filter({ hasText: '6 images' }).waitFor();
-      expect(app.pageErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
+});
+
+describe('import sheet defects', () => {
+  it('lets the name follow the path until it is typed, and shows a taken name at the field with a free one', () =>
+    withApp('name', async (app, page) => {
+      const folder = await objectFolder(join(app.dataDir, 'objects'), [1, 2], 2);
+      await page.getByTestId('empty-import').click();
+      const name = page.getByTestId('import-name');
+      await page.getByTestId('import-path').fill(join(app.dataDir, 'emptydir'));
+      expect(await name.inputValue()).toBe('emptydir');
+      await page.getByTestId('import-path').fill(folder);
+      expect(await name.inputValue()).toBe('objects');
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('dataset-page').waitFor();
+      expect(await page.getByTestId('dataset-name').textContent()).toBe('objects');
+
+      // the same folder again: the name is taken; said at the field, Import waits, a free name is offered
+      await page.getByTestId('sidebar-import').click();
+      await page.getByTestId('import-path').fill(folder);
+      const error = page.getByTestId('import-name-error');
+      await error.filter({ hasText: 'A dataset named "objects" exists already.' }).waitFor();
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      expect(await page.getByTestId('import-start').isDisabled()).toBe(true);
+      await screenshot(page, 'import-name-taken');
+      await page.getByTestId('import-name-suggest').click();
+      expect(await name.inputValue()).toBe('objects (2)');
+      await error.waitFor({ state: 'detached' });
+      // a typed name stays when the path changes
+      await name.fill('my objects');
+      await page.getByTestId('import-path').fill(join(app.dataDir, 'elsewhere'));
+      await page.getByTestId('import-path').fill(folder);
+      expect(await name.inputValue()).toBe('my objects');
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      await page.getByTestId('import-start').click();
+      await page.getByTestId('dataset-name').filter({ hasText: 'my objects' }).waitFor();
+    }));
+
+  it('proposes the median side when small, else the nearest common one, and shows fit and crop on a wide image', () =>
+    withApp('side', async (app, page) => {
+      const small = await objectFolder(join(app.dataDir, 'small'), [1, 2], 2, 24);
+      const wide = await objectFolder(join(app.dataDir, 'wide'), [1, 2], 2, 60, 40);
+      await page.getByTestId('empty-import').click();
+      await page.getByTestId('import-path').fill(small);
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      await expect.poll(() => page.getByTestId('import-side').inputValue()).toBe('24');
+      expect(await page.getByTestId('import-resize-explain').count()).toBe(0); // square: nothing to explain
+      await page.getByTestId('import-path').fill(wide);
+      await page.getByTestId('import-probe').filter({ hasText: 'median side 60 px' }).waitFor();
+      await expect.poll(() => page.getByTestId('import-side').inputValue()).toBe('32'); // 40 is nearest 32
+      const explain = page.getByTestId('import-resize-explain');
+      await explain.waitFor();
+      expect(await explain.textContent()).toMatch(/not square \(60 × 40\).*Fit.*black bars.*crop.*cuts off the left and right/s);
+      // fit leaves black bars above and below; crop fills the square
+      const rows = async (id: string): Promise<[number, number]> =>
+        page.evaluate((tid) => {
+          const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${tid}"] canvas, canvas[data-testid="${tid}"]`)!;
+          const ctx = c.getContext('2d')!;
+          return [
+            ctx.getImageData(Math.floor(c.width / 2), 0, 1, 1).data[0]!,
+            ctx.getImageData(Math.floor(c.width / 2), Math.floor(c.height / 2), 1, 1).data[0]!,
+          ];
+        }, id);
+      const [fitTop, fitMid] = await rows('import-thumb-fit');
+      const [cropTop, cropMid] = await rows('import-thumb-crop');
+      expect(fitTop).toBeLessThan(10);
+      expect(fitMid).toBeGreaterThan(50);
+      expect(cropTop).toBeGreaterThan(50);
+      expect(cropMid).toBeGreaterThan(50);
+      await page.getByTestId('import-resize-crop-thumb').click();
+      expect(await page.getByTestId('import-resize-crop').getAttribute('aria-checked')).toBe('true');
+      await screenshot(page, 'import-fit-crop');
+    }));
 });

@@ -5,6 +5,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
 import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
 import { countLabels, defaultNameLabel, labelRule, type LabelSource } from './label-source.js';
+import { median, resizePreview, suggestSide } from './probe-extras.js';
 import { stratifiedSplit } from './split.js';
 import type { ProbeResult } from '../../../shared/contract';
 
@@ -153,8 +154,8 @@ async function looksLikeImage(path: string): Promise<boolean> {
 }
 
 /** What a quick look at a folder finds: the contract's ProbeResult without the path.
- *  gray: every sampled image is gray; medianSide: of the longer side; suggestedSide: 28 for
- *  digit-sized images (median <= 32), else 64. */
+ *  gray: every sampled image is gray; medianSide: of the longer side; suggestedSide: from the
+ *  median shorter side (see suggestSide). */
 export type FolderProbe = Omit<ProbeResult, 'path'>;
 
 /** A quick look (up to `sample` images spread over the folder) to prefill the import dialog;
@@ -168,7 +169,7 @@ export async function probeFolder(root: string, sample = 50, signal?: AbortSigna
     labelError = (e as Error).message;
     relabel(files, { from: 'none' });
   }
-  const probe = await probeFiles(files, sample, signal);
+  const probe = await probeFiles(files, sample, signal, true);
   return labelError ? { ...probe, labelError } : probe;
 }
 
@@ -178,7 +179,7 @@ function relabel(files: ScannedFile[], source: LabelSource | undefined): void {
   for (const f of files) f.labelName = rule(f.path, f.labelName);
 }
 
-async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSignal): Promise<FolderProbe> {
+async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSignal, preview = false): Promise<FolderProbe> {
   const images: ScannedFile[] = [];
   for (const f of files) if (await looksLikeImage(f.path)) images.push(f);
   const { labels, counts, unlabeled } = countLabels(
@@ -188,30 +189,44 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
   const nameLabels = new Set(images.map((f) => defaultNameLabel(basename(f.path))).filter((l) => l !== null)).size;
   const step = Math.max(1, images.length / sample);
   const sides: number[] = [];
+  const shortSides: number[] = [];
+  let nonSquare: { path: string; width: number; height: number } | null = null;
   let gray = true;
   for (let k = 0; k < Math.min(sample, images.length); k++) {
     if (signal?.aborted) throw abortError(signal);
     try {
       const info = await probeImage(images[Math.floor(k * step)]!.path);
       sides.push(Math.max(info.width, info.height));
+      shortSides.push(Math.min(info.width, info.height));
+      if (!nonSquare && info.width !== info.height) nonSquare = { path: images[Math.floor(k * step)]!.path, ...info };
       gray &&= info.gray;
     } catch {
       // a bad file says nothing about the folder
     }
   }
-  sides.sort((a, b) => a - b);
-  const medianSide = sides.length ? sides[Math.floor((sides.length - 1) / 2)]! : 0;
+  const medianSide = median(sides);
+  const resize = preview && nonSquare ? await resizeSample(nonSquare, gray) : undefined;
   return {
     files: files.length,
     imageFiles: images.length,
     gray: sides.length > 0 ? gray : true,
     medianSide,
-    suggestedSide: medianSide > 0 && medianSide <= 32 ? 28 : 64,
+    medianShortSide: median(shortSides),
+    suggestedSide: suggestSide(median(shortSides)),
     labels,
     labelCounts: counts,
     unlabeled,
     nameLabels,
+    ...(resize ? { resize } : {}),
   };
+}
+
+async function resizeSample(img: { path: string; width: number; height: number }, gray: boolean): Promise<ProbeResult['resize']> {
+  try {
+    return { width: img.width, height: img.height, ...(await resizePreview(img.path, gray)) };
+  } catch {
+    return undefined; // the thumbnails only explain; the probe stands without them
+  }
 }
 
 export async function importFolder(
