@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAnimation } from '../../src/main/core/export/animation';
 import { addMnist, launchBrowser, screenshot, startApp } from './harness';
+import { trainSmall } from './small-run';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,25 +23,7 @@ describe('animate', () => {
     const { page } = app;
     try {
       await addMnist(page);
-      const datasetId = (await app.service['datasets:list']({}))[0]!.id;
-      const { jobId } = await app.service['runs:start']({
-        datasetId,
-        config: {
-          model: 'vae',
-          family: 'mlp',
-          latent: 4,
-          hidden: [128],
-          likelihood: 'bernoulli',
-          beta: 1,
-          epochs: 2,
-          batch: 100,
-          lr: 1e-3,
-          seed: 1,
-          limit: 6000,
-        },
-        backend: 'auto',
-      });
-      expect((await app.service.waitForJob(jobId)).status).toBe('done');
+      await trainSmall(app);
       await page.getByTestId('tab-explore').click();
       await page.getByTestId('sweep-canvas').waitFor();
 
