@@ -277,10 +277,10 @@ export function insertStepMetric(db: Db, runId: number, m: MetricRow): void {
   ).run(runId, m.kind, m.step, m.epoch, m.loss, m.recon, m.kl, m.heldOut, m.imagesPerSec);
 }
 
-/** Checkpoints a run keeps: the database references these two, older folders are removed after the commit. */
+/** Checkpoint folders a run keeps: those of its newest two recorded epochs (see checkpointPaths). */
 export const KEEP_CHECKPOINTS = 2;
 
-/** An epoch's metric, its checkpoint and the run's summary, in one transaction; older checkpoints than the kept ones are let go. */
+/** An epoch's metric, its checkpoint and the run's summary, in one transaction. */
 export function recordEpoch(
   db: Db,
   runId: number,
@@ -289,9 +289,6 @@ export function recordEpoch(
   seconds: number,
 ): void {
   db.transaction(() => {
-    db.prepare(
-      'DELETE FROM checkpoints WHERE run_id = ? AND epoch NOT IN (SELECT epoch FROM checkpoints WHERE run_id = ? AND epoch < ? ORDER BY epoch DESC LIMIT ?)',
-    ).run(runId, runId, checkpoint.epoch, KEEP_CHECKPOINTS - 1);
     insertStepMetric(db, runId, m);
     db.prepare('INSERT OR REPLACE INTO checkpoints (run_id, epoch, path, held_out, created_at) VALUES (?, ?, ?, ?, ?)').run(
       runId,
@@ -340,9 +337,14 @@ export function listMetrics(db: Db, runId: number, kind?: 'step' | 'epoch'): Met
   return db.prepare(sql).all(...args) as MetricRow[];
 }
 
-/** The checkpoint folders the database references (relative to the data folder). */
+/**
+ * The checkpoint folders the database references (relative to the data folder): those of the
+ * newest KEEP_CHECKPOINTS epochs it records. Older rows stay as the epochs' history; their
+ * folders are let go.
+ */
 export function checkpointPaths(db: Db, runId: number): string[] {
-  return (db.prepare('SELECT path FROM checkpoints WHERE run_id = ?').all(runId) as { path: string }[]).map((r) => r.path);
+  const rows = db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT ?').all(runId, KEEP_CHECKPOINTS);
+  return (rows as { path: string }[]).map((r) => r.path);
 }
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
