@@ -20,8 +20,9 @@ import { datasetBytes, modelBytes } from './handlers/loaded';
 import { runHandlers } from './handlers/runs';
 import { TrainingSlot } from './handlers/training';
 import { JobRunner } from './jobs';
-import { openDb } from './store/db';
+import { openDb, refuseEmptyOverData } from './store/db';
 import * as q from './store/queries';
+import { sweepOrphans } from './sweep';
 
 export type { ServiceOptions } from './handlers/context';
 
@@ -43,10 +44,17 @@ const MODEL_CACHE = { maxEntries: 3, maxBytes: 512 * MiB };
 
 export async function openService(opts: ServiceOptions): Promise<LatentLabService> {
   const dataDir = resolve(opts.dataDir);
+  refuseEmptyOverData(join(dataDir, DB_FILE), dataDir);
   mkdirSync(join(dataDir, 'datasets'), { recursive: true });
   mkdirSync(join(dataDir, 'runs'), { recursive: true });
   const db = openDb(join(dataDir, DB_FILE));
   q.markCrashedRuns(db);
+  try {
+    await sweepOrphans(db, dataDir);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const backend = await initBackend(opts.backend ?? 'auto');
 
   const emitter = new EventEmitter();

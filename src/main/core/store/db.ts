@@ -1,4 +1,6 @@
 // Opening the store: WAL, foreign keys, migrations in one transaction, refuse a newer file.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppFailure } from '../../../shared/contract';
 import { migrations as allMigrations, type Migration } from './migrations';
@@ -10,7 +12,12 @@ export const SCHEMA_VERSION = allMigrations[allMigrations.length - 1]!.version;
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
   const db = new Database(file);
   try {
+    // read before anything is written: a refused file (garbage, a newer schema) stays as it was
+    refuseUnreadable(db, file, migrations.length);
     db.pragma('journal_mode = WAL');
+    // FULL (SQLite's default, kept on purpose): in WAL mode NORMAL may lose the last commits on a
+    // power loss, and an epoch's commit is what makes its checkpoint the one a resume uses
+    db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations, file);
@@ -21,6 +28,30 @@ export function openDb(file: string, migrations: Migration[] = allMigrations): D
   }
 }
 
+function refuseUnreadable(db: Db, file: string, latest: number): void {
+  let current: number;
+  try {
+    current = db.pragma('user_version', { simple: true }) as number;
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AppFailure(
+      'bad-input',
+      `${file} is not a Latent Lab database (SQLite: ${why}); it was left as it is. ` +
+        'Restore it from a backup, or move it aside to start an empty one, or use another data folder (--data-dir).',
+    );
+  }
+  if (current > latest) refuseNewer(file, current, latest);
+}
+
+function refuseNewer(file: string, current: number, latest: number): never {
+  throw new AppFailure(
+    'bad-input',
+    `${file} was written by a newer version of Latent Lab (schema ${current}, this app knows up to ${latest}). ` +
+      'Update Latent Lab, or start with another data folder (--data-dir).',
+  );
+}
+
 export function migrate(db: Db, migrations: Migration[], file = 'the database'): void {
   for (let i = 0; i < migrations.length; i++) {
     if (migrations[i]!.version !== i + 1) {
@@ -29,17 +60,36 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
   }
   const latest = migrations.length;
   const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > latest) {
-    throw new AppFailure(
-      'bad-input',
-      `${file} was written by a newer version of Latent Lab (schema ${current}, this app knows up to ${latest}). ` +
-        'Update Latent Lab, or start with another data folder (--data-dir).',
-    );
-  }
+  if (current > latest) refuseNewer(file, current, latest);
   if (current === latest) return;
   const run = db.transaction(() => {
     for (const m of migrations.slice(current)) db.exec(m.sql);
     db.pragma(`user_version = ${latest}`);
   });
   run();
+}
+
+/**
+ * A missing or empty (0-byte) database beside datasets or runs is damage, not a new start:
+ * opening it would show an empty app over the user's data. Refused, with nothing changed.
+ */
+export function refuseEmptyOverData(file: string, dataDir: string): void {
+  const size = statSync(file, { throwIfNoEntry: false })?.size;
+  if (size !== undefined && size > 0) return;
+  const count = (sub: string): number => {
+    try {
+      return readdirSync(join(dataDir, sub)).length;
+    } catch {
+      return 0;
+    }
+  };
+  const datasets = count('datasets');
+  const runs = count('runs');
+  if (datasets + runs === 0) return;
+  throw new AppFailure(
+    'bad-input',
+    `${file} is ${size === undefined ? 'missing' : 'empty (0 bytes)'} but ${dataDir} holds ${datasets} dataset file(s) and ${runs} run folder(s): ` +
+      'the database is damaged or lost, not new, and was left as it is. Restore it from a backup, ' +
+      'or move the data folder aside to start afresh, or use another data folder (--data-dir).',
+  );
 }
