@@ -1,0 +1,137 @@
+// The scatter on a real run: a 40-label object set (labels from the file names), an AE whose
+// codes sit wherever training put them (not around 0). The axes must hold every point and the
+// sweep's box, fitted (not a fixed ±3), the box must stay inside the plot, and a legend of 40
+// labels must scroll.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invoke } from '../../src/main/dispatch';
+import type { ArgsIn, Results, ServiceMethod } from '../../src/shared/contract';
+import { launchBrowser, screenshot, startApp, type AppUnderTest } from './harness';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** 40 objects x 4 views, 16 px grey: a bar whose place and brightness name the object. */
+async function objects(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (let o = 1; o <= 40; o++)
+    for (let v = 0; v < 4; v++) {
+      const px = Buffer.alloc(16 * 16, 20);
+      const row = o % 16;
+      for (let x = 0; x < 16; x++) px[row * 16 + x] = 120 + ((o * 7 + v * 13) % 130);
+      const png = await sharp(px, { raw: { width: 16, height: 16, channels: 1 } })
+        .png()
+        .toBuffer();
+      writeFileSync(join(dir, `obj${o}__${v * 5}.png`), png);
+    }
+}
+
+/** A call through the door (its schema fills the defaults), failing the test on a refusal. */
+async function call<M extends ServiceMethod>(app: AppUnderTest, method: M, args: ArgsIn<M>): Promise<Results[M]> {
+  const r = await invoke(app.service, method, args);
+  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+  return r.value as Results[M];
+}
+
+const range = (s: string | null): [number, number] => {
+  const [a, b] = (s ?? '').split(',').map(Number);
+  return [a!, b!];
+};
+
+describe('the scatter', () => {
+  it('fits its axes to the codes and the sweep box, keeps the box inside, and lists 40 labels in a scrolling legend', async () => {
+    const app = await startApp(browser, 'scatter');
+    const { page, service } = app;
+    try {
+      const folder = join(app.dataDir, 'objects');
+      await objects(folder);
+      const imp = await call(app, 'datasets:import', { kind: 'folder', path: folder, side: 16, testShare: 0.5, labelsFrom: 'pattern' });
+      const done = await service.waitForJob(imp.jobId);
+      expect(done.status).toBe('done');
+      const datasetId = done.datasetId!;
+      const run = await call(app, 'runs:start', {
+        datasetId,
+        config: { model: 'ae', latent: 2, hidden: [32], epochs: 2, batch: 16, threads: 1 },
+      });
+      const trained = await service.waitForJob(run.jobId);
+      expect(trained.status, trained.message).toBe('done');
+
+      await page.reload();
+      await page.getByTestId('sidebar-run').first().click();
+      await page.getByTestId('explore-tab-scatter').click();
+      const canvas = page.locator('[data-testid="scatter-canvas"]:not([data-points="0"])');
+      await canvas.waitFor();
+      await expect.poll(() => canvas.getAttribute('data-x-range')).toMatch(/,/);
+      // the codes on the pair the page shows, straight from the service
+      const dims = range(await canvas.getAttribute('data-dims'));
+      const codes = await call(app, 'explore:scatter', { runId: run.runId, dims, limit: 2000 });
+      const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+      console.log(
+        `scatter: ${codes.x.length} codes on z${dims[0]}, z${dims[1]}, mean (${mean(codes.x).toFixed(2)}, ${mean(codes.y).toFixed(2)})`,
+      );
+      const [x0, x1] = range(await canvas.getAttribute('data-x-range'));
+      const [y0, y1] = range(await canvas.getAttribute('data-y-range'));
+      // every code is on the plot ...
+      for (let i = 0; i < codes.x.length; i++) {
+        expect(codes.x[i]!).toBeGreaterThanOrEqual(x0);
+        expect(codes.x[i]!).toBeLessThanOrEqual(x1);
+        expect(codes.y[i]!).toBeGreaterThanOrEqual(y0);
+        expect(codes.y[i]!).toBeLessThanOrEqual(y1);
+      }
+      // ... and so is the sweep's box (±3 around the zero base); the axes are fitted to both, with
+      // no more room than chart.js's rounding to whole ticks adds
+      const need = (v: number[]): number => Math.max(...v, 3) - Math.min(...v, -3);
+      expect(Math.min(x0, y0)).toBeLessThanOrEqual(-3);
+      expect(Math.max(x1, y1)).toBeGreaterThanOrEqual(3);
+      expect(x1 - x0).toBeLessThan(need(codes.x) * 1.5 + 1);
+      expect(y1 - y0).toBeLessThan(need(codes.y) * 1.5 + 1);
+
+      // the box is drawn in the accent colour and nowhere outside the plot area
+      const outside = await canvas.evaluate((c: HTMLCanvasElement) => {
+        const [l, t, r, b] = (c.dataset.area ?? '').split(',').map(Number) as [number, number, number, number];
+        const k = c.width / c.clientWidth;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim();
+        const m = /^#([0-9a-f]{6})$/i.exec(accent);
+        const [ar, ag, ab] = m ? [0, 2, 4].map((i) => parseInt(m[1]!.slice(i, i + 2), 16)) : [91, 91, 214];
+        let inside = 0;
+        let out = 0;
+        for (let y = 0; y < c.height; y++)
+          for (let x = 0; x < c.width; x++) {
+            const i = (y * c.width + x) * 4;
+            if (Math.abs(d[i]! - ar!) + Math.abs(d[i + 1]! - ag!) + Math.abs(d[i + 2]! - ab!) > 30 || d[i + 3]! < 200) continue;
+            const inArea = x >= (l - 1) * k && x <= (r + 1) * k && y >= (t - 1) * k && y <= (b + 1) * k;
+            if (inArea) inside++;
+            else out++;
+          }
+        return { inside, out };
+      });
+      expect(outside.inside).toBeGreaterThan(20);
+      expect(outside.out).toBe(0);
+
+      // 40 labels: all listed, in a legend that scrolls instead of spilling
+      const legend = page.getByTestId('scatter-legend');
+      expect(await legend.locator('li').count()).toBe(40);
+      const scroll = await legend.evaluate((el) => ({
+        sh: el.scrollHeight,
+        ch: el.clientHeight,
+        overflow: getComputedStyle(el).overflowY,
+      }));
+      expect(scroll.sh).toBeGreaterThan(scroll.ch);
+      expect(scroll.overflow).toBe('auto');
+      await canvas.scrollIntoViewIfNeeded();
+      await screenshot(page, 'explore-scatter-fitted');
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});

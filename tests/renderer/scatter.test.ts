@@ -1,0 +1,38 @@
+// The scatter's axes fit the points and the sweep's box, wherever the cloud sits.
+import { describe, expect, it } from 'vitest';
+import { scatterBounds, windowBox } from '../../src/renderer/src/lib/scatter';
+
+const inside = (b: ReturnType<typeof scatterBounds>, x: number, y: number): boolean =>
+  x >= b.xMin && x <= b.xMax && y >= b.yMin && y <= b.yMax;
+
+describe('scatterBounds', () => {
+  it('fits a cloud whose means are far from 0 (x in -0.85..-0.45, y around 40), every point inside', () => {
+    const x = Array.from({ length: 100 }, (_, i) => -0.85 + (0.4 * i) / 99);
+    const y = Array.from({ length: 100 }, (_, i) => 40 + Math.sin(i));
+    const b = scatterBounds(x, y, null);
+    expect(x.every((xi, i) => inside(b, xi, y[i]!))).toBe(true);
+    // fitted, not centred on 0: the span is the data's plus a small margin
+    expect(b.xMax - b.xMin).toBeLessThan(0.5);
+    expect(b.xMin).toBeGreaterThan(-0.9);
+    expect(b.yMin).toBeGreaterThan(38);
+  });
+
+  it('holds the sweep box too, even when it lies beside the cloud', () => {
+    const b = scatterBounds([10, 11, 12], [-20, -21, -22], { x0: -3, x1: 3, y0: -3, y1: 3 });
+    expect(inside(b, -3, -3) && inside(b, 3, 3) && inside(b, 12, -22)).toBe(true);
+  });
+
+  it('gives one point or no point a visible span', () => {
+    const one = scatterBounds([5], [5], null);
+    expect(one.xMax - one.xMin).toBeGreaterThan(0.5);
+    expect(inside(one, 5, 5)).toBe(true);
+    expect(scatterBounds([], [], null)).toEqual({ xMin: -3, xMax: 3, yMin: -3, yMax: 3 });
+    expect(scatterBounds([NaN, 1, 2], [1, Infinity, 2], null).xMin).toBeLessThan(1);
+  });
+
+  it('turns a sweep window into a box', () => {
+    expect(windowBox({ x: [-1, 0, 1], y: [2, 1, 0] })).toEqual({ x0: -1, x1: 1, y0: 0, y1: 2 });
+    expect(windowBox({ x: [], y: [1] })).toBeNull();
+    expect(windowBox(null)).toBeNull();
+  });
+});
