@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
@@ -64,12 +65,35 @@ export function defaultRendererDir(): string {
   return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? path.resolve('out/renderer');
 }
 
-function tokenMatches(given: string | null, token: string): boolean {
-  if (!given) return false;
+function tokenMatches(params: URLSearchParams, token: string): boolean {
+  // exactly one: `?token=good&token=bad` must not pass on whichever copy a parser reads
+  const all = params.getAll('token');
+  if (all.length !== 1) return false;
+  const given = all[0]!;
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   // constant-time, so the token cannot be guessed byte by byte from response timing
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches us with
+ * `Host: evil.example`. Only the bound address (and localhost) with the bound port may name us;
+ * bound to every interface, any IP literal may (rebinding needs a name).
+ */
+export function hostAllowed(hostHeader: string | undefined, bound: string, port: number): boolean {
+  if (!hostHeader) return false;
+  let url: URL;
+  try {
+    url = new URL(`http://${hostHeader}`);
+  } catch {
+    return false;
+  }
+  if (url.port !== String(port) || url.username || url.pathname !== '/') return false;
+  const name = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const wildcard = bound === '0.0.0.0' || bound === '::';
+  if (name === bound.toLowerCase() || name === 'localhost') return true;
+  return wildcard && isIP(name) !== 0;
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {
@@ -93,12 +117,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
   const token = opts.token ?? randomBytes(32).toString('hex');
   const sockets = new Set<WebSocket>();
+  const boundPort = (): number => {
+    const a = http.address();
+    return typeof a === 'object' && a ? a.port : (opts.port ?? 0);
+  };
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const send = (status: number, body: string): void => {
       res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(body);
     };
+    if (!hostAllowed(req.headers.host, host, boundPort())) return send(421, 'this server answers only to the address it is bound to');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'method not allowed');
     let encoded: string;
     try {
@@ -146,8 +175,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       return refuseUpgrade(socket, 400, 'Bad Request');
     }
+    if (!hostAllowed(req.headers.host, host, boundPort())) return refuseUpgrade(socket, 421, 'Misdirected Request');
     if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
-    if (!tokenMatches(url.searchParams.get('token'), token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!tokenMatches(url.searchParams, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
     // a page from another site must not drive the service even if it learned the token
     const origin = req.headers.origin;
     if (origin && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');

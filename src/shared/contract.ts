@@ -46,6 +46,10 @@ export const trainConfigSchema = z
     family: z.enum(families).default(D.family),
     latent: within(L.latent).default(D.latent),
     latent2: within(L.latent2).optional(),
+    /** HVAE: levels of latents (2..4) and the sizes of z3, z4 */
+    levels: within(L.levels).optional(),
+    latent3: within(L.latent2).optional(),
+    latent4: within(L.latent2).optional(),
     hidden: z.array(within(L.hiddenWidth)).min(L.hiddenLayers.min).max(L.hiddenLayers.max).optional(),
     activation: z.enum(activations).optional(),
     likelihood: z.enum(likelihoods).default(D.likelihood),
