@@ -41,6 +41,8 @@ export const TRAIN_LIMITS = {
   /** training images used at most (the held-out share is about limit / 6) */
   limit: { min: 10, max: Number.MAX_SAFE_INTEGER, int: true },
   threads: { min: 1, max: 64, int: true },
+  /** HVAE: latent levels of the Markov chain z_T -> ... -> z1 -> x */
+  levels: { min: 2, max: 4, int: true },
   /** importance samples per image of the IWAE objective */
   k: { min: 1, max: 50, int: true },
 } as const satisfies Record<string, Limit>;

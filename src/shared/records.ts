@@ -179,6 +179,8 @@ export interface Evaluation {
   psnr: number;
   activeUnits: number;
   accuracy: number | null;
+  /** vae and hvae: each latent level, bottom (z1) first: its share of the KL and its active units, units most KL first */
+  levels?: { level: number; latent: number; kl: number; activeUnits: number; ranked: number[] }[];
 }
 
 export interface JobProgress {

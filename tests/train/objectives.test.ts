@@ -65,6 +65,15 @@ describe('the IWAE objective in the trainer', () => {
   });
 });
 
+describe('the Markov HVAE in the trainer', () => {
+  it('T = 3 (sizes 8, 4, 2) lowers the held-out loss', async () => {
+    const { before, epochs, warnings } = await trainAndCompare({ ...base, model: 'hvae', levels: 3, latent2: 4, latent3: 2 });
+    expect(epochs[1]!.heldOut).toBeLessThan(before - 150);
+    expect(epochs[1]!.heldOut).toBeLessThan(epochs[0]!.heldOut);
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe('the CVAE forms in the trainer', () => {
   it('form 3 (prediction) and form 4 (CMMA) lower the held-out loss', async () => {
     const three = await trainAndCompare({ ...base, model: 'cvae', form: 3 });

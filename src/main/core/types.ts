@@ -29,8 +29,13 @@ export interface ModelConfig {
   family: Family;
   /** size of z (for hvae: size of the bottom level z1) */
   latent: number;
-  /** hvae only: size of the top level z2 */
+  /** hvae only: size of the level z2 (the top one when levels is 2) */
   latent2?: number;
+  /** hvae only: levels of latents, 2..4 (default 2, or as many as the sizes given) */
+  levels?: number;
+  /** hvae with levels >= 3 / 4: sizes of z3 and z4 (default: half the level below, rounded up) */
+  latent3?: number;
+  latent4?: number;
   /** hidden layer widths of the MLP encoder (decoder mirrors it); default [400] */
   hidden?: number[];
   activation?: 'relu' | 'tanh';

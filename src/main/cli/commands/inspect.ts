@@ -56,6 +56,11 @@ export const evaluateCommand = defineCommand({
       );
       return;
     }
+    // the levels first: the bound stays the last line
+    for (const l of e.levels ?? []) {
+      const top = l.ranked.slice(0, 5).map((d) => `z${d}`);
+      ctx.io.out(`  level ${l.level} (${l.latent} units): KL ${l.kl.toFixed(2)} nats, ${l.activeUnits} active, most KL: ${top.join(' ')}`);
+    }
     const iwae = e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)';
     ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO per image)  IWAE k=${e.k}: ${iwae}`);
   },

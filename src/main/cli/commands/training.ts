@@ -1,7 +1,7 @@
 // Training: start a run, resume one, list them. The config goes to runs:start as the user gave
 // it; the contract's schema fills the defaults and refuses what is out of range, once.
 import { families, likelihoods, modelKinds, noiseKinds, objectives, trainConfigSchema, type ArgsIn } from '../../../shared/contract';
-import { defineCommand, type Context, type Input } from '../command';
+import { CliError, defineCommand, type Context, type Input } from '../command';
 import { formatSeconds, printList } from '../io';
 import { follow } from '../progress';
 import { datasetId, runId } from '../refs';
@@ -15,11 +15,20 @@ const NOISE_LEVEL = 0.3;
 /** The config as the user wrote it: plain strings and numbers, which the contract's schema judges. */
 function config(input: Input): ArgsIn<'runs:start'>['config'] {
   const noise = input.str('noise');
+  // hvae: --latent 50,25,12 gives every level's size, bottom first
+  const [latent, latent2, latent3, latent4, ...extra] = input.list('latent') ?? [];
+  if (extra.length) throw new CliError(`--latent: at most 4 sizes (one per hvae level), got ${extra.length + 4}`);
+  if ([latent, latent2, latent3, latent4].some((v) => Number.isNaN(v))) {
+    throw new CliError(`--latent: "${input.str('latent')}" is not a number or a list of sizes like 50,25,12`);
+  }
   return {
     model: input.str('model'),
     family: input.str('family'),
-    latent: input.num('latent'),
-    latent2: input.num('latent2'),
+    latent,
+    latent2: latent2 ?? input.num('latent2'),
+    latent3,
+    latent4,
+    levels: input.num('levels'),
     hidden: input.list('hidden'),
     activation: input.str('activation'),
     likelihood: input.str('likelihood'),
@@ -73,8 +82,9 @@ export const trainCommand = defineCommand({
   flags: {
     dataset: { value: '<name|id>', required: true, help: 'a name, an id, an alias such as mnist or a unique prefix' },
     model: { value: modelKinds.join('|') },
-    latent: { value: String(defaults.latent) },
-    latent2: { value: 'N', help: 'hvae: the top level' },
+    latent: { value: String(defaults.latent), help: 'hvae: one size per level, bottom first (50,25,12)' },
+    latent2: { value: 'N', help: 'hvae: the size of z2' },
+    levels: { value: '2..4', help: 'hvae: latent levels (default 2, or as many sizes as --latent gives)' },
     epochs: { value: String(defaults.epochs) },
     family: { value: families.join('|') },
     likelihood: { value: likelihoods.join('|') },

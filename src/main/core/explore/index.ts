@@ -5,3 +5,4 @@ export { decodeLatents, encodeImages, priorMean, randomNormal, reconstruct, samp
 export { classSweep, interpolate, sweepGrid, sweepValues, type Spacing, type SweepSpec } from './sweep.js';
 export { classify, evaluate, perDimensionKl, perImageLoss, type EvaluateOptions, type Evaluation } from './metrics.js';
 export { nearestTraining } from './neighbours.js';
+export { levelReport, type LevelReport } from './levels.js';

@@ -1,7 +1,9 @@
 // Numbers about a trained run over its test split: bounds, reconstruction error, active
 // units, a CVAE's accuracy as a classifier (stored with the epoch), and the worst images.
 import type { Handlers } from '../../dispatch';
+import type { Evaluation } from '../../../shared/records';
 import * as explore from '../explore';
+import type { VaeModel } from '../model/vae.js';
 import * as q from '../store/queries';
 import type { Context } from './context';
 import { withModel } from './loaded';
@@ -9,6 +11,16 @@ import { gather, testIndices } from './selection';
 
 /** Images the per-dimension KL of an evaluation looks at (enough to count active units). */
 const KL_IMAGES = 2000;
+
+/** vae and hvae: the KL and active units of each latent level */
+function levelsOf(model: VaeModel, pixels: Uint8Array): Pick<Evaluation, 'levels'> {
+  if (!model.stochastic || model.conditional) return {};
+  return {
+    levels: explore
+      .levelReport(model, pixels)
+      .map(({ level, latent, kl, activeUnits, ranked }) => ({ level, latent, kl, activeUnits, ranked })),
+  };
+}
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
@@ -40,6 +52,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
           psnr: ev.psnr,
           activeUnits: dims.activeUnits,
           accuracy,
+          ...levelsOf(model, pixels.subarray(0, Math.min(idx.length, KL_IMAGES) * data.height * data.width * data.channels)),
         };
         q.insertEvaluation(ctx.db, { ...result, epoch });
         return result;

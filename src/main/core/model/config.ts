@@ -48,6 +48,7 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   }
   const latent2 = cfg.model === 'hvae' ? (cfg.latent2 ?? latent2Default(cfg.latent)) : undefined;
   if (latent2 !== undefined) check('latent2', latent2, TRAIN_LIMITS.latent2);
+  const upper = upperLevels(cfg, latent2);
   const sigma = cfg.sigma ?? TRAIN_DEFAULTS.sigma;
   check('sigma', sigma, TRAIN_LIMITS.sigma);
   check('beta', cfg.beta, TRAIN_LIMITS.beta);
@@ -58,7 +59,7 @@ export function normalizeModelConfig(cfg: ModelConfig): NormalizedModelConfig {
   const activation = cfg.activation ?? TRAIN_DEFAULTS.activation;
   oneOf('activation', activation, activations);
   if (cfg.learnedPrior && cfg.model !== 'cvae') throw err('learnedPrior', 'needs a cvae (the prior is p(z | label))');
-  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma, ...objectiveOf(cfg), ...formOf(cfg) };
+  const out: NormalizedModelConfig = { ...cfg, hidden: [...hidden], activation, sigma, ...objectiveOf(cfg), ...formOf(cfg), ...upper };
   if (latent2 !== undefined) out.latent2 = latent2;
   else delete out.latent2;
   return out;
@@ -93,4 +94,33 @@ function formOf(cfg: ModelConfig): Pick<ModelConfig, 'form' | 'learnedPrior'> {
   if (!cvaeForms.includes(form)) throw err('form', `must be ${cvaeForms.join('|')}, got ${JSON.stringify(cfg.form)}`);
   if (cfg.learnedPrior && form !== 1) throw err('learnedPrior', `is form 1 (a learned p(z | y)); it cannot go with form ${form}`);
   return form === 1 ? { form, learnedPrior: true } : { form };
+}
+
+/**
+ * HVAE levels above z2: the count (2..4, or as many as the sizes given) and each size, half the
+ * level below by default. Two levels add nothing, so a two-level config is today's.
+ */
+function upperLevels(cfg: ModelConfig, latent2: number | undefined): Pick<ModelConfig, 'levels' | 'latent3' | 'latent4'> {
+  const given = (['levels', 'latent3', 'latent4'] as const).filter((f) => cfg[f] !== undefined);
+  if (latent2 === undefined) {
+    if (given.length) throw err(given[0]!, `sets the levels of a hierarchical VAE and needs model hvae, got ${cfg.model}`);
+    return {};
+  }
+  const levels = cfg.levels ?? (cfg.latent4 !== undefined ? 4 : cfg.latent3 !== undefined ? 3 : 2);
+  check('levels', levels, TRAIN_LIMITS.levels);
+  if (cfg.latent4 !== undefined && levels < 4) throw err('latent4', `is the size of z4 and needs levels 4, got levels ${levels}`);
+  if (cfg.latent3 !== undefined && levels < 3) throw err('latent3', `is the size of z3 and needs levels 3 or 4, got levels ${levels}`);
+  if (levels === 2) return {};
+  const latent3 = cfg.latent3 ?? latent2Default(latent2);
+  check('latent3', latent3, TRAIN_LIMITS.latent2);
+  if (levels === 3) return { levels, latent3 };
+  const latent4 = cfg.latent4 ?? latent2Default(latent3);
+  check('latent4', latent4, TRAIN_LIMITS.latent2);
+  return { levels, latent3, latent4 };
+}
+
+/** The latent sizes bottom up: [latent] for one level, [z1, z2, ...] for an hvae. */
+export function latentSizes(cfg: NormalizedModelConfig): number[] {
+  if (cfg.latent2 === undefined) return [cfg.latent];
+  return [cfg.latent, cfg.latent2, cfg.latent3, cfg.latent4].slice(0, cfg.levels ?? 2) as number[];
 }

@@ -72,6 +72,7 @@ export function createPredictiveModel(cfg: NormalizedModelConfig, shape: ImageSh
     inputSize: D,
     latent: L,
     latent2: 0,
+    latentSizes: [L],
     stochastic: true,
     conditional: true,
     decodesImages: false,

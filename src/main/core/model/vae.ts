@@ -5,7 +5,7 @@
 // corruption (input noise), networks; their names are re-exported here for the callers.
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig } from '../types.js';
-import { normalizeModelConfig, type NormalizedModelConfig } from './config.js';
+import { latentSizes, normalizeModelConfig, type NormalizedModelConfig } from './config.js';
 import { prepareBatch } from './corruption.js';
 import { logNormal, reparameterize, type Gaussian } from './distributions.js';
 import { ParamStore, type NamedWeight } from './layers.js';
@@ -64,6 +64,8 @@ export interface VaeModel {
   readonly latent: number;
   /** size of z2 for hvae, else 0 */
   readonly latent2: number;
+  /** every level's size, bottom up: [latent], or [z1, z2, ..., z_T] for hvae */
+  readonly latentSizes: readonly number[];
   /** false for ae / dae: the encoder gives a point, there is no prior */
   readonly stochastic: boolean;
   /** true for cvae: every call needs one-hot labels */
@@ -85,6 +87,12 @@ export interface VaeModel {
   encodeTop?(z1: tf.Tensor2D): Gaussian;
   /** hvae: p(z1|z2) */
   priorZ1?(z2: tf.Tensor2D): Gaussian;
+  /** hvae: q(z_t | z_{t-1}) for t = 2..T (t = 2 is encodeTop) */
+  encodeLevel?(t: number, below: tf.Tensor2D): Gaussian;
+  /** hvae: p(z_t | z_{t+1}) for t = 1..T-1 (t = 1 is priorZ1) */
+  priorLevel?(t: number, above: tf.Tensor2D): Gaussian;
+  /** hvae: perImage's KL level by level, [b] each, bottom first (the same draws for the same rng) */
+  levelKl?(x: tf.Tensor2D, opts: LossOptions): tf.Tensor1D[];
   /** cvae with a learned prior (forms 1 and 4): p(z|y) for one-hot y [b, K] */
   priorZ?(y: tf.Tensor2D): Gaussian;
   /** cvae form 3: p(y | x, z = mean of p(z|x)), class probabilities [b, K] of images x [b, D] */
@@ -105,7 +113,10 @@ export interface VaeModel {
 /** The prior a stochastic model's loss is measured against; null for ae / dae (no prior). */
 function priorFor(cfg: NormalizedModelConfig, ps: ParamStore, classes: number): Prior | null {
   if (cfg.model === 'ae' || cfg.model === 'dae') return null;
-  if (cfg.model === 'hvae') return hierarchicalPrior(ps, cfg.hidden, cfg.activation, cfg.latent, cfg.latent2!);
+  if (cfg.model === 'hvae') {
+    const [, z2, ...upper] = latentSizes(cfg);
+    return hierarchicalPrior(ps, cfg.hidden, cfg.activation, cfg.latent, z2!, ...upper);
+  }
   if (cfg.model === 'cvae' && (cfg.form === 1 || cfg.form === 4)) return learnedPrior(ps, classes, cfg.latent);
   return standardNormalPrior;
 }
@@ -194,6 +205,7 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
     inputSize: D,
     latent: L,
     latent2: L2,
+    latentSizes: latentSizes(cfg),
     stochastic,
     conditional,
     decodesImages: true,
@@ -227,6 +239,17 @@ export function createModel(cfgIn: ModelConfig, shape: ImageShape, numClasses: n
   if (prior?.priorZ) model.priorZ = prior.priorZ;
   if (prior?.encodeTop) model.encodeTop = prior.encodeTop;
   if (prior?.priorZ1) model.priorZ1 = prior.priorZ1;
+  if (prior?.encodeLevel) model.encodeLevel = prior.encodeLevel;
+  if (prior?.priorLevel) model.priorLevel = prior.priorLevel;
+  const klLevels = prior?.klLevels;
+  if (klLevels) {
+    model.levelKl = (x, opts) => {
+      // perImage's draws in perImage's order: preparation, z1, then the levels above
+      const { input } = prepare(x, opts.training, opts.rng);
+      const q1 = encodeInner(input, undefined, false);
+      return klLevels(q1, reparameterize(q1, opts.rng), undefined, opts.rng);
+    };
+  }
   return model;
 }
 

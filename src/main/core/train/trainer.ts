@@ -132,7 +132,7 @@ function yieldToEventLoop(): Promise<void> {
 function architecture(cfg: TrainConfig): string {
   const n = normalizeModelConfig(cfg);
   const fields = [n.model, n.family, n.latent, n.latent2 ?? null, n.hidden, n.activation, n.likelihood, n.sigma, n.noise ?? null];
-  return JSON.stringify([...fields, n.form ?? null]);
+  return JSON.stringify([...fields, n.form ?? null, n.levels ?? null, n.latent3 ?? null, n.latent4 ?? null]);
 }
 
 function greyShare(ds: Dataset, idx: Int32Array): number {

@@ -55,6 +55,10 @@ export type FormConfig = Required<
   noiseLevel: number;
   limit: number | null;
   latent2: number;
+  /** HVAE: levels of latents (2..4) and the sizes of z3, z4 */
+  levels: number;
+  latent3: number;
+  latent4: number;
   /** the fixed spread of the Gaussian likelihood (pixels in 0..1) */
   sigma: number;
   /** CVAE: learn p(z | y) per class (form 1; the form below says it too) */
@@ -76,6 +80,9 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     // faces-sized folders: ten dimensions, so a 2-D sweep pins the other eight
     latent: small ? 10 : 20,
     latent2: 8,
+    levels: 2,
+    latent3: 4,
+    latent4: 2,
     likelihood: digits ? 'bernoulli' : 'gaussian',
     beta: 1,
     epochs: small ? 60 : 10,
@@ -119,6 +126,11 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   if (hidden.length) cfg.hidden = hidden;
   if (f.warmup > 0) cfg.warmup = f.warmup;
   if (f.model === 'hvae') cfg.latent2 = f.latent2;
+  if (f.model === 'hvae' && f.levels > 2) {
+    cfg.levels = f.levels;
+    cfg.latent3 = f.latent3;
+    if (f.levels > 3) cfg.latent4 = f.latent4;
+  }
   if (f.model === 'cvae' && (f.learnedPrior || f.form === 1)) cfg.learnedPrior = true;
   else if (f.model === 'cvae' && f.form !== 2) cfg.form = f.form;
   if (f.likelihood === 'gaussian') {
