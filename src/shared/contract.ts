@@ -76,6 +76,9 @@ export const trainConfigSchema = z
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 export type TrainConfigParsed = z.output<typeof trainConfigSchema>;
 
+/** The ranges a traversal (and a sweep) can take per dimension (disentanglement_lib's choices). */
+export const traverseRanges = ['prior', 'sd2', 'minmax'] as const;
+
 /** Where the latent dimensions that are not swept are pinned. */
 export const baseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('zero') }),
@@ -98,6 +101,21 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     /** CVAE: the class to generate */
     label: z.number().int().min(0).optional(),
     /** HVAE: which level is swept (2 = top) */
+    level: z.union([z.literal(1), z.literal(2)]).optional(),
+    /** each axis over its dimension's data range instead of `range`: +-2 sd or min..max of the encoded test means */
+    rangeFrom: z.enum(['sd2', 'minmax']).optional(),
+  }),
+  /** one row per latent dimension (ranked by KL, inactive ones folded), from low to high with the others pinned */
+  z.object({
+    kind: z.literal('traverse'),
+    runId: id,
+    steps: z.number().int().min(2).max(32).default(10),
+    /** the prior's -3..3, +-2 sd of the encoded test means, or their min..max (per dimension) */
+    range: z.enum(traverseRanges).default('prior'),
+    base: baseSchema.default({ kind: 'zero' }),
+    /** also the dimensions the model does not use */
+    inactive: z.boolean().default(false),
+    label: z.number().int().min(0).optional(),
     level: z.union([z.literal(1), z.literal(2)]).optional(),
   }),
   z.object({

@@ -16,6 +16,9 @@ export interface Grid {
   yValues?: number[];
   /** a caption per row (e.g. "input", "output", or class names) */
   rowLabels?: string[];
+  /** traversal: the latent dimension of each row, and the range its columns span */
+  rowDims?: number[];
+  rowRanges?: [number, number][];
   /** dataset image index per tile, where tiles are dataset images */
   indices?: number[];
   /** total matching images (dataset grids, for paging) */

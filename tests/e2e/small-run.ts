@@ -1,25 +1,14 @@
 // A small MNIST VAE trained through the service (not the UI: the Train view has its own spec),
 // for the specs that start from a trained run.
 import { expect } from 'vitest';
+import { invoke } from '../../src/main/dispatch';
 import type { AppUnderTest } from './harness';
 
-export const SMALL_VAE = {
-  model: 'vae',
-  family: 'mlp',
-  latent: 4,
-  hidden: [128],
-  likelihood: 'bernoulli',
-  beta: 1,
-  epochs: 2,
-  batch: 100,
-  lr: 1e-3,
-  seed: 1,
-  limit: 6000,
-} as const;
-
-/** Trains SMALL_VAE on the app's first dataset (MNIST, added from the UI) and waits for it. */
+/** Trains a 784-128-4 VAE for 2 epochs of 6000 images on the app's first dataset (MNIST, added from the UI). */
 export async function trainSmall(app: AppUnderTest): Promise<void> {
   const datasetId = (await app.service['datasets:list']({}))[0]!.id;
-  const { jobId } = await app.service['runs:start']({ datasetId, config: SMALL_VAE, backend: 'auto' });
-  expect((await app.service.waitForJob(jobId)).status).toBe('done');
+  const config = { model: 'vae', latent: 4, hidden: [128], epochs: 2, batch: 100, limit: 6000 } as const;
+  const started = await invoke(app.service, 'runs:start', { datasetId, config: { ...config, hidden: [...config.hidden] } });
+  if (!started.ok) throw new Error(started.error.message);
+  expect((await app.service.waitForJob(started.value.jobId)).status).toBe('done');
 }

@@ -65,6 +65,8 @@ export interface SweepSpec {
   /** [x dim, y dim]: the x dim varies along columns, the y dim along rows */
   dims: [number, number];
   range: [number, number];
+  /** the y dim's own range (default: range) */
+  yRange?: [number, number];
   /** tiles per side */
   grid: number;
   spacing: Spacing;
@@ -92,7 +94,7 @@ export function sweepGrid(m: VaeModel, spec: SweepSpec): { tiles: Uint8Array; xV
   if (spec.base.length !== L) throw new Error(`explore.sweepGrid: base has ${spec.base.length} values; the latent has ${L}`);
   const g = spec.grid;
   const xValues = sweepValues(spec.range, g, spec.spacing);
-  const yValues = xValues.slice().reverse();
+  const yValues = (spec.yRange ? sweepValues(spec.yRange, g, spec.spacing) : xValues).slice().reverse();
   const z = new Float32Array(g * g * L); // [g*g, L]
   for (let r = 0; r < g; r++) {
     for (let c = 0; c < g; c++) {

@@ -1,38 +1,21 @@
 // Exploring a trained run: its latent dimensions ranked, one image encoded, the encoded test
 // set as a scatter, and every grid (grids.ts).
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AppFailure, type DimsResult } from '../../../shared/contract';
+import { AppFailure } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import * as explore from '../explore';
-import { BUNDLE_DIMS } from '../export/bundle';
 import type { Context } from './context';
 import { buildGrid } from './grids';
 import { latentWidth, withModel } from './loaded';
+import { ranking } from './ranking';
 import { checkIndex, gather, testIndices } from './selection';
 
 export function exploreHandlers(ctx: Context): Pick<Handlers, 'explore:dims' | 'explore:encode' | 'explore:scatter' | 'explore:grid'> {
   return {
     'explore:dims': (a) =>
-      withModel(ctx, a.runId, async ({ run, model, data }) => {
-        latentWidth(run, model, a.level);
-        // a run from a bundle: ranked where its images were
-        if (data.n === 0) return { ...(await storedDims(join(ctx.dataDir, run.dir, BUNDLE_DIMS), a.level)), testIndices: [] };
-        const test = testIndices(data, 1000);
-        const { pixels, labels } = gather(data, test);
-        const k = explore.perDimensionKl(model, pixels, run.config.model === 'cvae' ? labels : undefined, a.level);
-        const dims = k.kl
-          .map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 }))
-          .sort((x, y) => y.kl - x.kl || y.variance - x.variance);
-        return {
-          latent: k.kl.length,
-          dims,
-          activeUnits: k.activeUnits,
-          model: run.config.model,
-          labelNames: data.labelNames,
-          testIndices: test.slice(0, 200),
-        };
+      withModel(ctx, a.runId, async (m) => {
+        latentWidth(m.run, m.model, a.level);
+        const r = await ranking(ctx, m, a.level);
+        return { ...r, testIndices: m.data.n === 0 ? [] : testIndices(m.data, 200) };
       }),
 
     'explore:encode': (a) =>
@@ -63,12 +46,4 @@ export function exploreHandlers(ctx: Context): Pick<Handlers, 'explore:dims' | '
 
     'explore:grid': (spec) => buildGrid(ctx, spec),
   };
-}
-
-async function storedDims(file: string, level: 1 | 2): Promise<Omit<DimsResult, 'testIndices'>> {
-  const dims = existsSync(file)
-    ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, Omit<DimsResult, 'testIndices'>>)[level]
-    : undefined;
-  if (!dims) throw new AppFailure('bad-input', 'this run has no images to rank its dimensions on (its dataset is empty)');
-  return dims;
 }

@@ -5,7 +5,9 @@ import * as explore from '../explore';
 import type { Dataset } from '../types';
 import type { Context } from './context';
 import { interpolateGrid, nearestGrid } from './grid-pairs';
+import { traverseGrid } from './grid-traverse';
 import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
+import { dataRanges } from './ranking';
 import { checkIndex, concatBytes, gather, needImages, testIndices } from './selection';
 
 type Kind = GridSpecParsed['kind'];
@@ -38,6 +40,7 @@ export function modelGrid(m: RunModel): ModelGrid {
 
 const builders: { [K in Kind]: (ctx: Context, spec: Spec<K>) => Promise<Grid> } = {
   sweep: onModel(sweepGrid),
+  traverse: onModel(traverseGrid),
   samples: onModel(samplesGrid),
   reconstruct: onModel(reconstructGrid),
   interpolate: onModel(interpolateGrid),
@@ -56,9 +59,12 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
     if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);
   const label = m.isCvae ? (spec.label ?? 0) : undefined;
   const base = baseVector(spec.base, latent, m, spec.level, label);
+  // each axis over its own dimension's data range, when asked for
+  const ranges = spec.rangeFrom ? dataRanges(m, spec.level, spec.rangeFrom, latent) : null;
   const g = explore.sweepGrid(m.model, {
     dims: spec.dims,
-    range: spec.range,
+    range: ranges ? ranges[spec.dims[0]]! : spec.range,
+    yRange: ranges ? ranges[spec.dims[1]]! : undefined,
     grid: spec.grid,
     spacing: spec.spacing,
     base,

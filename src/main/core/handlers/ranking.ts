@@ -1,0 +1,55 @@
+// What the traversal and the sweep read from the encoded test set: the dimensions ranked by KL
+// (or the ranking a bundle brought, for a run without its images) and their ranges, kept per
+// loaded model so a control that moves does not encode the test set again.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppFailure, type DimsResult } from '../../../shared/contract';
+import * as explore from '../explore';
+import { codeStats, rangeOf, type DimStats, type RangeKind } from '../explore/ranges';
+import { BUNDLE_DIMS } from '../export/bundle';
+import type { LoadedModel } from '../train';
+import type { Context } from './context';
+import type { RunModel } from './loaded';
+import { gather, needImages, testIndices } from './selection';
+
+export type Ranking = Omit<DimsResult, 'testIndices'>;
+
+/** The test images the figures are measured on. */
+const TEST_IMAGES = 1000;
+
+export async function ranking(ctx: Context, m: RunModel, level: 1 | 2): Promise<Ranking> {
+  // a run from a bundle: ranked where its images were
+  if (m.data.n === 0) return storedRanking(join(ctx.dataDir, m.run.dir, BUNDLE_DIMS), level);
+  const { pixels, labels } = gather(m.data, testIndices(m.data, TEST_IMAGES));
+  const k = explore.perDimensionKl(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level);
+  const dims = k.kl
+    .map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 }))
+    .sort((x, y) => y.kl - x.kl || y.variance - x.variance);
+  return { latent: k.kl.length, dims, activeUnits: k.activeUnits, model: m.run.config.model, labelNames: m.data.labelNames };
+}
+
+async function storedRanking(file: string, level: 1 | 2): Promise<Ranking> {
+  const dims = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, Ranking>)[level] : undefined;
+  if (!dims) throw new AppFailure('bad-input', 'this run has no images to rank its dimensions on (its dataset is empty)');
+  return dims;
+}
+
+const statsCache = new WeakMap<LoadedModel, Map<number, DimStats[]>>();
+
+/** One range per latent dimension of the level. */
+export function dataRanges(m: RunModel, level: 1 | 2 | undefined, kind: RangeKind, latent: number): [number, number][] {
+  if (kind === 'prior') return Array.from({ length: latent }, () => [-3, 3]);
+  needImages(m, '+-2 sd and min..max ranges come from the encoded test images and need');
+  let byLevel = statsCache.get(m.model);
+  if (!byLevel) statsCache.set(m.model, (byLevel = new Map()));
+  let stats = byLevel.get(level ?? 1);
+  if (!stats) {
+    const idx = testIndices(m.data, TEST_IMAGES);
+    const { pixels, labels } = gather(m.data, idx);
+    const mu = explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level).mu;
+    stats = codeStats(mu, idx.length, latent);
+    byLevel.set(level ?? 1, stats);
+  }
+  return stats.map((s) => rangeOf(kind, s));
+}

@@ -1,0 +1,96 @@
+// The traversal grid on a real MNIST model: one row per latent dimension ranked by KL, inactive
+// ones folded, each row over the prior's range, +-2 sd of the encoded test means or their
+// min..max (checked against the scatter's encoded means), and the sweep offered the same ranges.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result } from '../../src/shared/contract';
+import { invoke } from '../../src/main/dispatch';
+import { openService, type LatentLabService } from '../../src/main/core/service';
+import { withDataDir } from '../cli/harness';
+
+const { cli, dir } = withDataDir('ll-trav-');
+let svc: LatentLabService;
+let runId: number;
+
+function value<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+beforeAll(async () => {
+  expect((await cli('import', 'mnist')).code).toBe(0);
+  const t = await cli(
+    'train',
+    '--dataset',
+    'MNIST digits',
+    '--latent',
+    '6',
+    '--hidden',
+    '64',
+    '--epochs',
+    '1',
+    '--limit',
+    '1000',
+    '--batch',
+    '50',
+  );
+  expect(t.err).toBe('');
+  svc = await openService({ dataDir: dir(), door: 'cli' });
+  runId = value(await invoke(svc, 'runs:list', {}))[0]!.id;
+}, 300_000);
+afterAll(async () => {
+  await svc?.close();
+});
+
+/** mean, sd, min and max of each dim over the first 1000 encoded test means */
+async function stats(latent: number): Promise<{ mean: number; sd: number; min: number; max: number }[]> {
+  const out = [];
+  for (let d = 0; d < latent; d++) {
+    const s = value(await invoke(svc, 'explore:scatter', { runId, dims: [d, d], limit: 1000 }));
+    const mean = s.x.reduce((a, b) => a + b, 0) / s.x.length;
+    const sd = Math.sqrt(s.x.reduce((a, b) => a + (b - mean) ** 2, 0) / s.x.length);
+    out.push({ mean, sd, min: Math.min(...s.x), max: Math.max(...s.x) });
+  }
+  return out;
+}
+
+describe('traversal grid', () => {
+  it('draws one row per active dimension, most informative first, over the prior range', async () => {
+    const dims = value(await invoke(svc, 'explore:dims', { runId }));
+    const g = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 7 }));
+    expect(g.cols).toBe(7);
+    expect(g.n).toBe(dims.activeUnits * 7);
+    expect(g.rowDims).toEqual(dims.dims.slice(0, dims.activeUnits).map((d) => d.index));
+    expect(g.rowLabels![0]).toMatch(new RegExp(`^z${dims.dims[0]!.index} `));
+    expect(g.rowRanges).toEqual(new Array(dims.activeUnits).fill([-3, 3]));
+    // with the inactive ones: every dimension, and the note says none is folded
+    const all = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 7, inactive: true }));
+    expect(all.n).toBe(6 * 7);
+    if (dims.activeUnits < 6) expect(g.note).toMatch(new RegExp(`${6 - dims.activeUnits} inactive dimensions? folded`));
+  });
+
+  it('takes each row over +-2 sd of the encoded test means, or their min..max', async () => {
+    const s = await stats(6);
+    const sd = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 5, range: 'sd2', inactive: true }));
+    const mm = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 5, range: 'minmax', inactive: true }));
+    sd.rowDims!.forEach((d, r) => {
+      expect(sd.rowRanges![r]![0]).toBeCloseTo(s[d]!.mean - 2 * s[d]!.sd, 4);
+      expect(sd.rowRanges![r]![1]).toBeCloseTo(s[d]!.mean + 2 * s[d]!.sd, 4);
+      expect(mm.rowRanges![r]![0]).toBeCloseTo(s[d]!.min, 4);
+      expect(mm.rowRanges![r]![1]).toBeCloseTo(s[d]!.max, 4);
+    });
+    // different ranges draw different images
+    expect(Buffer.from(sd.tiles).equals(Buffer.from(mm.tiles))).toBe(false);
+  });
+
+  it("offers the sweep the same ranges: each axis over its own dimension's data range", async () => {
+    const s = await stats(6);
+    const g = value(await invoke(svc, 'explore:grid', { kind: 'sweep', runId, dims: [2, 4], grid: 5, rangeFrom: 'minmax' }));
+    expect(g.xValues![0]).toBeCloseTo(s[2]!.min, 4);
+    expect(g.xValues![4]).toBeCloseTo(s[2]!.max, 4);
+    expect(g.yValues![0]).toBeCloseTo(s[4]!.max, 4);
+    expect(g.yValues![4]).toBeCloseTo(s[4]!.min, 4);
+    // without rangeFrom the sweep is as before: the given range on both axes
+    const plain = value(await invoke(svc, 'explore:grid', { kind: 'sweep', runId, dims: [2, 4], grid: 5, range: [-2, 2] }));
+    expect([plain.xValues![0], plain.yValues![0]]).toEqual([-2, 2]);
+  });
+});
