@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
-import { levelReport } from '../../src/main/core/explore/index.js';
+import { levelReport, samplePrior } from '../../src/main/core/explore/index.js';
 import { Rng } from '../../src/main/core/model/rng.js';
 import { createModel, normalizeModelConfig, type VaeModel } from '../../src/main/core/model/vae.js';
 import type { Dataset, ModelConfig } from '../../src/main/core/types.js';
@@ -78,6 +78,15 @@ describe('Markov HVAE', () => {
     expect(z3.shape).toEqual([4, 3]);
     expect(m.priorLevel!(3, tf.zeros([4, 2])).mu.shape).toEqual([4, 3]);
     expect(m.logWeight(x, undefined, new Rng(1)).shape).toEqual([4]);
+    m.dispose();
+  });
+
+  it('samples down the chain: z_T ~ N(0, I), then each p(z_t|z_{t+1}); the same seed, the same samples', () => {
+    const m = createModel({ ...hvae, levels: 4, latent: 12 }, shape, 10, 2);
+    const a = samplePrior(m, 6, 4);
+    expect(a).toHaveLength(6 * 784);
+    expect(samplePrior(m, 6, 4)).toEqual(a);
+    expect(samplePrior(m, 6, 5)).not.toEqual(a);
     m.dispose();
   });
 

@@ -91,7 +91,7 @@ export function reconstruct(m: VaeModel, pixels: Uint8Array, labels?: Int32Array
 }
 
 /**
- * n images decoded (mean of p(x|z)) from z ~ N(0, I); hvae: z2 ~ N(0, I), z1 ~ p(z1|z2).
+ * n images decoded (mean of p(x|z)) from z ~ N(0, I); hvae: z_T ~ N(0, I), then z_t ~ p(z_t|z_{t+1}) down to z1.
  * AE/DAE too: their codes were never pushed towards N(0, I), which is what the user should see.
  */
 export function samplePrior(m: VaeModel, n: number, seed: number, label?: number): Uint8Array {
@@ -115,17 +115,25 @@ export function samplePrior(m: VaeModel, n: number, seed: number, label?: number
     return decodeRows(m, z, n, ys, 1);
   }
   if (!(m.latent2 > 0 && m.priorZ1)) return decodeRows(m, rng.fillNormal(new Float32Array(n * m.latent)), n, ys, 1);
-  // all z2 first, then all eps1: the same seed gives the same samples for any n split into batches
-  const z2 = rng.fillNormal(new Float32Array(n * m.latent2));
-  const eps = rng.fillNormal(new Float32Array(n * m.latent));
+  // hvae, T levels: all z_T first, then all eps of each level downwards (T = 2: z2, then eps1),
+  // so the same seed gives the same samples for any n split into batches
+  const sizes = m.latentSizes;
+  const T = sizes.length;
+  const top = rng.fillNormal(new Float32Array(n * sizes[T - 1]!));
+  const eps: Float32Array[] = [];
+  for (let t = T - 1; t >= 1; t--) eps[t] = rng.fillNormal(new Float32Array(n * sizes[t - 1]!));
+  const rows = (a: Float32Array, t: number, s: number, b: number) =>
+    tf.tensor2d(a.subarray(s * sizes[t - 1]!, (s + b) * sizes[t - 1]!), [b, sizes[t - 1]!]);
   const out = new Uint8Array(n * m.inputSize);
   for (let s = 0; s < n; s += BATCH) {
     const b = Math.min(BATCH, n - s);
     tf.tidy(() => {
-      const p1 = m.priorZ1!(tf.tensor2d(z2.subarray(s * m.latent2, (s + b) * m.latent2), [b, m.latent2]));
-      const e = tf.tensor2d(eps.subarray(s * m.latent, (s + b) * m.latent), [b, m.latent]);
-      const z1 = tf.add(p1.mu, tf.mul(tf.exp(tf.mul(p1.logvar!, 0.5)), e)) as tf.Tensor2D;
-      writeBytes(m.decode(z1, labelBatch(m, ys, s, b)), out, s * m.inputSize);
+      let z = rows(top, T, s, b);
+      for (let t = T - 1; t >= 1; t--) {
+        const p = t === 1 ? m.priorZ1!(z) : m.priorLevel!(t, z);
+        z = tf.add(p.mu, tf.mul(tf.exp(tf.mul(p.logvar!, 0.5)), rows(eps[t]!, t, s, b))) as tf.Tensor2D;
+      }
+      writeBytes(m.decode(z, labelBatch(m, ys, s, b)), out, s * m.inputSize);
     });
   }
   return out;
