@@ -335,10 +335,12 @@ export const argSchemas = {
       gutter: z.number().int().min(0).max(16).default(1),
       /** where to write it; without a path the PNG comes back in the result only */
       path: z.string().min(1).optional(),
+      /** replace a file at path (browser mode refuses to without it) */
+      overwrite: z.boolean().default(false),
     })
     .strict(),
-  'export:metrics': z.object({ runId: id, path: z.string().min(1).optional() }).strict(),
-  'export:model': z.object({ runId: id, path: z.string().min(1) }).strict(),
+  'export:metrics': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
+  'export:model': z.object({ runId: id, path: z.string().min(1), overwrite: z.boolean().default(false) }).strict(),
   'export:animation': z
     .object({
       walk: walkSpecSchema,

@@ -5,6 +5,7 @@ import { extname, join, resolve } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { writeFileAtomic } from '../export/atomic';
+import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { composeGrid, encodePng } from '../export/png';
 import * as q from '../store/queries';
@@ -34,7 +35,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const png = await encodePng(raw, text);
       let path: string | null = null;
       if (a.path) {
-        path = withExtension(a.path, '.png');
+        path = fileDestination(a.path, '.png', { door: ctx.opts.door, overwrite: a.overwrite });
         await writeFileAtomic(path, png);
       }
       return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
@@ -45,7 +46,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const csv = toCsv(q.listMetrics(ctx.db, a.runId) as unknown as Record<string, unknown>[], METRIC_COLUMNS);
       let path: string | null = null;
       if (a.path) {
-        path = resolve(a.path);
+        path = fileDestination(a.path, '.csv', { door: ctx.opts.door, overwrite: a.overwrite }, false);
         await writeFileAtomic(path, csv);
       }
       return { path, csv };
@@ -55,7 +56,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       runRecord(ctx, a.runId);
       const ckpt = q.latestCheckpoint(ctx.db, a.runId);
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
-      const out = resolve(a.path);
+      const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
       const files = await exportTfjsModel(join(ctx.dataDir, ckpt.path), out);
       return { path: out, files };
     },
