@@ -6,6 +6,7 @@ import type { Result } from '../../src/shared/contract';
 import { invoke } from '../../src/main/dispatch';
 import { openService, type LatentLabService } from '../../src/main/core/service';
 import { withDataDir } from '../cli/harness';
+import { trainTiny } from '../export/tiny-run';
 
 const { cli, dir } = withDataDir('ll-trav-');
 let svc: LatentLabService;
@@ -17,23 +18,7 @@ function value<T>(r: Result<T>): T {
 }
 
 beforeAll(async () => {
-  expect((await cli('import', 'mnist')).code).toBe(0);
-  const t = await cli(
-    'train',
-    '--dataset',
-    'MNIST digits',
-    '--latent',
-    '6',
-    '--hidden',
-    '64',
-    '--epochs',
-    '1',
-    '--limit',
-    '1000',
-    '--batch',
-    '50',
-  );
-  expect(t.err).toBe('');
+  await trainTiny(cli, 6);
   svc = await openService({ dataDir: dir(), door: 'cli' });
   runId = value(await invoke(svc, 'runs:list', {}))[0]!.id;
 }, 300_000);

@@ -9,6 +9,7 @@ import { invoke } from '../../src/main/dispatch';
 import { readAnimation } from '../../src/main/core/export/animation';
 import { openService, type LatentLabService } from '../../src/main/core/service';
 import { withDataDir } from '../cli/harness';
+import { trainTiny } from './tiny-run';
 
 const { cli, dir } = withDataDir('ll-anim-');
 let svc: LatentLabService;
@@ -25,23 +26,7 @@ async function decodeFrames(file: Buffer): Promise<{ pages: number; pageHeight: 
 }
 
 beforeAll(async () => {
-  expect((await cli('import', 'mnist')).code).toBe(0);
-  const t = await cli(
-    'train',
-    '--dataset',
-    'MNIST digits',
-    '--latent',
-    '4',
-    '--hidden',
-    '64',
-    '--epochs',
-    '1',
-    '--limit',
-    '1000',
-    '--batch',
-    '50',
-  );
-  expect(t.err).toBe('');
+  await trainTiny(cli, 4);
 }, 300_000);
 afterAll(async () => {
   await svc?.close();

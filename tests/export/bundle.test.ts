@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withDataDir } from '../cli/harness';
+import { trainTiny } from './tiny-run';
 
 const a = withDataDir('ll-bundle-a-');
 const b = withDataDir('ll-bundle-b-');
@@ -27,23 +28,7 @@ function join3(head: Buffer, json: unknown, rest: Buffer): Buffer {
 
 describe('run bundles', () => {
   it('exports a run as one file, imports it into a fresh data folder and samples the same images there', async () => {
-    expect((await a.cli('import', 'mnist')).code).toBe(0);
-    const t = await a.cli(
-      'train',
-      '--dataset',
-      'MNIST digits',
-      '--latent',
-      '4',
-      '--hidden',
-      '64',
-      '--epochs',
-      '2',
-      '--limit',
-      '1000',
-      '--batch',
-      '50',
-    );
-    expect(t.err).toBe('');
+    await trainTiny(a.cli, 4, 2);
     const bundle = join(a.dir(), 'vae.llrun');
     const e = await a.cli('export-run', '--run', 'last', '--out', bundle);
     expect(e.err).toBe('');
