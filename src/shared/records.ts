@@ -184,6 +184,8 @@ export interface Evaluation {
   accuracy: number | null;
   /** vae and hvae: each latent level, bottom (z1) first: its share of the KL and its active units, units most KL first */
   levels?: { level: number; latent: number; kl: number; activeUnits: number; ranked: number[] }[];
+  /** the linear baseline: PCA with as many components as the latent, fitted on training images, on the same test images */
+  pca?: { components: number; trainImages: number; mse: number; psnr: number };
 }
 
 export interface JobProgress {

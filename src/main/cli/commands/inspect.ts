@@ -48,6 +48,12 @@ export const evaluateCommand = defineCommand({
   args: async (input, ctx) => ({ runId: await runId(ctx, input.str('run')), iwae: input.num('iwae'), limit: input.num('limit') }),
   async print(e, ctx) {
     ctx.io.out(summary(e, ctx.seconds));
+    if (e.pca) {
+      const p = e.pca;
+      ctx.io.out(
+        `PCA baseline, ${p.components} components fitted on ${p.trainImages} training images: MSE ${p.mse.toFixed(5)}, PSNR ${p.psnr.toFixed(2)} dB on the same test images`,
+      );
+    }
     const { config } = await ctx.call('runs:get', { runId: e.runId });
     if (DETERMINISTIC.has(config.model)) {
       // its loss is the decoder's reconstruction term alone; calling it an ELBO would claim a bound it is not

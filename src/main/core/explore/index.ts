@@ -6,3 +6,4 @@ export { classSweep, interpolate, sweepGrid, sweepValues, type Spacing, type Swe
 export { classify, evaluate, perDimensionKl, perImageLoss, type EvaluateOptions, type Evaluation } from './metrics.js';
 export { nearestTraining } from './neighbours.js';
 export { levelReport, type LevelReport } from './levels.js';
+export { fitPca, pcaError, type Pca } from './pca.js';

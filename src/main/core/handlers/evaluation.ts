@@ -4,6 +4,7 @@ import type { Handlers } from '../../dispatch';
 import type { Evaluation } from '../../../shared/records';
 import * as explore from '../explore';
 import type { VaeModel } from '../model/vae.js';
+import type { Dataset } from '../types';
 import * as q from '../store/queries';
 import type { Context } from './context';
 import { withModel } from './loaded';
@@ -11,6 +12,8 @@ import { gather, testIndices } from './selection';
 
 /** Images the per-dimension KL of an evaluation looks at (enough to count active units). */
 const KL_IMAGES = 2000;
+/** Training images the PCA baseline is fitted on (its covariance is D x D whatever the count). */
+const PCA_IMAGES = 5000;
 
 /** vae and hvae: the KL and active units of each latent level */
 function levelsOf(model: VaeModel, pixels: Uint8Array): Pick<Evaluation, 'levels'> {
@@ -20,6 +23,17 @@ function levelsOf(model: VaeModel, pixels: Uint8Array): Pick<Evaluation, 'levels
       .levelReport(model, pixels)
       .map(({ level, latent, kl, activeUnits, ranked }) => ({ level, latent, kl, activeUnits, ranked })),
   };
+}
+
+/** PCA with the model's number of latent units, fitted on up to PCA_IMAGES training images. */
+function pcaBaseline(model: VaeModel, data: Dataset, testPixels: Uint8Array): Pick<Evaluation, 'pca'> {
+  if (!model.decodesImages) return {};
+  const train: number[] = [];
+  for (let i = 0; i < data.n && train.length < PCA_IMAGES; i++) if (data.split[i] === 0) train.push(i);
+  const components = model.latent;
+  if (train.length < components + 1) return {};
+  const pca = explore.fitPca(gather(data, train).pixels, model.inputSize, components);
+  return { pca: { components, trainImages: train.length, ...explore.pcaError(pca, testPixels) } };
 }
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
@@ -53,6 +67,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
           activeUnits: dims.activeUnits,
           accuracy,
           ...levelsOf(model, pixels.subarray(0, Math.min(idx.length, KL_IMAGES) * data.height * data.width * data.channels)),
+          ...pcaBaseline(model, data, pixels),
         };
         q.insertEvaluation(ctx.db, { ...result, epoch });
         return result;
