@@ -1,7 +1,11 @@
 // The traversal grid on a real MNIST model: one row per latent dimension ranked by KL, inactive
 // ones folded, each row over the prior's range, +-2 sd of the encoded test means or their
 // min..max (checked against the scatter's encoded means), and the sweep offered the same ranges.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPngText } from '../../src/main/core/export/png';
 import type { Result } from '../../src/shared/contract';
 import { invoke } from '../../src/main/dispatch';
 import { openService, type LatentLabService } from '../../src/main/core/service';
@@ -45,7 +49,7 @@ describe('traversal grid', () => {
     expect(g.cols).toBe(7);
     expect(g.n).toBe(dims.activeUnits * 7);
     expect(g.rowDims).toEqual(dims.dims.slice(0, dims.activeUnits).map((d) => d.index));
-    expect(g.rowLabels![0]).toMatch(new RegExp(`^z${dims.dims[0]!.index} `));
+    expect(g.rowLabels![0]).toBe(`z${dims.dims[0]!.index} -3.0..3.0`);
     expect(g.rowRanges).toEqual(new Array(dims.activeUnits).fill([-3, 3]));
     // with the inactive ones: every dimension, and the note says none is folded
     const all = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 7, inactive: true }));
@@ -77,5 +81,33 @@ describe('traversal grid', () => {
     // without rangeFrom the sweep is as before: the given range on both axes
     const plain = value(await invoke(svc, 'explore:grid', { kind: 'sweep', runId, dims: [2, 4], grid: 5, range: [-2, 2] }));
     expect([plain.xValues![0], plain.yValues![0]]).toEqual([-2, 2]);
+  });
+
+  it('draws from the command line: latent-lab traverse, and sweep --range-from', async () => {
+    const out = join(dir(), 'traverse.png');
+    const r = await cli(
+      'traverse',
+      '--run',
+      'last',
+      '--range',
+      'minmax',
+      '--steps',
+      '6',
+      '--inactive',
+      '--out',
+      out,
+      '--scale',
+      '1',
+      '--gutter',
+      '0',
+    );
+    expect(r.err).toBe('');
+    const png = readFileSync(out);
+    // 6 rows (every dim) of 6 tiles of 28 px
+    expect(await sharp(png).metadata()).toMatchObject({ width: 6 * 28, height: 6 * 28 });
+    expect(JSON.parse(readPngText(png)['latent-lab:spec']!)).toMatchObject({ kind: 'traverse', range: 'minmax', inactive: true });
+    const sw = await cli('sweep', '--run', 'last', '--range-from', 'sd2', '--grid', '4', '--out', join(dir(), 'sw.png'));
+    expect(sw.err).toBe('');
+    expect(readPngText(readFileSync(join(dir(), 'sw.png')))['latent-lab:spec']).toMatch(/"rangeFrom":"sd2"/);
   });
 });

@@ -300,4 +300,14 @@ describe('Sweep', () => {
     expect(sweep.path).toHaveLength(64);
     expect(sweep.path.at(-1)).toEqual([0, 69, 0, 0]);
   });
+
+  it('asks for data ranges per axis when the range comes from the codes, and for +-range otherwise', async () => {
+    const { sweep } = await opened();
+    expect(sweep.spec).toMatchObject({ range: [-3, 3] });
+    expect(sweep.spec).not.toHaveProperty('rangeFrom');
+    sweep.rangeFrom = 'minmax';
+    expect(sweep.spec).toMatchObject({ rangeFrom: 'minmax' });
+    sweep.rangeFrom = 'fixed';
+    expect(sweep.spec).not.toHaveProperty('rangeFrom');
+  });
 });

@@ -57,6 +57,7 @@ export const sweepCommand = gridCommand({
     dims: { value: '0,1' },
     grid: { value: '16' },
     range: { value: '-3,3' },
+    'range-from': { value: 'sd2|minmax', help: "each axis over its dim's +-2 sd or min..max of the encoded test means" },
     spacing: { value: 'linear|normal' },
     base: { value: 'zero|image:K|random:S' },
     label: { value: 'C', help: 'cvae: the class' },
@@ -67,8 +68,31 @@ export const sweepCommand = gridCommand({
     dims: input.pair('dims') ?? [0, 1],
     grid: input.num('grid'),
     range: input.pair('range'),
+    rangeFrom: input.str('range-from') as 'sd2' | 'minmax' | undefined,
     spacing: input.str('spacing') as 'linear' | 'normal' | undefined,
     base: parseBase(input.str('base')),
+    label: input.num('label'),
+  }),
+});
+
+export const traverseCommand = gridCommand({
+  name: 'traverse',
+  summary: 'one row per latent dimension (ranked by KL, unused ones folded), each from low to high, the others pinned',
+  flags: {
+    ...run,
+    steps: { value: '10' },
+    range: { value: 'prior|sd2|minmax', help: 'the prior -3..3, +-2 sd or min..max of the encoded test means' },
+    base: { value: 'zero|image:K|random:S' },
+    inactive: { boolean: true, help: 'also the dimensions the model does not use' },
+    label: { value: 'C', help: 'cvae: the class' },
+  },
+  spec: async (input, ctx) => ({
+    kind: 'traverse',
+    runId: await theRun(input, ctx),
+    steps: input.num('steps'),
+    range: input.str('range') as 'prior' | 'sd2' | 'minmax' | undefined,
+    base: parseBase(input.str('base')),
+    inactive: input.on('inactive'),
     label: input.num('label'),
   }),
 });

@@ -13,6 +13,7 @@ import {
   reconstructCommand,
   samplesCommand,
   sweepCommand,
+  traverseCommand,
 } from './grids';
 import { dimsCommand, evaluateCommand } from './inspect';
 import { serveCommand } from './serve';
@@ -28,6 +29,7 @@ export const commands: readonly Command[] = [
   dimsCommand,
   evaluateCommand,
   sweepCommand,
+  traverseCommand,
   samplesCommand,
   reconstructCommand,
   interpolateCommand,

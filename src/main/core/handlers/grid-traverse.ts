@@ -41,7 +41,8 @@ export async function traverseGrid(spec: Spec, m: ModelGrid, ctx: Context): Prom
     tiles,
     rowDims: rows.map((d) => d.index),
     rowRanges,
-    rowLabels: rows.map((d, r) => `z${d.index} · ${d.kl.toFixed(2)} nats · ${rowRanges[r]![0].toFixed(1)}..${rowRanges[r]![1].toFixed(1)}`),
+    // short: the row label column is narrow (the KL is in the sweep panel's list)
+    rowLabels: rows.map((d, r) => `z${d.index} ${rowRanges[r]![0].toFixed(1)}..${rowRanges[r]![1].toFixed(1)}`),
     note: [fold, m.note].filter(Boolean).join('. ') || undefined,
   };
 }

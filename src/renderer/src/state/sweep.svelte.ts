@@ -60,6 +60,8 @@ export class Sweep {
 
   /** bound straight to their controls: any value is valid */
   spacing = $state<'linear' | 'normal'>('linear');
+  /** 'fixed': +-range on both axes; else each axis over its dim's data range (+-2 sd or min..max of the encoded test means) */
+  rangeFrom = $state<'fixed' | 'sd2' | 'minmax'>('fixed');
   label = $state(0);
   showAllDims = $state(false);
 
@@ -165,6 +167,7 @@ export class Sweep {
       grid: this.#grid,
       spacing: this.spacing,
       base: this.base,
+      ...(this.rangeFrom !== 'fixed' ? { rangeFrom: this.rangeFrom } : {}),
       ...(this.isCvae ? { label: this.label } : {}),
       ...(this.isHvae ? { level: this.#level } : {}),
     };

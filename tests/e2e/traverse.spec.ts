@@ -1,0 +1,59 @@
+// The traversal tab: every active dimension as a row, its range from the prior or from the
+// encoded test images; the sweep offered the same data ranges; a row animated.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAnimation } from '../../src/main/core/export/animation';
+import { addMnist, canvasHash, launchBrowser, screenshot, startApp, waitForCanvasChange } from './harness';
+import { trainSmall } from './small-run';
+
+let browser: Browser;
+beforeAll(async () => void (browser = await launchBrowser()));
+afterAll(() => browser?.close());
+
+describe('traverse', () => {
+  it('draws one row per dimension over the data ranges, and the sweep takes them too', async () => {
+    const app = await startApp(browser, 'traverse');
+    const { page } = app;
+    try {
+      await addMnist(page);
+      await trainSmall(app);
+      await page.getByTestId('tab-explore').click();
+      await page.getByTestId('sweep-canvas').waitFor();
+      const dims = (await app.service['explore:dims']({ runId: 1, level: 1 })).activeUnits;
+
+      await page.getByTestId('explore-tab-traverse').click();
+      await page.locator('[data-testid="traverse-grid"][data-cols="10"]').waitFor();
+      const prior = await canvasHash(page, 'traverse-grid');
+      expect(await page.getByTestId('traverse-grid').getAttribute('data-rows')).toBe(String(dims));
+      await page.getByTestId('traverse-range-sd2').click();
+      await waitForCanvasChange(page, 'traverse-grid', prior);
+      await page.getByTestId('traverse-grid').scrollIntoViewIfNeeded();
+      await screenshot(page, 'traverse-sd2');
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await screenshot(page, 'traverse-sd2-1024');
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      // a row as an animation: the dialog offers one walk per row
+      await page.getByTestId('traverse-animate').click();
+      expect(await page.getByTestId('animate-walk').locator('option').count()).toBe(dims);
+      await page.getByTestId('animate-steps').fill('8');
+      const [gif] = await Promise.all([page.waitForEvent('download'), page.getByTestId('animate-save').click()]);
+      const file = join(app.dataDir, 'row.gif');
+      await gif.saveAs(file);
+      expect(readAnimation(readFileSync(file)).frames).toBe(14);
+
+      // the sweep's range from the codes: each axis over its own dim's min..max
+      await page.getByTestId('view-explore').evaluate((el) => el.scrollTo(0, 0));
+      const sweep = await canvasHash(page, 'sweep-canvas');
+      await page.getByTestId('sweep-range-from-minmax').click();
+      await waitForCanvasChange(page, 'sweep-canvas', sweep);
+      expect(await page.getByTestId('sweep-range').isDisabled()).toBe(true);
+      await screenshot(page, 'sweep-minmax');
+      expect(app.pageErrors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
