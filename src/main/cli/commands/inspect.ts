@@ -68,6 +68,8 @@ export const evaluateCommand = defineCommand({
       ctx.io.out(`  level ${l.level} (${l.latent} units): KL ${l.kl.toFixed(2)} nats, ${l.activeUnits} active, most KL: ${top.join(' ')}`);
     }
     const iwae = e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)';
-    ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO per image)  IWAE k=${e.k}: ${iwae}`);
+    // form 3 generates the label: its bound is on log p(y | x), nats per label
+    const of = config.model === 'cvae' && config.form === 3 ? 'of log p(y|x) per image' : 'per image';
+    ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO ${of})  IWAE k=${e.k}: ${iwae}`);
   },
 });
