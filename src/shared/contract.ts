@@ -104,6 +104,8 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     level: z.union([z.literal(1), z.literal(2)]).optional(),
     /** each axis over its dimension's data range instead of `range`: +-2 sd or min..max of the encoded test means */
     rangeFrom: z.enum(['sd2', 'minmax']).optional(),
+    /** 'pca': dims are principal components of the encoded test means (0 = PC1), range in their standard deviations */
+    axes: z.enum(['dims', 'pca']).optional(),
   }),
   /** one row per latent dimension (ranked by KL, inactive ones folded), from low to high with the others pinned */
   z.object({

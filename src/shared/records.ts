@@ -16,6 +16,8 @@ export interface Grid {
   yValues?: number[];
   /** a caption per row (e.g. "input", "output", or class names) */
   rowLabels?: string[];
+  /** what the x and y axes are, where they are not latent dimensions (e.g. "PC1 · 34%": its share of the variance) */
+  axisNames?: [string, string];
   /** traversal: the latent dimension of each row, and the range its columns span */
   rowDims?: number[];
   rowRanges?: [number, number][];

@@ -1,5 +1,5 @@
 // The traversal tab: every active dimension as a row, its range from the prior or from the
-// encoded test images; the sweep offered the same data ranges; a row animated.
+// encoded test images; the sweep offered the same data ranges and principal axes; a row animated.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -51,6 +51,13 @@ describe('traverse', () => {
       await waitForCanvasChange(page, 'sweep-canvas', sweep);
       expect(await page.getByTestId('sweep-range').isDisabled()).toBe(true);
       await screenshot(page, 'sweep-minmax');
+
+      // the sweep along principal components: PC1 and PC2, named with their share of the variance
+      const minmax = await canvasHash(page, 'sweep-canvas');
+      await page.getByTestId('sweep-axes-pca').click();
+      await waitForCanvasChange(page, 'sweep-canvas', minmax);
+      await expect.poll(() => page.getByTestId('explore').textContent()).toMatch(/PC1 · \d+% →/);
+      await screenshot(page, 'sweep-pca');
       expect(app.pageErrors).toEqual([]);
     } finally {
       await app.close();

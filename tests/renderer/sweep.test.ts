@@ -310,4 +310,14 @@ describe('Sweep', () => {
     sweep.rangeFrom = 'fixed';
     expect(sweep.spec).not.toHaveProperty('rangeFrom');
   });
+
+  it('sweeps PC1 and PC2 when the axes are principal components, whatever dims are picked', async () => {
+    const { sweep } = await opened();
+    sweep.rangeFrom = 'sd2';
+    sweep.axes = 'pca';
+    expect(sweep.spec).toMatchObject({ dims: [0, 1], axes: 'pca', range: [-3, 3] });
+    expect(sweep.spec).not.toHaveProperty('rangeFrom');
+    sweep.axes = 'dims';
+    expect(sweep.spec).toMatchObject({ dims: [1, 3], rangeFrom: 'sd2' });
+  });
 });

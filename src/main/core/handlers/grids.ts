@@ -5,6 +5,7 @@ import * as explore from '../explore';
 import type { Dataset } from '../types';
 import type { Context } from './context';
 import { interpolateGrid, nearestGrid } from './grid-pairs';
+import { pcaSweepGrid } from './grid-pca';
 import { traverseGrid } from './grid-traverse';
 import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
 import { dataRanges } from './ranking';
@@ -54,6 +55,7 @@ export function buildGrid(ctx: Context, spec: GridSpecParsed): Promise<Grid> {
 }
 
 async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
+  if (spec.axes === 'pca') return pcaSweepGrid(spec, m);
   const latent = latentWidth(m.run, m.model, spec.level);
   for (const d of spec.dims)
     if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (this run has ${latent}: 0..${latent - 1})`);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppFailure, type DimsResult } from '../../../shared/contract';
 import * as explore from '../explore';
+import { principalAxes, type CodeAxes } from '../explore/code-axes';
 import { codeStats, rangeOf, type DimStats, type RangeKind } from '../explore/ranges';
 import { BUNDLE_DIMS } from '../export/bundle';
 import type { LoadedModel } from '../train';
@@ -35,21 +36,41 @@ async function storedRanking(file: string, level: 1 | 2): Promise<Ranking> {
   return dims;
 }
 
-const statsCache = new WeakMap<LoadedModel, Map<number, DimStats[]>>();
+interface TestCodes {
+  mu: Float32Array;
+  n: number;
+  stats?: DimStats[];
+  axes?: CodeAxes;
+}
+
+const codesCache = new WeakMap<LoadedModel, Map<number, TestCodes>>();
+
+/** The encoded test means [n, L] of a level, encoded once per loaded model. */
+function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): TestCodes {
+  needImages(m, what);
+  let byLevel = codesCache.get(m.model);
+  if (!byLevel) codesCache.set(m.model, (byLevel = new Map()));
+  let c = byLevel.get(level ?? 1);
+  if (!c) {
+    const idx = testIndices(m.data, TEST_IMAGES);
+    const { pixels, labels } = gather(m.data, idx);
+    c = { mu: explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level).mu, n: idx.length };
+    byLevel.set(level ?? 1, c);
+  }
+  return c;
+}
 
 /** One range per latent dimension of the level. */
 export function dataRanges(m: RunModel, level: 1 | 2 | undefined, kind: RangeKind, latent: number): [number, number][] {
   if (kind === 'prior') return Array.from({ length: latent }, () => [-3, 3]);
-  needImages(m, '+-2 sd and min..max ranges come from the encoded test images and need');
-  let byLevel = statsCache.get(m.model);
-  if (!byLevel) statsCache.set(m.model, (byLevel = new Map()));
-  let stats = byLevel.get(level ?? 1);
-  if (!stats) {
-    const idx = testIndices(m.data, TEST_IMAGES);
-    const { pixels, labels } = gather(m.data, idx);
-    const mu = explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level).mu;
-    stats = codeStats(mu, idx.length, latent);
-    byLevel.set(level ?? 1, stats);
-  }
-  return stats.map((s) => rangeOf(kind, s));
+  const c = testCodes(m, level, '+-2 sd and min..max ranges come from the encoded test images and need');
+  c.stats ??= codeStats(c.mu, c.n, latent);
+  return c.stats.map((s) => rangeOf(kind, s));
+}
+
+/** The principal axes of the level's encoded test means. */
+export function testCodeAxes(m: RunModel, level: 1 | 2 | undefined, latent: number): CodeAxes {
+  const c = testCodes(m, level, 'principal components come from the encoded test images and need');
+  c.axes ??= principalAxes(c.mu, c.n, latent);
+  return c.axes;
 }

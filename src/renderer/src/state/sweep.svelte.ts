@@ -62,6 +62,8 @@ export class Sweep {
   spacing = $state<'linear' | 'normal'>('linear');
   /** 'fixed': +-range on both axes; else each axis over its dim's data range (+-2 sd or min..max of the encoded test means) */
   rangeFrom = $state<'fixed' | 'sd2' | 'minmax'>('fixed');
+  /** 'pca': sweep PC1 and PC2 of the encoded test means (in their sd) instead of two dims */
+  axes = $state<'dims' | 'pca'>('dims');
   label = $state(0);
   showAllDims = $state(false);
 
@@ -162,12 +164,12 @@ export class Sweep {
     return {
       kind: 'sweep',
       runId: run.id,
-      dims: [this.#x, this.#y],
+      dims: this.axes === 'pca' ? [0, 1] : [this.#x, this.#y],
       range: [-this.#range, this.#range],
       grid: this.#grid,
       spacing: this.spacing,
       base: this.base,
-      ...(this.rangeFrom !== 'fixed' ? { rangeFrom: this.rangeFrom } : {}),
+      ...(this.axes === 'pca' ? { axes: 'pca' as const } : this.rangeFrom !== 'fixed' ? { rangeFrom: this.rangeFrom } : {}),
       ...(this.isCvae ? { label: this.label } : {}),
       ...(this.isHvae ? { level: this.#level } : {}),
     };
