@@ -232,6 +232,7 @@ import type {
   SkippedFile,
   ProbeResult,
   BrowseResult,
+  RunQuality,
   RunInfo,
   MetricRow,
   DimsResult,
@@ -294,6 +295,8 @@ export const argSchemas = {
   'runs:resume': runRef,
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
+  /** PSNR of the reconstructions at the latest checkpoint (up to 1000 test images) */
+  'runs:quality': runRef,
   /** a run as one file (config, weights, metrics, the dataset's shape; no images) */
   'runs:export': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
   /** a bundle from a file (path) or its bytes (browser mode); always a new run */
@@ -386,6 +389,7 @@ export interface Results {
   'runs:resume': { jobId: string; runId: number };
   'runs:rename': RunInfo;
   'runs:delete': { deleted: true };
+  'runs:quality': RunQuality;
   'runs:export': RunBundleExport;
   'runs:import': { run: RunInfo; dataset: DatasetInfo };
   'jobs:list': JobProgress[];

@@ -19,6 +19,7 @@ export const methodNameList = [
   'runs:resume',
   'runs:rename',
   'runs:delete',
+  'runs:quality',
   'runs:export',
   'runs:import',
   'jobs:list',

@@ -134,6 +134,20 @@ export interface RunInfo {
   jobId: string | null;
 }
 
+/** PSNR of a run's reconstructions at its latest checkpoint, and the image size (runs:quality). */
+export interface RunQuality {
+  runId: number;
+  /** the checkpoint's epoch */
+  epoch: number;
+  /** test images measured (at most 1000) */
+  images: number;
+  /** values per image (height x width x channels), what bits per dimension divide by */
+  dims: number;
+  /** mean squared error on pixels in [0, 1]; null where the model decodes no images */
+  mse: number | null;
+  psnr: number | null;
+}
+
 /** A run written as a bundle by runs:export. */
 export interface RunBundleExport {
   path: string | null;

@@ -5,28 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, type AppUnderTest } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useBrowser } from './fixtures';
+import { screenshot } from './harness';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** One test's app: its page errors must stay empty; closed whatever happens. */
-async function withApp(name: string, body: (app: AppUnderTest, page: Page) => Promise<void>): Promise<void> {
-  const app = await startApp(browser, name);
-  try {
-    await body(app, app.page);
-    expect(app.pageErrors).toEqual([]);
-  } finally {
-    await app.close();
-  }
-}
+const { withApp } = useBrowser();
 
 /** A flat folder of `obj<o>__<view>.png`: `objects` objects, `views` views each, grey. */
 async function objectFolder(dir: string, objects: number[], views: number, width = 24, height = width): Promise<string> {

@@ -2,44 +2,11 @@
 // codes sit wherever training put them (not around 0). The axes must hold every point and the
 // sweep's box, fitted (not a fixed ±3), the box must stay inside the plot, and a legend of 40
 // labels must scroll.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invoke } from '../../src/main/dispatch';
-import type { ArgsIn, Results, ServiceMethod } from '../../src/shared/contract';
-import { launchBrowser, screenshot, startApp, type AppUnderTest } from './harness';
+import { describe, expect, it } from 'vitest';
+import { call, objectDataset, train, useBrowser } from './fixtures';
+import { screenshot } from './harness';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** 40 objects x 4 views, 16 px grey: a bar whose place and brightness name the object. */
-async function objects(dir: string): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  for (let o = 1; o <= 40; o++)
-    for (let v = 0; v < 4; v++) {
-      const px = Buffer.alloc(16 * 16, 20);
-      const row = o % 16;
-      for (let x = 0; x < 16; x++) px[row * 16 + x] = 120 + ((o * 7 + v * 13) % 130);
-      const png = await sharp(px, { raw: { width: 16, height: 16, channels: 1 } })
-        .png()
-        .toBuffer();
-      writeFileSync(join(dir, `obj${o}__${v * 5}.png`), png);
-    }
-}
-
-/** A call through the door (its schema fills the defaults), failing the test on a refusal. */
-async function call<M extends ServiceMethod>(app: AppUnderTest, method: M, args: ArgsIn<M>): Promise<Results[M]> {
-  const r = await invoke(app.service, method, args);
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as Results[M];
-}
+const { withApp } = useBrowser();
 
 const range = (s: string | null): [number, number] => {
   const [a, b] = (s ?? '').split(',').map(Number);
@@ -47,23 +14,10 @@ const range = (s: string | null): [number, number] => {
 };
 
 describe('the scatter', () => {
-  it('fits its axes to the codes and the sweep box, keeps the box inside, and lists 40 labels in a scrolling legend', async () => {
-    const app = await startApp(browser, 'scatter');
-    const { page, service } = app;
-    try {
-      const folder = join(app.dataDir, 'objects');
-      await objects(folder);
-      const imp = await call(app, 'datasets:import', { kind: 'folder', path: folder, side: 16, testShare: 0.5, labelsFrom: 'pattern' });
-      const done = await service.waitForJob(imp.jobId);
-      expect(done.status).toBe('done');
-      const datasetId = done.datasetId!;
-      const run = await call(app, 'runs:start', {
-        datasetId,
-        config: { model: 'ae', latent: 2, hidden: [32], epochs: 2, batch: 16, threads: 1 },
-      });
-      const trained = await service.waitForJob(run.jobId);
-      expect(trained.status, trained.message).toBe('done');
-
+  it('fits its axes to the codes and the sweep box, keeps the box inside, and lists 40 labels in a scrolling legend', () =>
+    withApp('scatter', async (app, page) => {
+      const datasetId = await objectDataset(app, 'objects');
+      const run = await train(app, datasetId, { model: 'ae', latent: 2, hidden: [32], epochs: 2, batch: 16 });
       await page.reload();
       await page.getByTestId('sidebar-run').first().click();
       await page.getByTestId('explore-tab-scatter').click();
@@ -129,9 +83,5 @@ describe('the scatter', () => {
       expect(scroll.overflow).toBe('auto');
       await canvas.scrollIntoViewIfNeeded();
       await screenshot(page, 'explore-scatter-fitted');
-      expect(app.pageErrors).toEqual([]);
-    } finally {
-      await app.close();
-    }
-  });
+    }));
 });

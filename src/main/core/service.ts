@@ -17,6 +17,7 @@ import { evaluationHandlers } from './handlers/evaluation';
 import { exploreHandlers } from './handlers/explore';
 import { exportHandlers } from './handlers/export';
 import { datasetBytes, modelBytes } from './handlers/loaded';
+import { qualityHandlers } from './handlers/quality';
 import { runHandlers } from './handlers/runs';
 import { TrainingSlot } from './handlers/training';
 import { JobRunner } from './jobs';
@@ -78,6 +79,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
     ...runHandlers(ctx, new TrainingSlot(jobs)),
     ...exploreHandlers(ctx),
     ...evaluationHandlers(ctx),
+    ...qualityHandlers(ctx),
     ...exportHandlers(ctx),
     ...animationHandlers(ctx),
     ...bundleHandlers(ctx),

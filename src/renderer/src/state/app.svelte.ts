@@ -3,6 +3,7 @@
 // events keep it fresh.
 import { pickApi, unwrap, type ConnectionState } from '../lib/api';
 import type { AppInfo, DatasetInfo, JobFinished, JobProgress, RunInfo } from '../../../shared/contract';
+import { RateSmoother } from '../lib/smooth';
 import { handleError, toasts } from './toasts.svelte';
 
 export type View = 'datasets' | 'train' | 'explore' | 'runs';
@@ -44,6 +45,8 @@ class AppState {
   #importKind = $state<'folder' | 'idx' | 'mnist'>('folder');
   #loaded = $state(false);
   #refreshing = { datasets: false, runs: false };
+  /** per job: its rate and ETA averaged over time, so the status line does not swing */
+  #smoothers = new Map<string, RateSmoother>();
 
   readonly selectedDataset = $derived(this.#datasets.find((d) => d.id === this.#selectedDatasetId));
   readonly selectedRun = $derived(this.#runs.find((r) => r.id === this.#selectedRunId));
@@ -198,13 +201,17 @@ class AppState {
     }
   }
 
-  #onProgress(p: JobProgress): void {
+  #onProgress(raw: JobProgress): void {
+    let smoother = this.#smoothers.get(raw.jobId);
+    if (!smoother) this.#smoothers.set(raw.jobId, (smoother = new RateSmoother()));
+    const p = { ...raw, ...smoother.update(performance.now(), raw.rate, raw.etaSec) };
     const i = this.#jobs.findIndex((j) => j.jobId === p.jobId);
     this.#jobs = i < 0 ? [...this.#jobs, p] : this.#jobs.map((j, k) => (k === i ? p : j));
   }
 
   #onFinished(f: JobFinished): void {
     this.#jobs = this.#jobs.filter((j) => j.jobId !== f.jobId);
+    this.#smoothers.delete(f.jobId);
     if (f.kind === 'import') {
       void this.refreshDatasets().then(() => {
         if (f.status === 'done' && f.datasetId !== undefined) this.#selectedDatasetId = f.datasetId;
