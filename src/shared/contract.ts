@@ -120,6 +120,17 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     label: z.number().int().min(0).optional(),
     level: z.union([z.literal(1), z.literal(2)]).optional(),
   }),
+  /** an image's code moved along the vector from class A's mean code to class B's (White's attribute vectors) */
+  z.object({
+    kind: z.literal('attribute'),
+    runId: id,
+    from: z.number().int().min(0),
+    to: z.number().int().min(0),
+    /** the dataset image whose code is moved */
+    index: z.number().int().min(0),
+    /** how far along the vector, one tile each (0 = the image's own code, 1 = moved by the whole difference) */
+    amounts: z.array(z.number().finite()).min(1).max(32).default([-0.5, 0, 0.5, 1, 1.5]),
+  }),
   z.object({
     kind: z.literal('samples'),
     runId: id,

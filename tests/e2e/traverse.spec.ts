@@ -1,5 +1,5 @@
 // The traversal tab: every active dimension as a row, its range from the prior or from the
-// encoded test images; the sweep offered the same data ranges and principal axes; a row animated.
+// encoded test images; the sweep offered the same data ranges and principal axes; a row animated; attribute vectors.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -58,6 +58,19 @@ describe('traverse', () => {
       await waitForCanvasChange(page, 'sweep-canvas', minmax);
       await expect.poll(() => page.getByTestId('explore').textContent()).toMatch(/PC1 · \d+% →/);
       await screenshot(page, 'sweep-pca');
+
+      // attribute vectors: an image's code moved from the mean 3 towards the mean 8
+      await page.getByTestId('explore-tab-attr').click();
+      await page.locator('[data-testid="attr-strip"][data-cols="6"]').waitFor();
+      const strip = await canvasHash(page, 'attr-strip');
+      await page.getByTestId('attr-amount').fill('2');
+      await waitForCanvasChange(page, 'attr-strip', strip);
+      expect(await page.getByTestId('attr-note').textContent()).toMatch(/mean codes of \d+ test images of 3 and \d+ of 8/);
+      await page.getByTestId('attr-strip').scrollIntoViewIfNeeded();
+      await screenshot(page, 'attribute');
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.getByTestId('attr-strip').scrollIntoViewIfNeeded();
+      await screenshot(page, 'attribute-1024');
       expect(app.pageErrors).toEqual([]);
     } finally {
       await app.close();

@@ -4,30 +4,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readPngText } from '../../src/main/core/export/png';
-import type { Result } from '../../src/shared/contract';
 import { invoke } from '../../src/main/dispatch';
-import { openService, type LatentLabService } from '../../src/main/core/service';
-import { withDataDir } from '../cli/harness';
-import { trainTiny } from '../export/tiny-run';
+import type { LatentLabService } from '../../src/main/core/service';
+import { value, withTinyRun } from '../export/tiny-run';
 
-const { cli, dir } = withDataDir('ll-trav-');
+const { cli, dir, ...tiny } = withTinyRun('ll-trav-', 6);
 let svc: LatentLabService;
 let runId: number;
-
-function value<T>(r: Result<T>): T {
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-beforeAll(async () => {
-  await trainTiny(cli, 6);
-  svc = await openService({ dataDir: dir(), door: 'cli' });
-  runId = value(await invoke(svc, 'runs:list', {}))[0]!.id;
-}, 300_000);
-afterAll(async () => {
-  await svc?.close();
+beforeAll(() => {
+  svc = tiny.svc();
+  runId = tiny.runId();
 });
 
 /** mean, sd, min and max of each dim over the first 1000 encoded test means */

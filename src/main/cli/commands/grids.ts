@@ -99,6 +99,26 @@ export const traverseCommand = gridCommand({
   }),
 });
 
+export const attributeCommand = gridCommand({
+  name: 'attribute',
+  summary: "an image's code moved along the vector from class A's mean code to class B's (not for a CVAE)",
+  flags: {
+    ...run,
+    from: { value: 'A', required: true, help: 'a class index' },
+    to: { value: 'B', required: true, help: 'a class index' },
+    image: { value: 'K', required: true, help: 'the dataset image to move' },
+    amounts: { value: '-0.5,0,0.5,1,1.5' },
+  },
+  spec: async (input, ctx) => ({
+    kind: 'attribute',
+    runId: await theRun(input, ctx),
+    from: input.num('from')!,
+    to: input.num('to')!,
+    index: input.num('image')!,
+    amounts: input.list('amounts'),
+  }),
+});
+
 /** samples and nearest: n draws from the prior (of class --label for a CVAE) */
 function drawsCommand(kind: 'samples' | 'nearest', summary: string, n: number): Command {
   return gridCommand({

@@ -14,6 +14,7 @@ import {
   samplesCommand,
   sweepCommand,
   traverseCommand,
+  attributeCommand,
 } from './grids';
 import { dimsCommand, evaluateCommand } from './inspect';
 import { serveCommand } from './serve';
@@ -30,6 +31,7 @@ export const commands: readonly Command[] = [
   evaluateCommand,
   sweepCommand,
   traverseCommand,
+  attributeCommand,
   samplesCommand,
   reconstructCommand,
   interpolateCommand,

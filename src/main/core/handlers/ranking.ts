@@ -39,6 +39,7 @@ async function storedRanking(file: string, level: 1 | 2): Promise<Ranking> {
 interface TestCodes {
   mu: Float32Array;
   n: number;
+  labels: Int32Array;
   stats?: DimStats[];
   axes?: CodeAxes;
 }
@@ -46,7 +47,7 @@ interface TestCodes {
 const codesCache = new WeakMap<LoadedModel, Map<number, TestCodes>>();
 
 /** The encoded test means [n, L] of a level, encoded once per loaded model. */
-function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): TestCodes {
+export function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): TestCodes {
   needImages(m, what);
   let byLevel = codesCache.get(m.model);
   if (!byLevel) codesCache.set(m.model, (byLevel = new Map()));
@@ -54,7 +55,7 @@ function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): TestCod
   if (!c) {
     const idx = testIndices(m.data, TEST_IMAGES);
     const { pixels, labels } = gather(m.data, idx);
-    c = { mu: explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level).mu, n: idx.length };
+    c = { mu: explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined, level).mu, n: idx.length, labels };
     byLevel.set(level ?? 1, c);
   }
   return c;
