@@ -349,6 +349,8 @@ export const argSchemas = {
       spec: gridSpecSchema,
       scale: z.number().int().min(1).max(16).default(2),
       gutter: z.number().int().min(0).max(16).default(1),
+      /** draw the axis values, the axis names and the row captions around the grid */
+      labels: z.boolean().default(false),
       /** where to write it; without a path the PNG comes back in the result only */
       path: z.string().min(1).optional(),
       /** replace a file at path (browser mode refuses to without it) */

@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { readAnimation } from '../../src/main/core/export/animation';
-import { addMnist, canvasHash, launchBrowser, screenshot, startApp, waitForCanvasChange } from './harness';
+import { readPngText } from '../../src/main/core/export/png';
+import { addMnist, canvasHash, launchBrowser, screenshot, SCREENSHOTS, startApp, waitForCanvasChange } from './harness';
 import { trainSmall } from './small-run';
 
 let browser: Browser;
@@ -34,6 +36,15 @@ describe('traverse', () => {
       await page.setViewportSize({ width: 1024, height: 700 });
       await screenshot(page, 'traverse-sd2-1024');
       await page.setViewportSize({ width: 1440, height: 900 });
+
+      // exported with its labels drawn in: the rows' dims and ranges beside the grid
+      await page.getByTestId('traverse-tab').getByRole('button', { name: 'Export PNG' }).click();
+      await page.getByTestId('export-labels').check();
+      const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-save').click()]);
+      await png.saveAs(join(app.dataDir, 'traverse.png'));
+      const labelled = readFileSync(join(app.dataDir, 'traverse.png'));
+      expect(JSON.parse(readPngText(labelled)['latent-lab:labels']!).x).toBeGreaterThan(40);
+      await sharp(labelled).toFile(join(SCREENSHOTS, 'traverse-export-labelled.png'));
 
       // a row as an animation: the dialog offers one walk per row
       await page.getByTestId('traverse-animate').click();

@@ -9,6 +9,7 @@ const pngFlags: Flags = {
   out: { value: 'grid.png', required: true, help: 'where to write the PNG' },
   scale: { value: '2' },
   gutter: { value: '1' },
+  labels: { boolean: true, help: 'draw the axis values and names around the grid' },
 };
 
 const run: Flags = { run: { value: '<id|last>', required: true, help: 'an id, a name or "last"' } };
@@ -29,6 +30,7 @@ function gridCommand(c: {
       path: input.need('out'),
       scale: input.num('scale'),
       gutter: input.num('gutter'),
+      labels: input.on('labels'),
     }),
     print(r, { io }) {
       io.out(`wrote ${r.path} (${r.width}x${r.height})`);

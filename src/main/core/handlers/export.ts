@@ -2,11 +2,12 @@
 // how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
 import { existsSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { AppFailure } from '../../../shared/contract';
+import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { writeFileAtomic } from '../export/atomic';
 import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
+import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng } from '../export/png';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
@@ -19,7 +20,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
   return {
     async 'export:grid'(a) {
       const grid = await buildGrid(ctx, a.spec);
-      const raw = composeGrid({
+      let raw = composeGrid({
         tiles: grid.tiles,
         n: grid.n,
         height: grid.height,
@@ -30,6 +31,14 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
         gutter: a.gutter,
       });
       const text = settingsText(ctx, a.spec);
+      if (a.labels) {
+        const side = { tileWidth: grid.width * a.scale, tileHeight: grid.height * a.scale, gutter: a.gutter * a.scale };
+        const cols = Math.min(grid.cols, grid.n);
+        const drawn = await drawLabels(raw, { ...side, cols, rows: Math.ceil(grid.n / cols) }, axisLabels(a.spec, grid));
+        raw = drawn.image;
+        // where the grid sits inside the labelled figure, so a reader can take it back out
+        text['latent-lab:labels'] = JSON.stringify({ x: drawn.x, y: drawn.y });
+      }
       if (grid.xValues) text['latent-lab:x-values'] = grid.xValues.map((v) => v.toFixed(4)).join(',');
       if (grid.yValues) text['latent-lab:y-values'] = grid.yValues.map((v) => v.toFixed(4)).join(',');
       const png = await encodePng(raw, text);
@@ -95,3 +104,16 @@ export async function writeExport(path: string, data: Uint8Array | Uint8Array[],
 
 const fileExists = (path: string): AppFailure =>
   new AppFailure('conflict', `${path} already exists; choose another name, or overwrite it (--force on the command line)`);
+
+/** What a grid's axes are called and marked with. */
+function axisLabels(spec: GridSpecParsed, g: Grid): AxisLabels {
+  const names: [string | undefined, string | undefined] =
+    spec.kind === 'sweep'
+      ? (g.axisNames ?? [`z${spec.dims[0]}`, `z${spec.dims[1]}`])
+      : spec.kind === 'classes'
+        ? [`z${spec.dim}`, undefined]
+        : spec.kind === 'attribute'
+          ? ['amount', undefined]
+          : [undefined, undefined];
+  return { xValues: g.xValues, yValues: g.yValues, rowLabels: g.rowLabels, xName: names[0], yName: names[1] };
+}
