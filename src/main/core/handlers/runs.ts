@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
 import type { Handlers } from '../../dispatch';
+import { normalizeModelConfig } from '../model/config.js';
 import { claimRun } from '../store/leases';
+import type { ModelConfig } from '../types';
 import * as q from '../store/queries';
 import { datasetRecord, runInfo, runRecord, type Context } from './context';
 import { dropModels } from './loaded';
@@ -43,6 +45,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
       if (config.learnedPrior && config.model !== 'cvae') {
         throw new AppFailure('bad-args', 'config.learnedPrior: a learned prior p(z | label) needs a conditional VAE (model cvae)');
       }
+      modelConfigCheck(config);
       if (config.model === 'hvae' && config.latent2 === undefined) config.latent2 = latent2Default(config.latent);
       if (config.model === 'dae' && !config.noise) config.noise = { kind: 'gaussian', level: 0.3 };
       const release = slot.claim();
@@ -102,4 +105,16 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
       return { deleted: true };
     },
   };
+}
+
+/**
+ * What the schema cannot judge field by field (k without the iwae objective, a form without a
+ * cvae, z3's size with two levels): the model's own check, at the door instead of in a failed run.
+ */
+function modelConfigCheck(config: ModelConfig): void {
+  try {
+    normalizeModelConfig(config);
+  } catch (e) {
+    throw new AppFailure('bad-args', `config.${(e as Error).message.replace(/^model config: /, '')}`);
+  }
 }
