@@ -1,0 +1,140 @@
+// Every view at 1024x700 and 1440x900: nothing overlaps, the Runs table's actions are on screen,
+// and a screenshot of each is saved to look at. The Train form's errors are words at the field.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { objectDataset, train, useBrowser } from './fixtures';
+import { screenshot } from './harness';
+
+const { withApp } = useBrowser();
+
+/** Pairs of visible controls and texts whose boxes overlap (neither inside the other), each box
+ *  cut to what its scrolling ancestors show. A frozen (sticky) column covering cells that scroll
+ *  under it is by design and not counted. */
+async function overlaps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    type Box = { l: number; t: number; r: number; b: number };
+    const sel = 'button, input, select, label, h1, h2, h3, p, summary, [data-testid]';
+    const shown: { el: HTMLElement; box: Box; sticky: boolean }[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+      const r = el.getBoundingClientRect();
+      const st = getComputedStyle(el);
+      if (r.width < 2 || r.height < 2 || st.visibility === 'hidden' || st.opacity === '0') continue;
+      // a closed <details> keeps its content laid out but not shown (content-visibility)
+      const closed = el.closest('details:not([open])');
+      if (closed && !el.closest('summary')) continue;
+      const box: Box = {
+        l: Math.max(r.left, 0),
+        t: Math.max(r.top, 0),
+        r: Math.min(r.right, innerWidth),
+        b: Math.min(r.bottom, innerHeight),
+      };
+      let sticky = st.position === 'sticky';
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        const as = getComputedStyle(a);
+        if (as.position === 'sticky') sticky = true;
+        if (as.overflow === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        box.l = Math.max(box.l, ar.left);
+        box.t = Math.max(box.t, ar.top);
+        box.r = Math.min(box.r, ar.right);
+        box.b = Math.min(box.b, ar.bottom);
+      }
+      if (box.r - box.l > 2 && box.b - box.t > 2) shown.push({ el, box, sticky });
+    }
+    const name = (el: HTMLElement): string =>
+      `${el.tagName.toLowerCase()}${el.dataset.testid ? `[${el.dataset.testid}]` : ''}"${(el.textContent ?? '').trim().slice(0, 24)}"`;
+    const out: string[] = [];
+    for (let i = 0; i < shown.length; i++)
+      for (let j = i + 1; j < shown.length; j++) {
+        const a = shown[i]!;
+        const b = shown[j]!;
+        if (a.el.contains(b.el) || b.el.contains(a.el) || a.sticky !== b.sticky) continue;
+        const w = Math.min(a.box.r, b.box.r) - Math.max(a.box.l, b.box.l);
+        const h = Math.min(a.box.b, b.box.b) - Math.max(a.box.t, b.box.t);
+        if (w > 2 && h > 2) out.push(`${name(a.el)} x ${name(b.el)} (${Math.round(w)}x${Math.round(h)})`);
+      }
+    return out;
+  });
+}
+
+/** The element's box lies inside the viewport and inside every clipping ancestor. */
+async function fullyShown(page: Page, testid: string): Promise<boolean[]> {
+  return page.getByTestId(testid).evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      if (r.right > innerWidth + 0.5 || r.left < -0.5) return false;
+      for (let a = el.parentElement; a; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const ar = a.getBoundingClientRect();
+        if (r.right > ar.right + 0.5 || r.left < ar.left - 0.5) return false;
+      }
+      return true;
+    }),
+  );
+}
+
+describe('layout', () => {
+  it('fits every view at 1024x700 and 1440x900', () =>
+    withApp('layout', async (app, page) => {
+      const ds = await objectDataset(app, 'objects', 40, 3);
+      await train(app, ds, { model: 'ae', latent: 4, hidden: [32], epochs: 1, batch: 16 });
+      await train(app, ds, { model: 'vae', latent: 4, hidden: [32], epochs: 1, batch: 16 });
+      await page.reload();
+      const found: string[] = [];
+      for (const [w, h] of [
+        [1024, 700],
+        [1440, 900],
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        const views: [string, () => Promise<void>][] = [
+          ['datasets', async () => void (await page.getByTestId('sidebar-dataset').first().click())],
+          ['train', async () => void (await page.getByTestId('tab-train').click())],
+          ['explore', async () => void (await page.getByTestId('tab-explore').click())],
+          ['runs', async () => void (await page.getByTestId('tab-runs').click())],
+        ];
+        for (const [view, open] of views) {
+          await open();
+          await page.getByTestId(view === 'datasets' ? 'dataset-page' : `view-${view}`).waitFor();
+          if (view === 'explore') await page.getByTestId('sweep-canvas').waitFor();
+          if (view === 'runs') {
+            await page.getByTestId('run-delete').first().waitFor();
+            expect(await fullyShown(page, 'run-delete'), `Runs actions at ${w}x${h}`).toEqual([true, true]);
+            expect(await fullyShown(page, 'run-rename'), `Runs actions at ${w}x${h}`).toEqual([true, true]);
+            // and the figures are not under the frozen actions column
+            const edge = (await page.locator('th.actions').boundingBox())!.x;
+            for (const col of ['sort-bestHeldOut', 'sort-bpd', 'sort-psnr']) {
+              const b = (await page.getByTestId(col).boundingBox())!;
+              expect(b.x + b.width, `${col} at ${w}x${h}`).toBeLessThanOrEqual(edge + 0.5);
+            }
+          }
+          await screenshot(page, `layout-${view}-${w}x${h}`);
+          for (const o of await overlaps(page)) found.push(`${view} at ${w}x${h}: ${o}`);
+        }
+      }
+      expect(found).toEqual([]);
+    }));
+
+  it('says what is wrong with the Train form in words, at each field', () =>
+    withApp('fields', async (app, page) => {
+      await objectDataset(app, 'objects', 4, 3);
+      await page.reload();
+      await page.getByTestId('tab-train').click();
+      await page.getByTestId('train-latent').fill('1');
+      const latent = page.getByTestId('field-error-latent');
+      await latent.waitFor();
+      expect(await latent.textContent()).toBe('Latent size must be 2 or more');
+      expect(await page.getByTestId('train-latent').getAttribute('aria-invalid')).toBe('true');
+      await page.getByTestId('train-epochs').fill('0');
+      expect(await page.getByTestId('field-error-epochs').textContent()).toBe('Epochs must be 1 or more');
+      await page.getByTestId('train-lr').fill('');
+      expect(await page.getByTestId('field-error-lr').textContent()).toBe('Learning rate must be a number');
+      expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+      await screenshot(page, 'train-field-errors');
+      await page.getByTestId('train-latent').fill('8');
+      await latent.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('train-latent').getAttribute('aria-invalid')).toBe('false');
+      await page.getByTestId('train-epochs').fill('1');
+      await page.getByTestId('train-lr').fill('0.001');
+      expect(await page.getByTestId('train-start').isDisabled()).toBe(false);
+    }));
+});
