@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const tiny = { latent: 4, hidden: [32], epochs: 1, batch: 50, limit: 300, threads: 1 } as const;
+const tiny: TrainConfigInput = { latent: 4, hidden: [32], epochs: 1, batch: 50, limit: 300, threads: 1 };
 
 describe('runs:start and the model config', () => {
   it.each([

@@ -151,7 +151,7 @@ function denseInputGrad(d: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
   const [b, out] = d.shape;
   const inSize = w.shape[0];
   if (b * (inSize + out) >= inSize * out) return tf.matMul(d, tf.transpose(w));
-  return tf.transpose(tf.matMul(w, tf.transpose(d)));
+  return tf.transpose(tf.matMul(w, tf.transpose(d))) as tf.Tensor2D;
 }
 
 /** 'same' padding of tf.conv2d along one axis: [before, after] and the output size. */
