@@ -15,7 +15,7 @@ async function overlaps(page: Page): Promise<string[]> {
     type Box = { l: number; t: number; r: number; b: number };
     const sel = 'button, input, select, label, h1, h2, h3, p, summary, [data-testid]';
     const shown: { el: HTMLElement; box: Box; sticky: boolean }[] = [];
-    for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
       const r = el.getBoundingClientRect();
       const st = getComputedStyle(el);
       if (r.width < 2 || r.height < 2 || st.visibility === 'hidden' || st.opacity === '0') continue;
