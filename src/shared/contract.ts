@@ -131,6 +131,16 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     /** how far along the vector, one tile each (0 = the image's own code, 1 = moved by the whole difference) */
     amounts: z.array(z.number().finite()).min(1).max(32).default([-0.5, 0, 0.5, 1, 1.5]),
   }),
+  /** White's analogy grid (J-diagram): images A, B, C at three corners, B + C - A at the fourth, the inside blended */
+  z.object({
+    kind: z.literal('analogy'),
+    runId: id,
+    a: z.number().int().min(0),
+    b: z.number().int().min(0),
+    c: z.number().int().min(0),
+    /** tiles per side */
+    size: z.number().int().min(3).max(12).default(7),
+  }),
   z.object({
     kind: z.literal('samples'),
     runId: id,

@@ -74,6 +74,8 @@ describe('animate', () => {
       const picker = page.getByTestId('interp-picker-grid');
       const cell = (await picker.boundingBox())!.width / 16;
       for (const k of [2, 7, 12]) await picker.click({ position: { x: cell * (k + 0.5), y: cell * 0.5 } });
+      // three images also make White's analogy grid: A, B, C at three corners
+      await page.locator('[data-testid="interp-analogy"][data-cols="7"]').waitFor();
       await page.getByTestId('interp-animate').click();
       await page.getByTestId('animate-dialog').waitFor();
       expect(await page.getByTestId('animate-dialog').textContent()).toMatch(/through the images #\d+ → #\d+ → #\d+/);
@@ -86,6 +88,7 @@ describe('animate', () => {
       const w = readAnimation(readFileSync(webpFile));
       expect(w).toMatchObject({ format: 'webp', frames: 12 });
       expect(JSON.parse(w.text['latent-lab:spec']!).images).toHaveLength(3);
+      await page.getByTestId('interp-analogy').scrollIntoViewIfNeeded();
       await screenshot(page, 'animate-interp');
       expect(app.pageErrors).toEqual([]);
     } finally {

@@ -121,6 +121,17 @@ export const attributeCommand = gridCommand({
   }),
 });
 
+export const analogyCommand = gridCommand({
+  name: 'analogy',
+  summary: 'three dataset images A, B, C at three corners, B + C - A at the fourth, the inside blended (not for a CVAE)',
+  flags: { ...run, images: { value: 'A,B,C', required: true, help: 'three dataset image indices' }, size: { value: '7' } },
+  spec: async (input, ctx) => {
+    const [a, b, c] = input.list('images') ?? [];
+    if (c === undefined) throw new CliError('--images: three dataset image indices, like 0,1,2');
+    return { kind: 'analogy', runId: await theRun(input, ctx), a: a!, b: b!, c, size: input.num('size') };
+  },
+});
+
 /** samples and nearest: n draws from the prior (of class --label for a CVAE) */
 function drawsCommand(kind: 'samples' | 'nearest', summary: string, n: number): Command {
   return gridCommand({

@@ -15,6 +15,7 @@ import {
   sweepCommand,
   traverseCommand,
   attributeCommand,
+  analogyCommand,
 } from './grids';
 import { dimsCommand, evaluateCommand } from './inspect';
 import { serveCommand } from './serve';
@@ -32,6 +33,7 @@ export const commands: readonly Command[] = [
   sweepCommand,
   traverseCommand,
   attributeCommand,
+  analogyCommand,
   samplesCommand,
   reconstructCommand,
   interpolateCommand,

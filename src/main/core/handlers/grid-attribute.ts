@@ -1,4 +1,4 @@
-// Attribute vectors (White, "Sampling Generative Networks"): the mean code of class B minus the
+// Attribute vectors and analogies (White, "Sampling Generative Networks"). An attribute vector: the mean code of class B minus the
 // mean code of class A, over the encoded test images, added to one image's code in amounts: "turn
 // this 3 into an 8". A CVAE has none: its decoder takes the class as an input, so its codes are
 // what is left once the class is known, and no direction among them means "more of class B".
@@ -10,13 +10,19 @@ import { testCodes } from './ranking';
 import { checkIndex, gather } from './selection';
 
 type Spec = Extract<GridSpecParsed, { kind: 'attribute' }>;
+type AnalogySpec = Extract<GridSpecParsed, { kind: 'analogy' }>;
 
-export function attributeGrid(spec: Spec, m: ModelGrid): Grid {
+/** Attribute vectors and analogies assume the class lives in the code. */
+function refuseCvae(m: ModelGrid): void {
   if (m.isCvae)
     throw new AppFailure(
       'bad-input',
       `run ${m.run.id} is a conditional VAE: the class is an input of its decoder, so its codes hold the style without the class and no vector among them turns one class into another (change the class in the Classes tab instead)`,
     );
+}
+
+export function attributeGrid(spec: Spec, m: ModelGrid): Grid {
+  refuseCvae(m);
   const names = m.data.labelNames;
   for (const [k, c] of [
     ['from', spec.from],
@@ -61,4 +67,25 @@ function classMean(c: { mu: Float32Array; n: number; labels: Int32Array }, L: nu
   }
   if (count > 0) for (let d = 0; d < L; d++) mean[d]! /= count;
   return { mean, count };
+}
+
+/**
+ * The J-diagram: z(u, v) = A + u (B - A) + v (C - A) over a size x size grid, u along the
+ * columns and v down the rows, so the corners are A, B, C and B + C - A ("A is to B as C is to D").
+ */
+export function analogyGrid(spec: AnalogySpec, m: ModelGrid): Grid {
+  refuseCvae(m);
+  const images = [spec.a, spec.b, spec.c];
+  for (const i of images) checkIndex(m.data, i);
+  const L = latentWidth(m.run, m.model, undefined);
+  const mu = explore.encodeImages(m.model, gather(m.data, images).pixels).mu; // [3, L]
+  const n = spec.size;
+  const z = new Float32Array(n * n * L);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      const [u, v] = [c / (n - 1), r / (n - 1)];
+      for (let d = 0; d < L; d++) z[(r * n + c) * L + d] = mu[d]! + u * (mu[L + d]! - mu[d]!) + v * (mu[2 * L + d]! - mu[d]!);
+    }
+  }
+  return { ...m.tile, n: n * n, cols: n, tiles: explore.decodeLatents(m.model, z), indices: images, note: m.note };
 }

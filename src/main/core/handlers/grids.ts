@@ -5,7 +5,7 @@ import * as explore from '../explore';
 import type { Dataset } from '../types';
 import type { Context } from './context';
 import { interpolateGrid, nearestGrid } from './grid-pairs';
-import { attributeGrid } from './grid-attribute';
+import { analogyGrid, attributeGrid } from './grid-attribute';
 import { pcaSweepGrid } from './grid-pca';
 import { traverseGrid } from './grid-traverse';
 import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
@@ -44,6 +44,7 @@ const builders: { [K in Kind]: (ctx: Context, spec: Spec<K>) => Promise<Grid> } 
   sweep: onModel(sweepGrid),
   traverse: onModel(traverseGrid),
   attribute: onModel(attributeGrid),
+  analogy: onModel(analogyGrid),
   samples: onModel(samplesGrid),
   reconstruct: onModel(reconstructGrid),
   interpolate: onModel(interpolateGrid),
