@@ -1,5 +1,5 @@
-// The scatter on a real run: a 40-label object set (labels from the file names), an AE whose
-// codes sit wherever training put them (not around 0). The axes must hold every point and the
+// The scatter on a real run: a 40-label object set (labels from the file names), an AE trained
+// fast enough that its codes sit far from 0, outside the sweep's ±3 box. The axes must hold every point and the
 // sweep's box, fitted (not a fixed ±3), the box must stay inside the plot, and a legend of 40
 // labels must scroll.
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('the scatter', () => {
   it('fits its axes to the codes and the sweep box, keeps the box inside, and lists 40 labels in a scrolling legend', () =>
     withApp('scatter', async (app, page) => {
       const datasetId = await objectDataset(app, 'objects');
-      const run = await train(app, datasetId, { model: 'ae', latent: 2, hidden: [32], epochs: 2, batch: 16 });
+      const run = await train(app, datasetId, { model: 'ae', latent: 2, hidden: [32], epochs: 6, batch: 16, lr: 0.01 });
       await page.reload();
       await page.getByTestId('sidebar-run').first().click();
       await page.getByTestId('explore-tab-scatter').click();
@@ -33,6 +33,8 @@ describe('the scatter', () => {
       );
       const [x0, x1] = range(await canvas.getAttribute('data-x-range'));
       const [y0, y1] = range(await canvas.getAttribute('data-y-range'));
+      // the case that went wrong: a cloud far from 0, beside the box rather than in it
+      expect(Math.max(Math.abs(mean(codes.x)), Math.abs(mean(codes.y))), 'codes far from 0').toBeGreaterThan(3);
       // every code is on the plot ...
       for (let i = 0; i < codes.x.length; i++) {
         expect(codes.x[i]!).toBeGreaterThanOrEqual(x0);

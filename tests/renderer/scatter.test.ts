@@ -11,10 +11,8 @@ describe('scatterBounds', () => {
     const y = Array.from({ length: 100 }, (_, i) => 40 + Math.sin(i));
     const b = scatterBounds(x, y, null);
     expect(x.every((xi, i) => inside(b, xi, y[i]!))).toBe(true);
-    // fitted, not centred on 0: the span is the data's plus a small margin
-    expect(b.xMax - b.xMin).toBeLessThan(0.5);
-    expect(b.xMin).toBeGreaterThan(-0.9);
-    expect(b.yMin).toBeGreaterThan(38);
+    // fitted, not centred on 0: the span is the data's plus a margin, out to round ticks
+    expect(b).toEqual({ xMin: -0.9, xMax: -0.4, yMin: 38.5, yMax: 41.5, xStep: 0.1, yStep: 0.5 });
   });
 
   it('holds the sweep box too, even when it lies beside the cloud', () => {
@@ -26,7 +24,7 @@ describe('scatterBounds', () => {
     const one = scatterBounds([5], [5], null);
     expect(one.xMax - one.xMin).toBeGreaterThan(0.5);
     expect(inside(one, 5, 5)).toBe(true);
-    expect(scatterBounds([], [], null)).toEqual({ xMin: -3, xMax: 3, yMin: -3, yMax: 3 });
+    expect(scatterBounds([], [], null)).toMatchObject({ xMin: -4, xMax: 4, xStep: 2 });
     expect(scatterBounds([NaN, 1, 2], [1, Infinity, 2], null).xMin).toBeLessThan(1);
   });
 

@@ -13,6 +13,9 @@ export interface Bounds {
   xMax: number;
   yMin: number;
   yMax: number;
+  /** the tick steps the limits are whole multiples of */
+  xStep: number;
+  yStep: number;
 }
 
 function span(values: Iterable<number>, pad: number): [number, number] | null {
@@ -31,7 +34,16 @@ function span(values: Iterable<number>, pad: number): [number, number] | null {
   return [mid - half, mid + half];
 }
 
-/** Axis limits holding every point and the box, with `pad` of the span on each side. */
+/** Widens [lo, hi] to whole steps of 1, 2, 2.5 or 5 x 10^k (about 5 of them), so the axis ends
+ *  on round ticks rather than at -3.4 and 7.04. */
+function nice([lo, hi]: [number, number]): [number, number, number] {
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step, step];
+}
+
+/** Axis limits holding every point and the box, with `pad` of the span on each side, on round ticks. */
 export function scatterBounds(x: ArrayLike<number>, y: ArrayLike<number>, box: Box | null, pad = 0.04): Bounds {
   const xs = Array.from(x);
   const ys = Array.from(y);
@@ -39,9 +51,9 @@ export function scatterBounds(x: ArrayLike<number>, y: ArrayLike<number>, box: B
     xs.push(box.x0, box.x1);
     ys.push(box.y0, box.y1);
   }
-  const [xMin, xMax] = span(xs, pad) ?? [-3, 3];
-  const [yMin, yMax] = span(ys, pad) ?? [-3, 3];
-  return { xMin, xMax, yMin, yMax };
+  const [xMin, xMax, xStep] = nice(span(xs, pad) ?? [-3, 3]);
+  const [yMin, yMax, yStep] = nice(span(ys, pad) ?? [-3, 3]);
+  return { xMin, xMax, yMin, yMax, xStep, yStep };
 }
 
 /** The sweep's window (its grid's column and row values) as a box, or null without one. */
