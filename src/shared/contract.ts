@@ -325,6 +325,8 @@ export const argSchemas = {
     .object({
       path: z.string().min(1).optional(),
       bytes: z.instanceof(Uint8Array).optional(),
+      /** with bytes: the uploaded file's name, for the messages and the dataset's source */
+      fileName: z.string().min(1).max(255).optional(),
       name: z.string().trim().min(1).max(100).optional(),
     })
     .strict()

@@ -45,6 +45,13 @@ describe('run bundles', () => {
       await page.getByTestId('samples-grid').waitFor();
       await page.getByTestId('samples-grid').scrollIntoViewIfNeeded();
       await screenshot(page, 'bundle-samples');
+      // its dataset: the shape and the labels, no images
+      await page.getByTestId('sidebar-dataset').click();
+      await page.getByTestId('dataset-page').waitFor();
+      expect(await page.getByTestId('dataset-bundle-note').textContent()).toMatch(/came with a run bundle/);
+      expect(await page.getByTestId('dataset-train').isDisabled()).toBe(true);
+      expect(await page.getByTestId('dataset-page').textContent()).toMatch(/bundle: run\.llrun/);
+      await screenshot(page, 'bundle-dataset');
       const runs = await to.service['runs:list']({});
       expect(runs).toHaveLength(1);
       expect(runs[0]!.epochsDone).toBe(2);

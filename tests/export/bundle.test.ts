@@ -61,6 +61,11 @@ describe('run bundles', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/run 1 came in a bundle without its images: reconstructions need the dataset/);
 
+    const train = await b.cli('train', '--dataset', 'MNIST digits', '--epochs', '1');
+    expect(train.err).toMatch(/dataset "MNIST digits" has no images \(it came with a run bundle\)/);
+    const resume = await b.cli('resume', '--run', 'last');
+    expect(resume.err).toMatch(/came in a bundle without its images: training it further needs the dataset/);
+
     // never overwrite a run: a second import is a second run
     const again = await b.cli('import-run', bundle);
     expect(again.out).toMatch(/as run 2/);

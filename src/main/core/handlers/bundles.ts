@@ -71,7 +71,7 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
     },
 
     async 'runs:import'(a) {
-      const name = a.path ? basename(a.path) : 'the bundle';
+      const name = a.path ? basename(a.path) : (a.fileName ?? 'the bundle');
       const bytes = a.path ? await readFile(a.path).catch(() => null) : a.bytes;
       if (!bytes) throw new AppFailure('not-found', `cannot read ${a.path}`);
       let bundle: ReturnType<typeof unpackBundle>;

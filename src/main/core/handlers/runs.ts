@@ -35,6 +35,11 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
     // No await from the claim to the job's start: the slot is taken before another call runs.
     async 'runs:start'(a) {
       const d = datasetRecord(ctx, a.datasetId);
+      if (d.count === 0)
+        throw new AppFailure(
+          'bad-input',
+          `dataset "${d.name}" has no images (it came with a run bundle); import the images to train on them`,
+        );
       const config = a.config;
       if (config.model === 'cvae' && d.labelNames.length < 2) {
         throw new AppFailure(
