@@ -10,6 +10,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAdapter, stopWebgpu } from '../../src/main/core/backends/webgpu.js';
+import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
+import { loadMnist } from '../../src/main/core/data/mnist.js';
 import { trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
 import type { BackendName, EpochResult, TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile, tinyVae } from './mnist-subset.js';
@@ -24,11 +26,12 @@ async function train(
   cfg: Partial<TrainConfig>,
   backend: BackendName,
   opts: { resume?: boolean; cancelAfterEpoch?: number } = {},
+  datasetFile = file,
 ) {
   const events: TrainEvent[] = [];
   const ac = new AbortController();
   await trainInProcess(
-    { config: { ...base, ...cfg }, datasetFile: file, runDir: join(dir, name), resume: opts.resume ?? false, backend },
+    { config: { ...base, ...cfg }, datasetFile, runDir: join(dir, name), resume: opts.resume ?? false, backend },
     (e) => {
       events.push(e);
       if (e.type === 'epoch' && e.result.epoch === opts.cancelAfterEpoch) ac.abort();
@@ -81,6 +84,21 @@ describe.skipIf('why' in gpu)('webgpu against wasm, same seed', () => {
       }
     });
   }
+});
+
+describe.skipIf('why' in gpu)('webgpu with a dataset bigger than a storage buffer', () => {
+  it("trains full MNIST (219 MB of floats, over llvmpipe's 128 MiB binding) to wasm's losses", { timeout: 120_000 }, async () => {
+    const big = join(dir, 'mnist-full.lld');
+    await writeDatasetFile(big, await loadMnist());
+    const cfg: Partial<TrainConfig> = { limit: 64 };
+    const run = async (name: string, c: Partial<TrainConfig>, backend: BackendName) => {
+      const out = await train(name, c, backend, {}, big);
+      return out.epochs[0]!;
+    };
+    const cpuRun = await run('big-wasm', { ...cfg, threads: 1 }, 'wasm');
+    const gpuRun = await run('big-gpu', cfg, 'webgpu');
+    for (const k of ['loss', 'heldOut'] as const) expect(rel(gpuRun[k], cpuRun[k]), k).toBeLessThan(2e-3);
+  });
 });
 
 describe('data-parallel wasm', () => {

@@ -54,8 +54,13 @@ const threads = { value: 'N', help: 'wasm: data-parallel training threads (defau
 /** Prints each epoch and the run's warnings until the job ends; 1 when the run did not finish. */
 async function followTraining(ctx: Context, jobId: string, rid: number): Promise<number> {
   const { svc, io } = ctx;
-  const info = await ctx.call('app:info', {});
-  io.out(`run ${rid} training on ${info.backendDetail}`);
+  // what the training worker reports at its start (adapter, thread count), as the run records it
+  let said = false;
+  const offStart = svc.on('job:progress', (p) => {
+    if (said || p.kind !== 'train' || p.runId !== rid) return;
+    said = true;
+    void ctx.call('runs:get', { runId: rid }).then((r) => io.out(`run ${rid} training on ${r.backend ?? 'an unknown backend'}`));
+  });
   const offWarn = svc.on('run:warning', ({ runId: r, message }) => {
     if (r === rid) io.err(`warning: ${message}`);
   });
@@ -71,6 +76,7 @@ async function followTraining(ctx: Context, jobId: string, rid: number): Promise
   } finally {
     offEpoch();
     offWarn();
+    offStart();
   }
   const r = await ctx.call('runs:get', { runId: rid });
   return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;

@@ -7,6 +7,18 @@ import type { BatchSource } from './batch.js';
 /** Above this the pixels stay in JS memory and each batch is uploaded (a big face set). */
 const MAX_DEVICE_BYTES = 1 << 30;
 
+/**
+ * The largest tensor this backend can hold in one buffer: a WebGPU adapter limits a storage
+ * binding (128 MiB on llvmpipe, often 2-4 GiB on GPUs); a bigger one fails its command buffer
+ * and every number after it is garbage.
+ */
+function deviceLimit(): number {
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number; maxBufferSize?: number } } })
+    .device;
+  const l = device?.limits;
+  return Math.min(MAX_DEVICE_BYTES, l?.maxStorageBufferBindingSize ?? Infinity, l?.maxBufferSize ?? Infinity);
+}
+
 /** Backends whose memory is not this thread's JS heap. */
 const DEVICE_BACKENDS = new Set(['webgpu', 'tensorflow']);
 
@@ -20,7 +32,7 @@ export interface BatchMaker {
 export function deviceBatches(data: BatchSource, conditional: boolean, numClasses: number): BatchMaker | null {
   const d = data.height * data.width * data.channels;
   const n = data.pixels.length / d;
-  if (!DEVICE_BACKENDS.has(tf.getBackend()) || n * d * 4 > MAX_DEVICE_BYTES) return null;
+  if (!DEVICE_BACKENDS.has(tf.getBackend()) || n * d * 4 > deviceLimit()) return null;
   // the same numbers fillBatch makes: pixel * (1/255), rounded to float32
   const scaled = new Float32Array(n * d);
   const s = 1 / 255;
