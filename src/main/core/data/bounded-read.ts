@@ -13,7 +13,8 @@ export const IDX_MAX_BYTES = 2 * 1024 ** 3;
 const ELEMENT_BYTES: Record<number, number> = { 0x08: 1, 0x09: 1, 0x0b: 2, 0x0c: 4, 0x0d: 4, 0x0e: 8 };
 const TYPE_NAMES: Record<number, string> = { 0x08: 'u8', 0x09: 'i8', 0x0b: 'i16', 0x0c: 'i32', 0x0d: 'f32', 0x0e: 'f64' };
 
-function kindOf(st: Stats): string {
+/** What a non-regular file is, in words ("a FIFO (named pipe)", "a character device", ...). */
+export function kindOf(st: Stats): string {
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';
   if (st.isBlockDevice()) return 'a block device';

@@ -1,8 +1,10 @@
 // Image folder import: recursive scan, first-level subfolder = label, bounded-concurrency decode,
 // per-file skip reasons, throttled progress, cancel.
-import { readdir, realpath, stat, open } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat, open } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
+import { kindOf } from './bounded-read.js';
 import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
 import { countLabels, defaultNameLabel, labelRule, type LabelSource } from './label-source.js';
 import { median, resizePreview, suggestSide } from './probe-extras.js';
@@ -98,19 +100,31 @@ export async function scanFolder(root: string, signal?: AbortSignal, onFile?: (c
     for (const ent of entries) {
       if (ent.name.startsWith('.')) continue; // hidden: .DS_Store, .git, ._resource forks
       const p = join(dir, ent.name);
+      if (await badName(p)) {
+        errors.push({ path: p, reason: 'unreadable', detail: 'its name is not valid UTF-8; rename it to import it' });
+        continue;
+      }
       let isDir = ent.isDirectory();
       let isFile = ent.isFile();
       let entReal = '';
-      if (ent.isSymbolicLink()) {
-        try {
+      let st: Stats | null = null;
+      try {
+        if (ent.isSymbolicLink()) {
           entReal = await realpath(p);
-          const st = await stat(entReal);
+          st = await stat(entReal);
           isDir = st.isDirectory();
           isFile = st.isFile();
-        } catch (e) {
-          errors.push({ path: p, reason: 'unreadable', detail: `broken symbolic link (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
-          continue;
-        }
+        } else if (!isDir && !isFile) st = await lstat(p);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? 'error';
+        errors.push({ path: p, reason: 'unreadable', detail: ent.isSymbolicLink() ? `broken symbolic link (${code})` : code });
+        continue;
+      }
+      if (!isDir && !isFile && st) {
+        // a FIFO, a socket or a device (or a link to one) is never read, and the list says so
+        const what = kindOf(st);
+        errors.push({ path: p, reason: 'unreadable', detail: `${ent.isSymbolicLink() ? `a link to ${what}` : what}, not a regular file` });
+        continue;
       }
       if (isDir) {
         const r = entReal || join(real, ent.name);
@@ -129,6 +143,20 @@ export async function scanFolder(root: string, signal?: AbortSignal, onFile?: (c
 
   await walk(root, rootReal, null);
   return { files, errors };
+}
+
+/**
+ * A name that is not valid UTF-8 reaches us with U+FFFD in place of its bad bytes, so the path
+ * names no file (ENOENT). Such a name is said as such rather than as a missing file.
+ */
+async function badName(path: string): Promise<boolean> {
+  if (!path.includes('\uFFFD')) return false;
+  try {
+    await lstat(path);
+    return false; // a real U+FFFD in a valid name
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
 async function readHead(path: string, bytes = 512): Promise<Uint8Array | null> {
