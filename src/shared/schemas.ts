@@ -96,6 +96,8 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     rangeFrom: z.enum(['sd2', 'minmax']).optional(),
     /** 'pca': dims are principal components of the encoded test means (0 = PC1), range in their standard deviations */
     axes: z.enum(['dims', 'pca']).optional(),
+    /** with axes 'pca': where each other component is pinned, in its standard deviations (index 0 = PC1; the swept two are ignored) */
+    pcOffsets: z.array(z.number().finite()).max(256).optional(),
   }),
   /** one row per latent dimension (ranked by KL, inactive ones folded), from low to high with the others pinned */
   z.object({

@@ -68,6 +68,10 @@ describe('traverse', () => {
       await page.getByTestId('sweep-axes-pca').click();
       await waitForCanvasChange(page, 'sweep-canvas', minmax);
       await expect.poll(() => page.getByTestId('explore').textContent()).toMatch(/PC1 · \d+% →/);
+      // the other components have sliders: PC3 moved, the grid redraws
+      const pca = await canvasHash(page, 'sweep-canvas');
+      await page.locator('#pc-2').fill('2');
+      await waitForCanvasChange(page, 'sweep-canvas', pca);
       await screenshot(page, 'sweep-pca');
 
       // attribute vectors: an image's code moved from the mean 3 towards the mean 8

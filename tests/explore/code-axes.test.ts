@@ -63,6 +63,36 @@ describe('sweep along principal components', () => {
     const raw = value(await invoke(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], grid: 6, range: [-2, 2] }));
     expect(raw.axisNames).toBeUndefined();
     expect(Buffer.from(g.tiles).equals(Buffer.from(raw.tiles))).toBe(false);
+    // the other components pinned: zero offsets are the plain PCA sweep, PC3 at +1.5 sd is another
+    const zero = value(
+      await invoke(svc, 'explore:grid', {
+        kind: 'sweep',
+        runId,
+        dims: [0, 1],
+        axes: 'pca',
+        grid: 6,
+        range: [-2, 2],
+        pcOffsets: [0, 0, 0, 0],
+      }),
+    );
+    expect(Buffer.from(zero.tiles).equals(Buffer.from(g.tiles))).toBe(true);
+    const moved = value(
+      await invoke(svc, 'explore:grid', {
+        kind: 'sweep',
+        runId,
+        dims: [0, 1],
+        axes: 'pca',
+        grid: 6,
+        range: [-2, 2],
+        pcOffsets: [0, 0, 1.5],
+      }),
+    );
+    expect(Buffer.from(moved.tiles).equals(Buffer.from(g.tiles))).toBe(false);
+    // an offset on a swept component is ignored: the sweep sets it
+    const swept = value(
+      await invoke(svc, 'explore:grid', { kind: 'sweep', runId, dims: [0, 1], axes: 'pca', grid: 6, range: [-2, 2], pcOffsets: [3, -3] }),
+    );
+    expect(Buffer.from(swept.tiles).equals(Buffer.from(g.tiles))).toBe(true);
     // the CLI: sweep --axes pca
     const r = await cli('sweep', '--run', 'last', '--axes', 'pca', '--grid', '4', '--out', `${dir()}/pca.png`);
     expect(r.err).toBe('');

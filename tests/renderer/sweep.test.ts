@@ -320,4 +320,16 @@ describe('Sweep', () => {
     sweep.axes = 'dims';
     expect(sweep.spec).toMatchObject({ dims: [1, 3], rangeFrom: 'sd2' });
   });
+
+  it('pins the other principal components with their own sliders, forgotten with a new run', async () => {
+    const { sweep } = await opened();
+    sweep.axes = 'pca';
+    // a 4-dim run: sliders for PC3 and PC4
+    expect(sweep.pcSliders).toEqual([2, 3]);
+    expect(sweep.spec).not.toHaveProperty('pcOffsets');
+    sweep.pinPc(3, 1.5);
+    expect(sweep.spec).toMatchObject({ axes: 'pca', pcOffsets: [0, 0, 0, 1.5] });
+    sweep.open(VAE);
+    expect(sweep.pcPins).toEqual([]);
+  });
 });

@@ -16,6 +16,12 @@ export function pcaSweepGrid(spec: Spec, m: ModelGrid): Grid {
   const pca = testCodeAxes(m, spec.level, latent);
   const label = m.isCvae ? (spec.label ?? 0) : undefined;
   const centre = spec.base.kind === 'zero' ? Float32Array.from(pca.mean) : baseVector(spec.base, latent, m, spec.level, label);
+  // the components not swept sit where their sliders put them
+  (spec.pcOffsets ?? []).forEach((t, k) => {
+    if (t === 0 || k >= latent || spec.dims.includes(k)) return;
+    const sd = Math.sqrt(pca.variance[k]!);
+    for (let d = 0; d < latent; d++) centre[d]! += t * sd * pca.axes[k]![d]!;
+  });
   const g = spec.grid;
   const xValues = explore.sweepValues(spec.range, g, spec.spacing);
   const yValues = xValues.slice().reverse();

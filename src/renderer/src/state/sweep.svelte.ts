@@ -64,6 +64,8 @@ export class Sweep {
   rangeFrom = $state<'fixed' | 'sd2' | 'minmax'>('fixed');
   /** 'pca': sweep PC1 and PC2 of the encoded test means (in their sd) instead of two dims */
   axes = $state<'dims' | 'pca'>('dims');
+  /** with axes 'pca': where PC3, PC4, ... sit, in their standard deviations (index 0 = PC1) */
+  #pcPins = $state<number[]>([]);
   label = $state(0);
   showAllDims = $state(false);
 
@@ -111,6 +113,16 @@ export class Sweep {
   get touched(): boolean {
     return this.#touched;
   }
+  get pcPins(): readonly number[] {
+    return this.#pcPins;
+  }
+  /** Pin principal component k (0 = PC1) at v standard deviations. */
+  pinPc(k: number, v: number): void {
+    const next = [...this.#pcPins];
+    while (next.length <= k) next.push(0);
+    next[k] = v;
+    this.#pcPins = next;
+  }
   /** the points clicked through since the run, level or base last changed (at most MAX_PATH) */
   get path(): readonly number[][] {
     return this.#path;
@@ -136,6 +148,8 @@ export class Sweep {
   readonly latent: number = $derived(
     this.levelDims?.latent ?? (this.#level === 2 ? this.#run?.latent2 : undefined) ?? this.#dims?.latent ?? this.#run?.latent ?? 2,
   );
+  /** the components a PCA sweep offers sliders for: PC3 up to PC10, as the latent allows */
+  readonly pcSliders = $derived(Array.from({ length: Math.max(0, Math.min(this.latent, 10) - 2) }, (_, k) => k + 2));
   /** dims by KL, most informative first (index order until the level's figures arrive) */
   readonly ranked: DimInfo[] = $derived(
     this.levelDims ? this.levelDims.dims : Array.from({ length: this.latent }, (_, i) => ({ index: i, kl: 0, variance: 0 })),
@@ -169,7 +183,11 @@ export class Sweep {
       grid: this.#grid,
       spacing: this.spacing,
       base: this.base,
-      ...(this.axes === 'pca' ? { axes: 'pca' as const } : this.rangeFrom !== 'fixed' ? { rangeFrom: this.rangeFrom } : {}),
+      ...(this.axes === 'pca'
+        ? { axes: 'pca' as const, ...(this.#pcPins.some((v) => v !== 0) ? { pcOffsets: [...this.#pcPins] } : {}) }
+        : this.rangeFrom !== 'fixed'
+          ? { rangeFrom: this.rangeFrom }
+          : {}),
       ...(this.isCvae ? { label: this.label } : {}),
       ...(this.isHvae ? { level: this.#level } : {}),
     };
@@ -193,6 +211,7 @@ export class Sweep {
     this.#baseImage = null;
     this.#touched = false;
     this.#path = [];
+    this.#pcPins = [];
     this.#pinned = zeros(run?.latent ?? 0);
     // big images (faces) read better as fewer, larger tiles
     this.#grid = side > 32 ? 8 : 16;
@@ -231,6 +250,7 @@ export class Sweep {
     this.#baseImage = null;
     this.#touched = false;
     this.#path = [];
+    this.#pcPins = [];
     this.#pinned = zeros(this.latent);
     this.#startAt(this.levelDims);
     if (level !== 2 || this.#dims2) return;
