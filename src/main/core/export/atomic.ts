@@ -1,5 +1,5 @@
 // Atomic file writes: a reader (or a crash) never sees a half-written file.
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -34,10 +34,8 @@ export async function writeFileAtomic(
     }
     await fh.sync();
     await fh.close();
-    if (opts.overwrite === false) {
-      await link(tmp, path);
-      await unlink(tmp);
-    } else await rename(tmp, path);
+    if (opts.overwrite === false) await placeNew(tmp, path);
+    else await rename(tmp, path);
     ok = true;
     await syncDir(dirname(path));
   } finally {
@@ -46,6 +44,25 @@ export async function writeFileAtomic(
       await unlink(tmp).catch(() => undefined);
     }
   }
+}
+
+/** tmp to path only if nothing is there: a hard link refuses an existing file atomically; a file
+ * system without hard links (FAT, some network shares) gets a check, then the rename. */
+async function placeNew(tmp: string, path: string): Promise<void> {
+  try {
+    await link(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || !['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code ?? '')) throw e;
+    const taken = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    if (taken) throw Object.assign(new Error(`EEXIST: file already exists, ${path}`), { code: 'EEXIST' });
+    await rename(tmp, path);
+    return;
+  }
+  await unlink(tmp);
 }
 
 /** Makes the rename itself durable; best effort (directories cannot be opened on Windows). */
