@@ -26,6 +26,8 @@ interface CommandBase {
   operands?: string[];
   summary: string;
   flags: Flags;
+  /** the door the service is opened as: 'cli' unless the command serves another (serve: 'browser') */
+  door?: 'browser';
 }
 
 export interface Context {

@@ -4,6 +4,8 @@ import type { Command } from '../command';
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'the app in a browser (prints the URL with its token)',
+  // its callers are browser pages: the browser door's rules (export destinations, app:info)
+  door: 'browser',
   flags: {
     port: { value: '0' },
     host: { value: '127.0.0.1' },
