@@ -13,7 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { fail, type EventName, type Events } from '../shared/contract';
 import { eventNameList } from '../shared/names';
-import { decodeWire, encodeWire, type WireMessage } from '../shared/wire';
+import { decodeFrame, encodeFrame, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
 import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
 
@@ -117,6 +117,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
   const token = opts.token ?? randomBytes(32).toString('hex');
   const sockets = new Set<WebSocket>();
+  const binarySockets = new WeakSet<WebSocket>();
   const boundPort = (): number => {
     const a = http.address();
     return typeof a === 'object' && a ? a.port : (opts.port ?? 0);
@@ -188,20 +189,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', () => sockets.delete(ws));
-    ws.on('message', (data: RawData) => {
+    ws.on('message', (data: RawData, isBinary: boolean) => {
       let msg: WireMessage;
       try {
-        msg = decodeWire(data.toString()) as WireMessage;
+        msg = decodeFrame(isBinary ? (data as Buffer) : data.toString()) as WireMessage;
       } catch {
         return ws.close(1003, 'messages must be JSON');
       }
       if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1003, 'expected {t:"call", id, method, args}');
+      // a client that asks for binary frames gets its bytes raw (grids), its events too
+      if (msg.bin === true) binarySockets.add(ws);
       void dispatch(service, msg.method, msg.args)
         .catch(() => fail('internal', `${String(msg.method)}: the call failed in the bridge`))
         .then((result) => {
           if (ws.readyState !== ws.OPEN) return;
           const reply: WireMessage = { t: 'result', id: msg.id, result };
-          ws.send(encodeWire(reply));
+          ws.send(binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
         });
     });
   });
@@ -209,8 +212,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const unsubscribe = eventNameList.map((event) =>
     service.on(event, (payload) => {
       if (sockets.size === 0) return;
-      const text = encodeWire({ t: 'event', event, payload } satisfies WireMessage);
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+      const message = { t: 'event', event, payload } satisfies WireMessage;
+      const text = encodeWire(message);
+      const frame = [...sockets].some((ws) => binarySockets.has(ws)) ? encodeFrame(message) : text;
+      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(binarySockets.has(ws) ? frame : text);
     }),
   );
 

@@ -3,7 +3,7 @@
 // the renderer knows which one it talks to.
 import type { Api, EventName, Events, Method } from '../../../shared/contract';
 import { fail, type Result } from '../../../shared/result';
-import { decodeWire, encodeWire, type WireMessage } from '../../../shared/wire';
+import { decodeFrame, encodeFrame, type WireMessage } from '../../../shared/wire';
 // zod-free name lists: the renderer needs only the names, not the schemas
 import { eventNameList, methodNameList } from '../../../shared/names';
 
@@ -69,6 +69,8 @@ export function createSocketApi(opts: SocketApiOptions): Api {
         return resolve(null);
       }
       let opened = false;
+      // grids come as binary frames (bin: true on every call); their tiles are views into this buffer
+      ws.binaryType = 'arraybuffer';
       // close always follows an error and says what happened; nothing to do here
       ws.onerror = () => {};
       ws.onopen = () => {
@@ -81,7 +83,7 @@ export function createSocketApi(opts: SocketApiOptions): Api {
       ws.onmessage = (ev: MessageEvent) => {
         let msg: WireMessage;
         try {
-          msg = decodeWire(String(ev.data)) as WireMessage;
+          msg = decodeFrame(typeof ev.data === 'string' ? ev.data : (ev.data as ArrayBuffer)) as WireMessage;
         } catch {
           return;
         }
@@ -145,8 +147,8 @@ export function createSocketApi(opts: SocketApiOptions): Api {
         resolve(fail('internal', `${method} got no answer from the server within ${seconds} s`));
       }, seconds * 1000);
       pending.set(id, { resolve, timer, method });
-      const msg: WireMessage = { t: 'call', id, method, args: args ?? {} };
-      ws.send(encodeWire(msg));
+      const msg: WireMessage = { t: 'call', id, method, args: args ?? {}, bin: true };
+      ws.send(encodeFrame(msg));
     });
   }
 

@@ -82,10 +82,13 @@ export function gridPixels(
   return { data, layout: L };
 }
 
-/** The largest integer scale at which the grid fits the box (at least 1). */
-export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 16): number {
+/** The largest integer scale at which the grid fits the box (at least 1); with `grow`, the
+ *  exact scale that fills it (pixelated, so a pixel is at most one screen pixel wider than its
+ *  neighbour: the sweep fills its space instead of sitting at 1x beside empty space). */
+export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 16, grow = false): number {
   if (boxW <= 0 || boxH <= 0) return 1;
   const exact = Math.min(boxW / layout.width, boxH / layout.height);
+  if (grow) return Math.max(0.1, Math.min(max, exact));
   // integer scales keep pixels crisp; a grid too big for the box (16 x 16 faces of 64 px)
   // shrinks to fit instead of spilling over the panels beside it
   if (exact < 1) return Math.max(0.1, exact);
@@ -115,4 +118,19 @@ export function clampedIndex(values: number[], v: number): { at: number; outside
   const last = values[values.length - 1]!;
   const beforeFirst = last >= first ? v < first : v > first;
   return { at: beforeFirst ? 0 : values.length - 1, outside: true };
+}
+
+/** The RGBA pixels of one tile of the grid (the hover zoom draws it large). */
+export function tilePixels(grid: Grid, index: number): ImageData {
+  const { width: w, height: h, channels: c, tiles } = grid;
+  const out = new ImageData(w, h);
+  const base = index * w * h * c;
+  for (let p = 0; p < w * h; p++) {
+    const s = base + p * c;
+    out.data[p * 4] = tiles[s]!;
+    out.data[p * 4 + 1] = tiles[s + (c === 1 ? 0 : 1)]!;
+    out.data[p * 4 + 2] = tiles[s + (c === 1 ? 0 : 2)]!;
+    out.data[p * 4 + 3] = 255;
+  }
+  return out;
 }
