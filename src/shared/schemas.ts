@@ -78,6 +78,9 @@ export const baseSchema = z.discriminatedUnion('kind', [
 ]);
 export type SweepBase = z.infer<typeof baseSchema>;
 
+/** HVAE: a latent level, 1 = z1 (bottom) .. T = the top (levels up to the limit; a run's own T is checked by the service) */
+export const latentLevel = z.number().int().min(1).max(L.levels.max);
+
 /** Every grid the app draws; export:grid takes the same spec, so the PNG is what was on screen. */
 export const gridSpecSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -90,8 +93,8 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     base: baseSchema.default({ kind: 'zero' }),
     /** CVAE: the class to generate */
     label: z.number().int().min(0).optional(),
-    /** HVAE: which level is swept (2 = top) */
-    level: z.union([z.literal(1), z.literal(2)]).optional(),
+    /** HVAE: which level is swept (1..T; the levels below are decoded through their conditional means) */
+    level: latentLevel.optional(),
     /** each axis over its dimension's data range instead of `range`: +-2 sd or min..max of the encoded test means */
     rangeFrom: z.enum(['sd2', 'minmax']).optional(),
     /** 'pca': dims are principal components of the encoded test means (0 = PC1), range in their standard deviations */
@@ -110,7 +113,7 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     /** also the dimensions the model does not use */
     inactive: z.boolean().default(false),
     label: z.number().int().min(0).optional(),
-    level: z.union([z.literal(1), z.literal(2)]).optional(),
+    level: latentLevel.optional(),
   }),
   /** an image's code moved along the vector from class A's mean code to class B's (White's attribute vectors) */
   z.object({
@@ -156,7 +159,7 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     za: z.array(z.number().finite()).min(1).max(256).optional(),
     zb: z.array(z.number().finite()).min(1).max(256).optional(),
     /** HVAE: the level the points za/zb live in */
-    level: z.union([z.literal(1), z.literal(2)]).optional(),
+    level: latentLevel.optional(),
     steps: z.number().int().min(2).max(64).default(10),
     mode: z.enum(['linear', 'slerp']).default('linear'),
     /** a second run of the same data (AE beside VAE): its strip is drawn as a second row */
@@ -190,8 +193,8 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
 export type GridSpec = z.input<typeof gridSpecSchema>;
 export type GridSpecParsed = z.output<typeof gridSpecSchema>;
 
-/** HVAE: the latent level a walk moves through (2 = top) */
-export const levelArg = z.union([z.literal(1), z.literal(2)]).optional();
+/** HVAE: the latent level a walk moves through (1..T) */
+export const levelArg = latentLevel.optional();
 export const latentPoint = z.array(z.number().finite()).min(1).max(256);
 
 /** A walk through the latent space, one decoded image per frame: what export:animation draws. */

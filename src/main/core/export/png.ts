@@ -2,8 +2,12 @@
 // tEXt/iTXt chunks so an exported figure remembers how it was made.
 import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { AppFailure } from '../../../shared/result';
 
 export { writeFileAtomic } from './atomic.js';
+
+/** The largest picture a grid (or an animation frame) is drawn into: 100 megapixels. */
+export const MAX_GRID_PIXELS = 100_000_000;
 
 export interface RawImage {
   /** [height, width, channels] */
@@ -50,7 +54,11 @@ export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
   const sh = th * scale;
   const width = cols * sw + (cols + 1) * gutter;
   const height = rows * sh + (rows + 1) * gutter;
-  if (width * height > 100_000_000) throw new Error(`composeGrid: ${width}x${height} is over 100 megapixels; lower the scale`);
+  if (width * height > MAX_GRID_PIXELS)
+    throw new AppFailure(
+      'bad-args',
+      `the picture would be ${width}x${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of 100 megapixels; lower the scale or the number of images`,
+    );
   const data = new Uint8Array(width * height * c).fill(background);
   const rowBytes = width * c;
   for (let k = 0; k < n; k++) {

@@ -9,6 +9,7 @@ import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng } from '../export/png';
+import { writeFailure, writingTo } from '../export/write-error';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
@@ -44,8 +45,8 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const png = await encodePng(raw, text);
       let path: string | null = null;
       if (a.path) {
-        path = fileDestination(a.path, '.png', { door: ctx.opts.door, overwrite: a.overwrite });
-        await writeFileAtomic(path, png);
+        const to = (path = fileDestination(a.path, '.png', { door: ctx.opts.door, overwrite: a.overwrite }));
+        await writingTo(to, () => writeFileAtomic(to, png));
       }
       return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
     },
@@ -55,8 +56,8 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const csv = toCsv(q.listMetrics(ctx.db, a.runId) as unknown as Record<string, unknown>[], METRIC_COLUMNS);
       let path: string | null = null;
       if (a.path) {
-        path = fileDestination(a.path, '.csv', { door: ctx.opts.door, overwrite: a.overwrite }, false);
-        await writeFileAtomic(path, csv);
+        const to = (path = fileDestination(a.path, '.csv', { door: ctx.opts.door, overwrite: a.overwrite }, false));
+        await writingTo(to, () => writeFileAtomic(to, csv));
       }
       return { path, csv };
     },
@@ -66,7 +67,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const ckpt = q.latestCheckpoint(ctx.db, a.runId);
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
-      const files = await exportTfjsModel(join(ctx.dataDir, ckpt.path), out);
+      const files = await writingTo(out, () => exportTfjsModel(join(ctx.dataDir, ckpt.path), out));
       return { path: out, files };
     },
   };
@@ -98,7 +99,7 @@ export async function writeExport(path: string, data: Uint8Array | Uint8Array[],
     await writeFileAtomic(path, data, { overwrite });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw fileExists(path);
-    throw e;
+    throw writeFailure(path, e);
   }
 }
 
