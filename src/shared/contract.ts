@@ -15,7 +15,7 @@ export { AppFailure, fail, ok, type AppError, type ErrorCode, type Result } from
 
 // The train config, grid and walk schemas live in schemas.ts.
 export * from './schemas';
-import { backendPrefs, id, trainConfigSchema, gridSpecSchema, walkSpecSchema, animationFormats } from './schemas';
+import { backendPrefs, id, latentLevel, trainConfigSchema, gridSpecSchema, walkSpecSchema, animationFormats } from './schemas';
 
 export { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
 
@@ -115,12 +115,10 @@ export const argSchemas = {
   'jobs:list': empty,
   'jobs:cancel': z.object({ jobId: z.string().min(1) }).strict(),
 
-  /** HVAE: level 2 ranks the top level z2 (q(z2|z1) against N(0, I)) */
-  'explore:dims': z.object({ runId: id, level: z.union([z.literal(1), z.literal(2)]).default(1) }).strict(),
+  /** HVAE: level t ranks z_t (the top against N(0, I), a middle level against p(z_t|z_{t+1})) */
+  'explore:dims': z.object({ runId: id, level: latentLevel.default(1) }).strict(),
   'explore:grid': gridSpecSchema,
-  'explore:encode': z
-    .object({ runId: id, index: z.number().int().min(0), level: z.union([z.literal(1), z.literal(2)]).default(1) })
-    .strict(),
+  'explore:encode': z.object({ runId: id, index: z.number().int().min(0), level: latentLevel.default(1) }).strict(),
   'explore:scatter': z
     .object({
       runId: id,

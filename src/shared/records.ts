@@ -186,6 +186,8 @@ export interface DimsResult {
   labelNames: string[];
   /** test images the base picker can offer (dataset indices) */
   testIndices: number[];
+  /** hvae: every level's size, KL (nats per image) and active units, bottom (z1) first */
+  levels?: { level: number; latent: number; kl: number; activeUnits: number }[];
 }
 
 export interface Evaluation {

@@ -264,6 +264,27 @@ describe('Sweep', () => {
       expect(sweep.pinned).toEqual([0, 0]);
     });
 
+    it('a T = 3 run offers every level: z3 is ranked once, z2 apart from it, each with its own size', async () => {
+      const T3: SweepRun = { id: 6, model: 'hvae', latent: 4, latent2: 3, sizes: [4, 3, 2] };
+      const { sweep, dims } = await opened(T3, dimsOf([1, 2, 3, 4], { model: 'hvae' }));
+      expect(sweep.sizes).toEqual([4, 3, 2]);
+      sweep.setLevel(3);
+      expect(sweep.latent).toBe(2);
+      expect(dims.at(-1)).toMatchObject({ level: 3 });
+      dims.at(-1)!.answer.resolve(dimsOf([0.1, 0.7], { model: 'hvae' }));
+      await settle();
+      expect(sweep.spec).toMatchObject({ level: 3, dims: [1, 0] });
+      sweep.setLevel(2);
+      expect(sweep.latent).toBe(3);
+      expect(dims.at(-1)).toMatchObject({ level: 2 });
+      dims.at(-1)!.answer.resolve(dimsOf([0.5, 0.2, 0.9], { model: 'hvae' }));
+      await settle();
+      expect(sweep.spec).toMatchObject({ level: 2, dims: [2, 0] });
+      sweep.setLevel(3);
+      expect(dims).toHaveLength(3); // each level ranked once for the run
+      expect(sweep.levelDims?.latent).toBe(2);
+    });
+
     it('a new run starts again at level 1', async () => {
       const { sweep } = await opened(HVAE, dimsOf([1, 2, 3, 4], { model: 'hvae' }));
       sweep.setLevel(2);

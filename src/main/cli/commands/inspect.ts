@@ -14,18 +14,22 @@ export const dimsCommand = defineCommand({
   summary: 'latent dimensions ranked by their KL (which ones to sweep)',
   flags: {
     run: { value: '<id|last>', help: 'the run, when not given as the operand' },
-    level: { value: '2', help: 'hvae: rank the top level z2' },
+    level: { value: '1..T', help: 'hvae: rank level t (1 = z1, the bottom; T = the top)' },
   },
   method: 'explore:dims',
-  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')), level: input.num('level') === 2 ? 2 : 1 }),
+  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')), level: input.num('level') ?? 1 }),
   print(d, { io }, { runId: rid, level }) {
+    const T = d.levels?.length ?? 1;
+    const which = level === 1 ? '' : level === T ? `, top level z${level}` : `, level z${level}`;
     io.out(
-      `run ${rid}${level === 2 ? ', top level z2' : ''}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > ${ACTIVE_UNIT_THRESHOLD}), most informative first`,
+      `run ${rid}${which}: ${d.activeUnits} of ${d.latent} dimensions active (variance of the mean > ${ACTIVE_UNIT_THRESHOLD}), most informative first`,
     );
     printTable(
       [['dim', 'KL (nats)', 'variance of mean'], ...d.dims.map((x) => [`z${x.index}`, x.kl.toFixed(3), x.variance.toFixed(3)])],
       io,
     );
+    // hvae: the active units of every level, so the collapse of an upper level shows at a glance
+    if (d.levels) io.out(`active units per level: ${d.levels.map((l) => `z${l.level} ${l.activeUnits}/${l.latent}`).join(', ')}`);
   },
 });
 

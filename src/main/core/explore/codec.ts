@@ -28,7 +28,7 @@ export function randomNormal(n: number, seed: number): Float32Array {
 
 /**
  * Posterior parameters of q(z|x) per image, [n * d] row-major. AE/DAE: mu is the code and
- * logvar is zeros. hvae level 2: q(z2|z1) at z1 = the mean of q(z1|x).
+ * logvar is zeros. hvae level t: q(z_t|z_{t-1}) along the chain of means (level 2: q(z2|z1) at z1 = the mean of q(z1|x)).
  */
 export function encodeImages(
   m: VaeModel,
@@ -45,7 +45,7 @@ export function encodeImages(
     const b = Math.min(BATCH, n - s);
     tf.tidy(() => {
       let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
-      if (level === 2) q = m.encodeTop!(q.mu);
+      for (let t = 2; t <= (level ?? 1); t++) q = m.encodeLevel!(t, q.mu);
       mu.set(q.mu.dataSync(), s * d);
       if (q.logvar) logvar.set(q.logvar.dataSync(), s * d);
     });
@@ -55,7 +55,7 @@ export function encodeImages(
 
 /**
  * Mean images (uint8 [n, h, w, c]) of latents z [n * d]. labels: one class for all rows or
- * one per row (conditional models). hvae level 2: z is z2 and z1 = the mean of p(z1|z2).
+ * one per row (conditional models). hvae level t: z is z_t, decoded down the chain of means of p(z_{t-1}|z_t).
  */
 export function decodeLatents(m: VaeModel, z: Float32Array, labels?: Int32Array | number, level?: Level): Uint8Array {
   const d = latentAt(m, level, 'decodeLatents');

@@ -4,7 +4,7 @@
 // bounded batches; sums are kept in doubles on the JS side.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../model/rng.js';
-import { klStdNormalPerDim } from '../model/distributions.js';
+import { klGaussians, klStdNormalPerDim } from '../model/distributions.js';
 import { oneHot, type VaeModel } from '../model/vae.js';
 import { BATCH, checkLabels, imageCount, labelBatch, latentAt, pixelBatch, type Level } from './tensors.js';
 
@@ -15,7 +15,8 @@ export const IWAE_ROWS = 5000;
 const DEFAULT_SEED = 1;
 
 /**
- * Per latent dimension (z1 for hvae, or z2 at level 2): mean over images of the analytic KL(q(z_d|x) || N(0,1))
+ * Per latent dimension (z1 for hvae, or z_t at level t): mean over images of the analytic KL(q(z_d|x) || N(0,1))
+ * (a middle level 1 < t < T of an hvae: against p(z_t | z_{t+1} = E q(z_{t+1}|z_t)), as levelReport measures it)
  * and the variance of mu across images; active units = dims whose mu varies by more than
  * ACTIVE_UNIT_THRESHOLD. AE/DAE have no q to compare, so kl is 0 everywhere and muVariance is the ranking.
  */
@@ -34,10 +35,16 @@ export function perDimensionKl(
     const b = Math.min(BATCH, n - s);
     tf.tidy(() => {
       let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
-      if (level === 2) q = m.encodeTop!(q.mu); // q(z2|z1) at the mean of q(z1|x), as encodeImages does
+      // q(z_t|z_{t-1}) along the chain of means from q(z1|x), as encodeImages does
+      for (let t = 2; t <= (level ?? 1); t++) q = m.encodeLevel!(t, q.mu);
       mu.set(q.mu.dataSync(), s * L);
       if (q.logvar) {
-        const sums = tf.sum(klStdNormalPerDim(q.mu, q.logvar), 0).dataSync(); // [L] of [b, L]
+        const above =
+          level !== undefined && level > 1 && level < m.latentSizes.length
+            ? m.priorLevel!(level, m.encodeLevel!(level + 1, q.mu).mu)
+            : null;
+        const per = above ? klGaussians(q.mu, q.logvar, above.mu, above.logvar!) : klStdNormalPerDim(q.mu, q.logvar);
+        const sums = tf.sum(per, 0).dataSync(); // [L] of [b, L]
         for (let d = 0; d < L; d++) klSum[d]! += sums[d]!;
       }
     });

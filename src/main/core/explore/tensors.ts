@@ -9,7 +9,8 @@ import type { Rng } from '../model/rng.js';
 /** Images (or latents) per forward pass: bounds memory for any dataset size. */
 export const BATCH = 500;
 
-export type Level = 1 | 2;
+/** A latent level: 1 = z1 (next to the image) .. T = the top of a T-level hvae. */
+export type Level = number;
 
 function what(m: VaeModel): string {
   return `${m.config.model} model (${m.shape.height}x${m.shape.width}x${m.shape.channels}, latent ${m.latent})`;
@@ -57,14 +58,21 @@ export function labelBatch(m: VaeModel, labels: Int32Array | undefined, start: n
   return oneHot(labels.subarray(start, start + count), m.numClasses);
 }
 
-/** Latent width at a level: z (z1) at level 1, z2 at level 2 (hvae only). */
+/** Latent width at a level: z (z1) at level 1, z_t at level t = 2..T (hvae only). */
 export function latentAt(m: VaeModel, level: Level | undefined, fn: string): number {
   if (level === undefined || level === 1) return m.latent;
-  if (level !== 2) throw new Error(`explore.${fn}: level must be 1 or 2, got ${String(level)}`);
+  if (!Number.isInteger(level) || level < 1) throw new Error(`explore.${fn}: level must be an integer 1..T, got ${String(level)}`);
   if (!(m.latent2 > 0) || !m.priorZ1 || !m.encodeTop) {
-    throw new Error(`explore.${fn}: level 2 needs a hierarchical VAE (hvae); this is a ${m.config.model} model`);
+    throw new Error(`explore.${fn}: level ${level} needs a hierarchical VAE (hvae); this is a ${m.config.model} model`);
   }
-  return m.latent2;
+  const T = m.latentSizes.length;
+  if (level > T) throw new Error(`explore.${fn}: level must be 1..${T} for this ${T}-level hvae, got ${level}`);
+  return m.latentSizes[level - 1]!;
+}
+
+/** hvae: the mean of p(z_{t-1} | z_t) (t = 2: p(z1|z2)). */
+export function priorMeanBelow(m: VaeModel, t: number, z: tf.Tensor2D): tf.Tensor2D {
+  return (t === 2 ? m.priorZ1!(z) : m.priorLevel!(t - 1, z)).mu;
 }
 
 /**
@@ -91,10 +99,14 @@ export function writeBytes(img: tf.Tensor, out: Uint8Array, offset: number): voi
   for (let i = 0; i < v.length; i++) c[i] = v[i]! * 255;
 }
 
-/** Mean image [b, D] of latents at a level: level 2 goes through the mean of p(z1|z2). */
+/**
+ * Mean image [b, D] of latents at a level: level t goes down the chain of conditional means
+ * z_{t-1} = E p(z_{t-1}|z_t), ..., z1 = E p(z1|z2) (the levels above t play no part in a Markov chain).
+ */
 export function decodeAt(m: VaeModel, z: tf.Tensor2D, y: tf.Tensor2D | undefined, level: Level | undefined): tf.Tensor2D {
-  const z1 = level === 2 ? m.priorZ1!(z).mu : z;
-  return m.decode(z1, y);
+  let zt = z;
+  for (let t = level ?? 1; t >= 2; t--) zt = priorMeanBelow(m, t, zt);
+  return m.decode(zt, y);
 }
 
 /**

@@ -17,7 +17,7 @@ type Walk<K extends WalkSpecParsed['kind']> = Extract<WalkSpecParsed, { kind: K 
 /** The walk's latents [frames, L], the level they live in and the class they are decoded as. */
 interface Latents {
   z: Float32Array;
-  level?: 1 | 2;
+  level?: number;
   label?: number;
 }
 

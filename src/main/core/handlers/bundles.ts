@@ -29,7 +29,8 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
       const d = datasetRecord(ctx, r.datasetId);
       const dims: BundleHeader['dims'] = {};
       const explore = exploreHandlers(ctx);
-      for (const level of r.config.model === 'hvae' ? ([1, 2] as const) : ([1] as const)) {
+      const T = r.config.model === 'hvae' ? (r.config.levels ?? 2) : 1;
+      for (let level = 1; level <= T; level++) {
         const { testIndices: _t, ...ranked } = await explore['explore:dims']({ runId: r.id, level });
         dims[level] = ranked;
       }

@@ -21,7 +21,7 @@ export function exploreHandlers(ctx: Context): Pick<Handlers, 'explore:dims' | '
     'explore:encode': (a) =>
       withModel(ctx, a.runId, ({ run, model, data }) => {
         checkIndex(data, a.index);
-        if (a.level === 2 && run.config.model !== 'hvae') throw new AppFailure('bad-args', `level: run ${run.id} has one latent level`);
+        latentWidth(run, model, a.level);
         const { pixels, labels } = gather(data, [a.index]);
         const e = explore.encodeImages(model, pixels, run.config.model === 'cvae' ? labels : undefined, a.level);
         return { mu: Array.from(e.mu), logvar: Array.from(e.logvar), label: data.labels[a.index]! };

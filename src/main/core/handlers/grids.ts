@@ -80,7 +80,7 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
 }
 
 /** Where the dimensions that are not swept are pinned. */
-export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?: 1 | 2, label?: number): Float32Array {
+export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?: number, label?: number): Float32Array {
   switch (base.kind) {
     case 'zero':
       // a CVAE with a learned prior: the class's own centre, where its codes live

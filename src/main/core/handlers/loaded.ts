@@ -47,8 +47,11 @@ export function dropModels(ctx: Context, runId: number): void {
  * arguments (the one check; explore's latentAt says the same for direct callers).
  */
 export function latentWidth(run: q.RunRecord, model: LoadedModel, level: Level | undefined): number {
-  if (level === 2 && run.config.model !== 'hvae')
+  if (level !== undefined && level !== 1 && run.config.model !== 'hvae')
     throw new AppFailure('bad-args', `level: run ${run.id} is a ${run.config.model.toUpperCase()}, it has one latent level`);
+  const T = model.latentSizes.length;
+  if (level !== undefined && level > T)
+    throw new AppFailure('bad-args', `level: run ${run.id} has ${T} latent levels (1..${T}), got ${level}`);
   return latentAt(model, level, 'latentWidth');
 }
 

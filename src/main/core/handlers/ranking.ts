@@ -9,6 +9,8 @@ import * as explore from '../explore';
 import { principalAxes, type CodeAxes } from '../explore/code-axes';
 import { codeStats, rangeOf, type DimStats, type RangeKind } from '../explore/ranges';
 import { BUNDLE_DIMS } from '../export/bundle';
+import { levelReport } from '../explore/levels';
+import type { Level } from '../explore/tensors';
 import type { LoadedModel } from '../train';
 import type { Context } from './context';
 import type { RunModel } from './loaded';
@@ -19,7 +21,7 @@ export type Ranking = Omit<DimsResult, 'testIndices'>;
 /** The test images the figures are measured on. */
 const TEST_IMAGES = 1000;
 
-export async function ranking(ctx: Context, m: RunModel, level: 1 | 2): Promise<Ranking> {
+export async function ranking(ctx: Context, m: RunModel, level: Level): Promise<Ranking> {
   // a run from a bundle: ranked where its images were
   if (m.data.n === 0) return storedRanking(join(ctx.dataDir, m.run.dir, BUNDLE_DIMS), level);
   const { pixels, labels } = gather(m.data, testIndices(m.data, TEST_IMAGES));
@@ -27,10 +29,14 @@ export async function ranking(ctx: Context, m: RunModel, level: 1 | 2): Promise<
   const dims = k.kl
     .map((kl, index) => ({ index, kl, variance: k.muVariance[index] ?? 0 }))
     .sort((x, y) => y.kl - x.kl || y.variance - x.variance);
-  return { latent: k.kl.length, dims, activeUnits: k.activeUnits, model: m.run.config.model, labelNames: m.data.labelNames };
+  const r: Ranking = { latent: k.kl.length, dims, activeUnits: k.activeUnits, model: m.run.config.model, labelNames: m.data.labelNames };
+  // hvae: every level's share of the KL and active units, so the view can count them per level
+  if (m.run.config.model === 'hvae')
+    r.levels = levelReport(m.model, pixels).map(({ level, latent, kl, activeUnits }) => ({ level, latent, kl, activeUnits }));
+  return r;
 }
 
-async function storedRanking(file: string, level: 1 | 2): Promise<Ranking> {
+async function storedRanking(file: string, level: Level): Promise<Ranking> {
   const dims = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, Ranking>)[level] : undefined;
   if (!dims) throw new AppFailure('bad-input', 'this run has no images to rank its dimensions on (its dataset is empty)');
   return dims;
@@ -47,7 +53,7 @@ interface TestCodes {
 const codesCache = new WeakMap<LoadedModel, Map<number, TestCodes>>();
 
 /** The encoded test means [n, L] of a level, encoded once per loaded model. */
-export function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): TestCodes {
+export function testCodes(m: RunModel, level: Level | undefined, what: string): TestCodes {
   needImages(m, what);
   let byLevel = codesCache.get(m.model);
   if (!byLevel) codesCache.set(m.model, (byLevel = new Map()));
@@ -62,7 +68,7 @@ export function testCodes(m: RunModel, level: 1 | 2 | undefined, what: string): 
 }
 
 /** One range per latent dimension of the level. */
-export function dataRanges(m: RunModel, level: 1 | 2 | undefined, kind: RangeKind, latent: number): [number, number][] {
+export function dataRanges(m: RunModel, level: Level | undefined, kind: RangeKind, latent: number): [number, number][] {
   if (kind === 'prior') return Array.from({ length: latent }, () => [-3, 3]);
   const c = testCodes(m, level, '+-2 sd and min..max ranges come from the encoded test images and need');
   c.stats ??= codeStats(c.mu, c.n, latent);
@@ -70,7 +76,7 @@ export function dataRanges(m: RunModel, level: 1 | 2 | undefined, kind: RangeKin
 }
 
 /** The principal axes of the level's encoded test means. */
-export function testCodeAxes(m: RunModel, level: 1 | 2 | undefined, latent: number): CodeAxes {
+export function testCodeAxes(m: RunModel, level: Level | undefined, latent: number): CodeAxes {
   const c = testCodes(m, level, 'principal components come from the encoded test images and need');
   c.axes ??= principalAxes(c.mu, c.n, latent);
   return c.axes;

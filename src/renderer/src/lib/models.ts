@@ -1,6 +1,7 @@
 // What each choice means in plain words, and defaults that fit a dataset. The words follow
 // the notes the app comes from; keep them one line each.
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
+import { latent2Default } from '../../../shared/limits';
 
 export const MODEL_KINDS = [
   {
@@ -149,4 +150,20 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
 
 export function modelLabel(kind: string): string {
   return MODEL_KINDS.find((m) => m.id === kind)?.label ?? kind;
+}
+
+/** HVAE: every level's size, bottom first (the sizes not given halve, as the trainer fills them in); undefined for one level */
+export function levelSizes(c: {
+  model: string;
+  latent: number;
+  latent2?: number;
+  latent3?: number;
+  latent4?: number;
+  levels?: number;
+}): number[] | undefined {
+  if (c.model !== 'hvae') return undefined;
+  const given = [c.latent, c.latent2, c.latent3, c.latent4];
+  const sizes = [c.latent];
+  for (let t = 1; t < (c.levels ?? 2); t++) sizes.push(given[t] ?? latent2Default(sizes[t - 1]!));
+  return sizes;
 }

@@ -8,7 +8,8 @@ import { seededNormals } from '../lib/rng';
 import type { DimInfo, DimsResult, GridSpec, SweepBase } from '../../../shared/contract';
 
 export type BaseMode = 'zero' | 'image' | 'random';
-export type Level = 1 | 2;
+/** 1 = z1 (bottom) .. T = the top level of a T-level HVAE */
+export type Level = number;
 
 /** What the sweep needs to know of the run it explores. */
 export interface SweepRun {
@@ -17,6 +18,8 @@ export interface SweepRun {
   latent: number;
   /** HVAE: the top level's size */
   latent2?: number;
+  /** HVAE: every level's size, bottom first (default [latent, latent2]) */
+  sizes?: number[];
 }
 
 /** The calls the sweep makes; injected, so tests can answer them late and out of order. */
@@ -41,8 +44,8 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 export class Sweep {
   #run = $state.raw<SweepRun | null>(null);
   #dims = $state.raw<DimsResult | null>(null);
-  // HVAE: the top level's dimensions, ranked by their own KL (fetched when level 2 is chosen)
-  #dims2 = $state.raw<DimsResult | null>(null);
+  // HVAE: the upper levels' dimensions, each ranked by its own KL (fetched when its level is chosen)
+  #upper = $state.raw<Record<number, DimsResult>>({});
   #error = $state('');
   #level = $state<Level>(1);
   #x = $state(0);
@@ -143,10 +146,14 @@ export class Sweep {
 
   readonly isCvae = $derived(this.#run?.model === 'cvae');
   readonly isHvae = $derived(this.#run?.model === 'hvae');
+  /** HVAE: every level's size, bottom first */
+  readonly sizes: number[] = $derived(
+    this.#run?.sizes ?? (this.#run?.latent2 ? [this.#run.latent, this.#run.latent2] : this.#run ? [this.#run.latent] : []),
+  );
   /** the figures of the level being swept */
-  readonly levelDims = $derived(this.#level === 2 ? this.#dims2 : this.#dims);
+  readonly levelDims = $derived(this.#level === 1 ? this.#dims : (this.#upper[this.#level] ?? null));
   readonly latent: number = $derived(
-    this.levelDims?.latent ?? (this.#level === 2 ? this.#run?.latent2 : undefined) ?? this.#dims?.latent ?? this.#run?.latent ?? 2,
+    this.levelDims?.latent ?? (this.#level > 1 ? this.sizes[this.#level - 1] : undefined) ?? this.#dims?.latent ?? this.#run?.latent ?? 2,
   );
   /** the components a PCA sweep offers sliders for: PC3 up to PC10, as the latent allows */
   readonly pcSliders = $derived(Array.from({ length: Math.max(0, Math.min(this.latent, 10) - 2) }, (_, k) => k + 2));
@@ -203,7 +210,7 @@ export class Sweep {
     this.#topLoads.cancel();
     this.#run = run;
     this.#dims = null;
-    this.#dims2 = null;
+    this.#upper = {};
     this.#error = '';
     this.#level = 1;
     this.label = 0;
@@ -240,7 +247,7 @@ export class Sweep {
     }
   }
 
-  /** HVAE: each level has its own dims; start from its two most informative, pinned at zero. */
+  /** HVAE: each level (1..T) has its own dims; start from its two most informative, pinned at zero. */
   setLevel(level: Level): void {
     const run = this.#run;
     if (!run || level === this.#level) return;
@@ -253,14 +260,14 @@ export class Sweep {
     this.#pcPins = [];
     this.#pinned = zeros(this.latent);
     this.#startAt(this.levelDims);
-    if (level !== 2 || this.#dims2) return;
+    if (level === 1 || this.#upper[level]) return;
     this.#topLoads(
-      this.#source.dims(run.id, 2),
+      this.#source.dims(run.id, level),
       (d) => {
-        this.#dims2 = d;
-        if (this.#level === 2) this.#startAt(d); // not if the user went back to level 1 meanwhile
+        this.#upper = { ...this.#upper, [level]: d };
+        if (this.#level === level) this.#startAt(d); // not if the user went to another level meanwhile
       },
-      (err) => this.#source.onError(err, 'Ranking the top level'),
+      (err) => this.#source.onError(err, level === this.sizes.length ? 'Ranking the top level' : `Ranking level z${level}`),
     );
   }
 
