@@ -21,6 +21,7 @@ import {
   type ModelTopology,
 } from './checkpoint.js';
 import { ADAM, type OptimizerState } from './adam.js';
+import { collapseWarning } from './collapse.js';
 import { fillBatch, SALT } from './batch.js';
 import { parallelStepEngine } from './data-parallel.js';
 import { trainEpoch } from './epoch.js';
@@ -186,6 +187,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
   let step = 0;
   let lastGood = 0;
   let latentTensors = -1;
+  let collapseSaid = false;
 
   try {
     await cleanTemp(spec.runDir);
@@ -320,6 +322,11 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         seconds: (performance.now() - epochStart) / 1000,
       };
       onEvent({ type: 'epoch', result, checkpointDir });
+      if (!collapseSaid) {
+        const said = collapseWarning(model, ds, test, cfg, epoch + 1, backend.name);
+        if (said) onEvent({ type: 'warning', message: said });
+        collapseSaid = !!said;
+      }
 
       // every tensor of a step lives in a tidy; the count must not move between epochs
       const nt = tf.memory().numTensors;

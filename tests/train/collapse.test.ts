@@ -1,0 +1,58 @@
+// A run whose KL collapses says so: with a beta so large that the code is not worth its KL, most
+// dimensions carry under 0.01 nats and the trainer warns once, naming the cure; a healthy run does not.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/main/core/backend.js';
+import { collapsedDims } from '../../src/main/core/train/collapse.js';
+import { trainInProcess } from '../../src/main/core/train/trainer.js';
+import type { TrainEvent } from '../../src/main/core/train/types.js';
+import type { TrainConfig } from '../../src/main/core/types.js';
+import { mnistSubsetFile } from './mnist-subset.js';
+
+let dir = '';
+let file = '';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+  ({ dir, file } = await mnistSubsetFile(1000, 200));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function warnings(cfg: TrainConfig): Promise<string[]> {
+  const events: TrainEvent[] = [];
+  const runDir = join(dir, `run-${Math.random().toString(36).slice(2)}`);
+  const out = await trainInProcess({ config: cfg, datasetFile: file, runDir, resume: false, backend: 'wasm' }, (e) => events.push(e));
+  expect(out.status).toBe('done');
+  return events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
+}
+
+describe('posterior collapse warning', () => {
+  it('counts the dimensions under 0.01 nats', () => {
+    expect(collapsedDims([0.5, 0.009, 0, 2, 0.001])).toBe(3);
+  });
+
+  it('warns once when most dimensions collapse, and not for a healthy run', async () => {
+    const base: TrainConfig = {
+      model: 'vae',
+      family: 'mlp',
+      latent: 8,
+      hidden: [128],
+      likelihood: 'bernoulli',
+      beta: 1,
+      epochs: 4,
+      batch: 100,
+      lr: 2e-3,
+      seed: 3,
+      threads: 1,
+    };
+    const collapsed = (await warnings({ ...base, beta: 200 })).filter((w) => /posterior collapse/.test(w));
+    expect(collapsed).toHaveLength(1);
+    expect(collapsed[0]).toMatch(/of 8 latent dimensions carry under 0.01 nats/);
+    expect(collapsed[0]).toMatch(/warm-up/);
+    expect((await warnings(base)).filter((w) => /posterior collapse/.test(w))).toEqual([]);
+  });
+});
