@@ -43,6 +43,21 @@ function fillDisk(dir: string): string {
   return path;
 }
 
+/** Starts a small run; resolves once its first epoch is recorded. */
+async function trainUntilAnEpoch(): Promise<{ jobId: string; runId: number }> {
+  const config = { model: 'vae' as const, latent: 2, hidden: [32], epochs: 50, batch: 50, limit: 1000 };
+  const started = value(await dispatch(svc, 'runs:start', { datasetId: mnist, config }));
+  await new Promise<void>((res) => {
+    const off = svc.on('run:metric', (m) => {
+      if (m.runId === started.runId && m.row.kind === 'epoch') {
+        off();
+        res();
+      }
+    });
+  });
+  return started;
+}
+
 beforeAll(async () => {
   if (!mounted) return;
   svc = await openService({ dataDir: mountPoint, door: 'browser' });
@@ -57,16 +72,7 @@ afterAll(async () => {
 
 describe.skipIf(!mounted)(`a full disk during training${mounted ? '' : ` (skipped: ${why})`}`, () => {
   it('ends the run failed with the reason and keeps serving', async () => {
-    const config = { model: 'vae' as const, latent: 2, hidden: [32], epochs: 50, batch: 50, limit: 1000 };
-    const { jobId, runId } = value(await dispatch(svc, 'runs:start', { datasetId: mnist, config }));
-    await new Promise<void>((res) => {
-      const off = svc.on('run:metric', (m) => {
-        if (m.runId === runId && m.row.kind === 'epoch') {
-          off();
-          res();
-        }
-      });
-    });
+    const { jobId, runId } = await trainUntilAnEpoch();
     const filler = fillDisk(mountPoint);
     const f = await svc.waitForJob(jobId);
     expect(f.status).toBe('failed');
@@ -85,5 +91,17 @@ describe.skipIf(!mounted)(`a full disk during training${mounted ? '' : ` (skippe
     expect(run.epochsDone).toBeGreaterThanOrEqual(1);
     // the last good checkpoint still draws
     expect(value(await dispatch(svc, 'explore:grid', { kind: 'samples', runId, n: 2 })).n).toBe(2);
+  });
+
+  it('keeps the run failed, not interrupted, when the app stops before space comes back', async () => {
+    const { jobId, runId } = await trainUntilAnEpoch();
+    const filler = fillDisk(mountPoint);
+    expect((await svc.waitForJob(jobId)).status).toBe('failed');
+    await svc.close();
+    unlinkSync(filler);
+    svc = await openService({ dataDir: mountPoint, door: 'browser' });
+    const run = value(await dispatch(svc, 'runs:get', { runId }));
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/full|ENOSPC|no space/i);
   });
 });

@@ -18,6 +18,7 @@ import { exploreHandlers } from './handlers/explore';
 import { exportHandlers } from './handlers/export';
 import { datasetBytes, modelBytes } from './handlers/loaded';
 import { qualityHandlers } from './handlers/quality';
+import { keptEnding } from './handlers/run-ending';
 import { runHandlers } from './handlers/runs';
 import { TrainingSlot } from './handlers/training';
 import { JobRunner } from './jobs';
@@ -49,7 +50,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
   mkdirSync(join(dataDir, 'datasets'), { recursive: true });
   mkdirSync(join(dataDir, 'runs'), { recursive: true });
   const db = openDb(join(dataDir, DB_FILE));
-  q.markCrashedRuns(db);
+  q.markCrashedRuns(db, undefined, (dir) => keptEnding(join(dataDir, dir)));
   try {
     await sweepOrphans(db, dataDir);
   } catch (err) {

@@ -11,6 +11,7 @@ import { killPoint } from '../kill-point';
 import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../train';
 import type { TrainConfig } from '../types';
 import { datasetRecord, runRecord, type Context } from './context';
+import { releaseEnding, reserveEnding, writeEnding } from './run-ending';
 
 /** The one training slot. A job holds it while it runs; a claim covers the start before that. */
 export class TrainingSlot {
@@ -56,6 +57,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
   const d = datasetRecord(ctx, r.datasetId);
   const runDir = join(ctx.dataDir, r.dir);
   mkdirSync(runDir, { recursive: true });
+  reserveEnding(runDir);
   q.markRunQueued(ctx.db, runId);
   const pref = backend === 'auto' ? (ctx.opts.backend ?? 'auto') : backend;
   return ctx.jobs.start('train', `Training ${r.name}`, { runId }, async ({ signal, progress }) => {
@@ -101,6 +103,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       if (writeFailure) throw writeFailure;
       const status = outcome.status === 'cancelled' ? 'cancelled' : 'done';
       q.setRunStatus(ctx.db, runId, status);
+      releaseEnding(runDir);
       ctx.emit('runs:changed', { runId });
       const rr = runRecord(ctx, runId);
       const epochs = `${rr.epochsDone} epoch${rr.epochsDone === 1 ? '' : 's'}`;
@@ -113,32 +116,13 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
     } catch (err) {
       const cancelled = signal.aborted && !writeFailure;
       const reason = cancelled ? null : err instanceof Error ? err.message : String(err);
-      writeEnding(ctx, runId, cancelled ? 'cancelled' : 'failed', reason);
+      writeEnding(ctx, runId, runDir, { status: cancelled ? 'cancelled' : 'failed', reason });
       throw err;
     } finally {
       signal.removeEventListener('abort', onCancel);
       lease();
     }
   });
-}
-
-const RETRY_FIRST_MS = 250;
-const RETRY_MAX_MS = 10_000;
-
-/**
- * Records how a run ended. On a full disk the database refuses this write too; it is tried
- * again (backing off) until space comes back or the service closes, so the run does not stay
- * `running` for good. The job's message carries the reason meanwhile.
- */
-function writeEnding(ctx: Context, runId: number, status: 'cancelled' | 'failed', reason: string | null, delay = RETRY_FIRST_MS): void {
-  if (!ctx.db.open) return;
-  try {
-    q.setRunStatus(ctx.db, runId, status, reason);
-    ctx.emit('runs:changed', { runId });
-  } catch {
-    const retry = setTimeout(() => writeEnding(ctx, runId, status, reason, Math.min(delay * 2, RETRY_MAX_MS)), delay);
-    retry.unref();
-  }
 }
 
 /** Writes and forwards each event of the worker; throws what the database throws. */

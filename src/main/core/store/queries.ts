@@ -254,16 +254,24 @@ export function deleteRun(db: Db, id: number): void {
 
 /** At open: runs a crash left `running` or `queued` become `interrupted`, so they can be resumed.
  * A run whose training process is still alive (another window or CLI on the same folder) is left alone. */
-export function markCrashedRuns(db: Db, isAlive: (pid: number) => boolean = processAlive): number {
-  const rows = db.prepare(`SELECT id, owner_pid AS pid FROM runs WHERE status IN ('running', 'queued')`).all() as {
+export function markCrashedRuns(
+  db: Db,
+  isAlive: (pid: number) => boolean = processAlive,
+  /** an ending the database refused (a full disk), kept in the run's folder (handlers/run-ending.ts) */
+  keptEnding: (dir: string) => { status: 'failed' | 'cancelled'; reason: string | null } | null = () => null,
+): number {
+  const rows = db.prepare(`SELECT id, owner_pid AS pid, dir FROM runs WHERE status IN ('running', 'queued')`).all() as {
     id: number;
     pid: number | null;
+    dir: string;
   }[];
   const mark = db.prepare(`UPDATE runs SET status = 'interrupted', error = 'the app stopped while this run was training' WHERE id = ?`);
   let n = 0;
   for (const r of rows) {
     if (r.pid !== null && r.pid !== process.pid && isAlive(r.pid)) continue;
-    mark.run(r.id);
+    const kept = keptEnding(r.dir);
+    if (kept) setRunStatus(db, r.id, kept.status, kept.reason);
+    else mark.run(r.id);
     n++;
   }
   return n;
