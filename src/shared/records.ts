@@ -91,6 +91,8 @@ export interface ProbeResult {
   nameLabels: number;
   /** the label pattern is invalid: what is wrong with it */
   labelError?: string;
+  /** the look stopped at its bound (files or time) before it saw the whole folder */
+  truncated?: boolean;
   /** non-square images: one of them (its size) squared by fit and by crop, to show the choice */
   resize?: { width: number; height: number; fit: Grid; crop: Grid };
 }
@@ -206,9 +208,12 @@ export interface Evaluation {
   pca?: { components: number; trainImages: number; mse: number; psnr: number };
 }
 
+/** import and train end on their own; probe and explore are waited for by their caller */
+export type JobKind = 'import' | 'train' | 'probe' | 'explore';
+
 export interface JobProgress {
   jobId: string;
-  kind: 'import' | 'train';
+  kind: JobKind;
   runId?: number;
   datasetId?: number;
   title: string;
@@ -222,7 +227,7 @@ export interface JobProgress {
 
 export interface JobFinished {
   jobId: string;
-  kind: 'import' | 'train';
+  kind: JobKind;
   runId?: number;
   datasetId?: number;
   status: 'done' | 'cancelled' | 'failed';

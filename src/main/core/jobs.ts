@@ -81,6 +81,36 @@ export class JobRunner {
     return id;
   }
 
+  /**
+   * Runs `work` as a job (listed, with progress, cancelled by jobs:cancel) for a caller that
+   * waits for its value: resolves with it, or rejects with what the work threw (a cancel: an
+   * AppFailure 'cancelled').
+   */
+  run<T>(
+    kind: JobProgress['kind'],
+    title: string,
+    ids: { runId?: number; datasetId?: number },
+    work: (job: { id: string; signal: AbortSignal; progress: (p: Partial<JobProgress>) => void }) => Promise<T>,
+    message: (value: T) => string,
+  ): Promise<T> {
+    let value: { v: T } | null = null;
+    let error: unknown = null;
+    const id = this.start(kind, title, ids, async (job) => {
+      try {
+        value = { v: await work(job) };
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+      return { message: message(value.v) };
+    });
+    return this.wait(id).then((f) => {
+      if (f.status === 'done' && value) return value.v;
+      if (f.status === 'cancelled') throw new AppFailure('cancelled', `${title}: cancelled`);
+      throw error instanceof Error ? error : new Error(f.message);
+    });
+  }
+
   private finish(job: Job, status: JobFinished['status'], message: string, datasetId?: number): void {
     if (!this.jobs.delete(job.id)) return;
     const f: JobFinished = { jobId: job.id, kind: job.kind, runId: job.runId, datasetId: datasetId ?? job.datasetId, status, message };

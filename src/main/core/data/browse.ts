@@ -43,7 +43,8 @@ function isPseudoPath(p: string): boolean {
   return process.platform === 'linux' && PSEUDO_PATHS.some((x) => p === x || p.startsWith(`${x}/`));
 }
 
-async function isPseudoFs(p: string): Promise<boolean> {
+/** True for a folder on one of the kernel's pseudo filesystems (or /proc, /sys, /dev by name). */
+export async function isPseudoFs(p: string): Promise<boolean> {
   if (process.platform !== 'linux') return false;
   if (isPseudoPath(p)) return true;
   try {
@@ -51,6 +52,11 @@ async function isPseudoFs(p: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Refuses a folder on a pseudo filesystem as bad-input, naming it (browse, probe, import). */
+export async function refusePseudoFolder(dir: string): Promise<void> {
+  if (await isPseudoFs(dir)) throw new AppFailure('bad-input', `${dir} is a system folder (no images live there)`);
 }
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
@@ -82,7 +88,7 @@ export async function browseFolder(path: string | undefined, prefix = '', o: Bro
     throw new AppFailure('bad-input', `${dir}: ${e.code === 'ENOENT' ? 'no such folder' : (e.code ?? e.message)}`);
   });
   if (!st.isDirectory()) throw new AppFailure('bad-input', `${dir} is not a folder`);
-  if (await isPseudoFs(dir)) throw new AppFailure('bad-input', `${dir} is a system folder (no images live there)`);
+  await refusePseudoFolder(dir);
   const entries: BrowseResult['entries'] = [];
   let images = 0;
   let truncated = false;

@@ -1,27 +1,16 @@
 // Image folder import: recursive scan, first-level subfolder = label, bounded-concurrency decode,
 // per-file skip reasons, throttled progress, cancel.
-import { lstat, readdir, realpath, stat, open } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { open } from 'node:fs/promises';
+import { basename, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
-import { kindOf } from './bounded-read.js';
 import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } from './decode.js';
 import { countLabels, defaultNameLabel, labelRule, type LabelSource } from './label-source.js';
 import { median, resizePreview, suggestSide } from './probe-extras.js';
 import { stratifiedSplit } from './split.js';
 import type { ProbeResult } from '../../../shared/contract';
+import { abortError, naturalCompare, scanFolder, type ScanBounds, type ScannedFile } from './scan.js';
 
-export interface ScannedFile {
-  path: string;
-  /** first-level subfolder name, or null for files directly in the root */
-  labelName: string | null;
-}
-
-export interface ScanResult {
-  files: ScannedFile[];
-  /** directories or entries that could not be read (permissions, broken links) */
-  errors: { path: string; reason: 'unreadable'; detail: string }[];
-}
+export { scanFolder, type ScanBounds, type ScannedFile, type ScanResult } from './scan.js';
 
 export interface ImportProgress {
   /** entries found so far (files, plus unreadable entries) */
@@ -57,108 +46,6 @@ export interface FolderImportResult {
   skipped: SkippedFile[];
 }
 
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
-/** Natural order (s2 before s10), with a plain comparison as the tie breaker so order is total. */
-const naturalCompare = (a: string, b: string) => collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-
-function abortError(signal: AbortSignal): Error {
-  const r = signal.reason;
-  if (r instanceof Error && r.name === 'AbortError') return r;
-  const e = new Error('import cancelled');
-  e.name = 'AbortError';
-  return e;
-}
-
-/**
- * Lists every non-hidden file under root, in natural order. Symlinks are followed, but a
- * directory already visited (by real path) is never entered again, which breaks cycles.
- */
-export async function scanFolder(root: string, signal?: AbortSignal, onFile?: (count: number) => void): Promise<ScanResult> {
-  const files: ScannedFile[] = [];
-  const errors: ScanResult['errors'] = [];
-  const seenDirs = new Set<string>();
-  const seenFiles = new Set<string>();
-  let rootReal: string;
-  try {
-    rootReal = await realpath(root);
-    if (!(await stat(rootReal)).isDirectory()) throw new Error(`${root} is not a folder`);
-  } catch (e) {
-    throw new Error(`cannot import folder ${root}: ${(e as Error).message}`);
-  }
-
-  async function walk(dir: string, real: string, labelName: string | null): Promise<void> {
-    if (signal?.aborted) throw abortError(signal);
-    seenDirs.add(real);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      errors.push({ path: dir, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
-      return;
-    }
-    entries.sort((a, b) => naturalCompare(a.name, b.name));
-    for (const ent of entries) {
-      if (ent.name.startsWith('.')) continue; // hidden: .DS_Store, .git, ._resource forks
-      const p = join(dir, ent.name);
-      if (await badName(p)) {
-        errors.push({ path: p, reason: 'unreadable', detail: 'its name is not valid UTF-8; rename it to import it' });
-        continue;
-      }
-      let isDir = ent.isDirectory();
-      let isFile = ent.isFile();
-      let entReal = '';
-      let st: Stats | null = null;
-      try {
-        if (ent.isSymbolicLink()) {
-          entReal = await realpath(p);
-          st = await stat(entReal);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } else if (!isDir && !isFile) st = await lstat(p);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? 'error';
-        errors.push({ path: p, reason: 'unreadable', detail: ent.isSymbolicLink() ? `broken symbolic link (${code})` : code });
-        continue;
-      }
-      if (!isDir && !isFile && st) {
-        // a FIFO, a socket or a device (or a link to one) is never read, and the list says so
-        const what = kindOf(st);
-        errors.push({ path: p, reason: 'unreadable', detail: `${ent.isSymbolicLink() ? `a link to ${what}` : what}, not a regular file` });
-        continue;
-      }
-      if (isDir) {
-        const r = entReal || join(real, ent.name);
-        if (seenDirs.has(r)) continue; // a cycle, or a second way into a folder already read
-        await walk(p, r, labelName ?? ent.name);
-      } else if (isFile) {
-        // a file reached twice through links would be imported twice under one real path
-        const r = entReal || join(real, ent.name);
-        if (seenFiles.has(r)) continue;
-        seenFiles.add(r);
-        files.push({ path: p, labelName });
-        onFile?.(files.length);
-      }
-    }
-  }
-
-  await walk(root, rootReal, null);
-  return { files, errors };
-}
-
-/**
- * A name that is not valid UTF-8 reaches us with U+FFFD in place of its bad bytes, so the path
- * names no file (ENOENT). Such a name is said as such rather than as a missing file.
- */
-async function badName(path: string): Promise<boolean> {
-  if (!path.includes('\uFFFD')) return false;
-  try {
-    await lstat(path);
-    return false; // a real U+FFFD in a valid name
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT';
-  }
-}
-
 async function readHead(path: string, bytes = 512): Promise<Uint8Array | null> {
   try {
     const fh = await open(path, 'r');
@@ -188,8 +75,14 @@ export type FolderProbe = Omit<ProbeResult, 'path'>;
 
 /** A quick look (up to `sample` images spread over the folder) to prefill the import dialog;
  *  the labels are those `labels` finds (a bad pattern is reported in labelError). */
-export async function probeFolder(root: string, sample = 50, signal?: AbortSignal, labels?: LabelSource): Promise<FolderProbe> {
-  const { files } = await scanFolder(root, signal);
+export async function probeFolder(
+  root: string,
+  sample = 50,
+  signal?: AbortSignal,
+  labels?: LabelSource,
+  bounds?: ScanBounds,
+): Promise<FolderProbe> {
+  const { files, truncated } = await scanFolder(root, signal, undefined, bounds);
   let labelError: string | undefined;
   try {
     relabel(files, labels);
@@ -197,7 +90,7 @@ export async function probeFolder(root: string, sample = 50, signal?: AbortSigna
     labelError = (e as Error).message;
     relabel(files, { from: 'none' });
   }
-  const probe = await probeFiles(files, sample, signal, true);
+  const probe = { ...(await probeFiles(files, sample, signal, true)), ...(truncated ? { truncated } : {}) };
   return labelError ? { ...probe, labelError } : probe;
 }
 
@@ -209,7 +102,10 @@ function relabel(files: ScannedFile[], source: LabelSource | undefined): void {
 
 async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSignal, preview = false): Promise<FolderProbe> {
   const images: ScannedFile[] = [];
-  for (const f of files) if (await looksLikeImage(f.path)) images.push(f);
+  for (const f of files) {
+    if (signal?.aborted) throw abortError(signal);
+    if (await looksLikeImage(f.path)) images.push(f);
+  }
   const { labels, counts, unlabeled } = countLabels(
     images.map((f) => f.labelName),
     naturalCompare,

@@ -11,6 +11,10 @@ import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
 import { labelSourceOf, startImport } from './dataset-import';
 
+/** A probe looks at no more than this many files, for no longer than this (then says truncated). */
+export const PROBE_MAX_FILES = 100_000;
+export const PROBE_BUDGET_MS = 10_000;
+
 type DatasetMethods =
   'datasets:list' | 'datasets:probe' | 'datasets:browse' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
 
@@ -23,7 +27,15 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
     async 'datasets:probe'(a) {
       const path = resolve(a.path);
       if (!existsSync(path)) throw new AppFailure('bad-input', `${path} does not exist`);
-      const p = await probeFolder(path, undefined, undefined, labelSourceOf(a));
+      // a job, so jobs:cancel stops it; bounded, so a huge tree (or a link loop of mounts) ends
+      const bounds = { maxFiles: PROBE_MAX_FILES, deadline: Date.now() + PROBE_BUDGET_MS };
+      const p = await ctx.jobs.run(
+        'probe',
+        `Looking at ${path}`,
+        {},
+        ({ signal }) => probeFolder(path, undefined, signal, labelSourceOf(a), bounds),
+        (r) => `${r.imageFiles} image files${r.truncated ? ' (stopped at the bound)' : ''}`,
+      );
       return { path, ...p };
     },
 

@@ -212,6 +212,8 @@ class AppState {
   #onFinished(f: JobFinished): void {
     this.#jobs = this.#jobs.filter((j) => j.jobId !== f.jobId);
     this.#smoothers.delete(f.jobId);
+    // a probe or an explore job: the call that started it has its result
+    if (f.kind !== 'import' && f.kind !== 'train') return;
     if (f.kind === 'import') {
       void this.refreshDatasets().then(() => {
         if (f.status === 'done' && f.datasetId !== undefined) this.#selectedDatasetId = f.datasetId;
