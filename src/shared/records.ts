@@ -31,6 +31,12 @@ export interface Grid {
   scores?: number[];
   /** a short note for the user (e.g. why a Bernoulli loss is not a likelihood here) */
   note?: string;
+  /**
+   * sweep with density: per cell (row-major, top row first) the density of the encoded training
+   * set's aggregate posterior over the two swept dims and the prior's, and the share of the prior's
+   * mass in the window where the data's density is under 1% of its peak (the holes)
+   */
+  density?: { data: number[]; prior: number[]; holeShare: number };
 }
 
 export interface AppInfo {

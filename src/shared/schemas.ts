@@ -101,6 +101,8 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     axes: z.enum(['dims', 'pca']).optional(),
     /** with axes 'pca': where each other component is pinned, in its standard deviations (index 0 = PC1; the swept two are ignored) */
     pcOffsets: z.array(z.number().finite()).max(256).optional(),
+    /** also the density of the encoded training set (the aggregate posterior) and of the prior over the window */
+    density: z.boolean().optional(),
   }),
   /** one row per latent dimension (ranked by KL, inactive ones folded), from low to high with the others pinned */
   z.object({
@@ -142,6 +144,10 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     n: z.number().int().min(1).max(1024).default(64),
     seed: z.number().int().min(0).default(1),
     label: z.number().int().min(0).optional(),
+    /** codes from N(0, I) (the prior) or from a Gaussian mixture fitted to the encoded training means */
+    from: z.enum(['prior', 'mixture']).optional(),
+    /** the mixture's components (EM, fixed seed; default 10) */
+    components: z.number().int().min(1).max(64).optional(),
   }),
   z.object({
     kind: z.literal('reconstruct'),

@@ -64,6 +64,7 @@ export const sweepCommand = gridCommand({
     spacing: { value: 'linear|normal' },
     base: { value: 'zero|image:K|random:S' },
     label: { value: 'C', help: 'cvae: the class' },
+    level: { value: '1..T', help: 'hvae: the level swept (the levels below decoded through their conditional means)' },
   },
   spec: async (input, ctx) => ({
     kind: 'sweep',
@@ -76,6 +77,7 @@ export const sweepCommand = gridCommand({
     spacing: input.str('spacing') as 'linear' | 'normal' | undefined,
     base: parseBase(input.str('base')),
     label: input.num('label'),
+    level: input.num('level'),
   }),
 });
 
@@ -132,19 +134,28 @@ export const analogyCommand = gridCommand({
   },
 });
 
-/** samples and nearest: n draws from the prior (of class --label for a CVAE) */
+const mixtureFlags: Flags = {
+  from: { value: 'prior|mixture', help: 'codes from N(0, I) or from a Gaussian mixture fitted to the encoded training means' },
+  components: { value: 'K', help: 'mixture: its components (default 10)' },
+};
+
+/** samples and nearest: n draws from the prior (of class --label for a CVAE), samples also from the fitted mixture */
 function drawsCommand(kind: 'samples' | 'nearest', summary: string, n: number): Command {
   return gridCommand({
     name: kind,
     summary,
-    flags: { ...run, n: { value: String(n) }, seed: { value: '1' }, label: { value: 'C', help: 'cvae: the class' } },
-    spec: async (input, ctx) => ({
-      kind,
-      runId: await theRun(input, ctx),
-      n: input.num('n'),
-      seed: input.num('seed'),
-      label: input.num('label'),
-    }),
+    flags: {
+      ...run,
+      n: { value: String(n) },
+      seed: { value: '1' },
+      label: { value: 'C', help: 'cvae: the class' },
+      ...(kind === 'samples' ? mixtureFlags : {}),
+    },
+    spec: async (input, ctx) => {
+      const draws = { runId: await theRun(input, ctx), n: input.num('n'), seed: input.num('seed'), label: input.num('label') };
+      if (kind === 'nearest') return { kind, ...draws };
+      return { kind, ...draws, from: input.str('from') as 'prior' | 'mixture' | undefined, components: input.num('components') };
+    },
   });
 }
 

@@ -6,6 +6,7 @@ import type { Dataset } from '../types';
 import type { Context } from './context';
 import { interpolateGrid, nearestGrid } from './grid-pairs';
 import { analogyGrid, attributeGrid } from './grid-attribute';
+import { DEFAULT_COMPONENTS, densityField, mixtureSamples } from './grid-mixture';
 import { pcaSweepGrid } from './grid-pca';
 import { traverseGrid } from './grid-traverse';
 import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
@@ -58,6 +59,8 @@ export function buildGrid(ctx: Context, spec: GridSpecParsed): Promise<Grid> {
 }
 
 async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
+  if (spec.axes === 'pca' && spec.density)
+    throw new AppFailure('bad-args', 'density: drawn over two latent dimensions, not principal components');
   if (spec.axes === 'pca') return pcaSweepGrid(spec, m);
   const latent = latentWidth(m.run, m.model, spec.level);
   for (const d of spec.dims)
@@ -76,7 +79,17 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
     label,
     level: spec.level,
   });
-  return { ...m.tile, n: spec.grid * spec.grid, cols: spec.grid, tiles: g.tiles, xValues: g.xValues, yValues: g.yValues, note: m.note };
+  const density = spec.density ? densityField(m, spec.level, spec.dims, g.xValues, g.yValues) : undefined;
+  return {
+    ...m.tile,
+    n: spec.grid * spec.grid,
+    cols: spec.grid,
+    tiles: g.tiles,
+    xValues: g.xValues,
+    yValues: g.yValues,
+    note: m.note,
+    density,
+  };
 }
 
 /** Where the dimensions that are not swept are pinned. */
@@ -100,9 +113,12 @@ export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?
 }
 
 function samplesGrid(spec: Spec<'samples'>, m: ModelGrid): Grid {
-  const tiles = explore.samplePrior(m.model, spec.n, spec.seed, m.isCvae ? (spec.label ?? 0) : undefined);
+  const { tiles, note } =
+    spec.from === 'mixture'
+      ? mixtureSamples(m, spec.n, spec.seed, spec.components ?? DEFAULT_COMPONENTS)
+      : { tiles: explore.samplePrior(m.model, spec.n, spec.seed, m.isCvae ? (spec.label ?? 0) : undefined), note: m.note };
   // wide rather than square: 32 draws as 4 rows of 8 fit under the sweep
-  return { ...m.tile, n: spec.n, cols: Math.min(spec.n, Math.max(8, Math.ceil(Math.sqrt(spec.n)))), tiles, note: m.note };
+  return { ...m.tile, n: spec.n, cols: Math.min(spec.n, Math.max(8, Math.ceil(Math.sqrt(spec.n)))), tiles, note };
 }
 
 function reconstructGrid(spec: Spec<'reconstruct'>, m: ModelGrid): Grid {
