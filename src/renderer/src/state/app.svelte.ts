@@ -5,8 +5,9 @@ import { pickApi, unwrap, type ConnectionState } from '../lib/api';
 import type { AppInfo, DatasetInfo, JobFinished, JobProgress, RunInfo } from '../../../shared/contract';
 import { RateSmoother } from '../lib/smooth';
 import { handleError, toasts } from './toasts.svelte';
+import type { View } from '../lib/place';
 
-export type View = 'datasets' | 'train' | 'explore' | 'runs';
+export type { View };
 
 class Connection {
   #state = $state<ConnectionState>('connecting');
