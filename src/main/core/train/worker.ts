@@ -15,10 +15,17 @@ export type WorkerToParent =
 export type ParentToWorker = { type: 'cancel' };
 
 // The same entry serves the data-parallel gradient threads a training worker starts, so the
-// Electron build needs no second bundle and a thread always runs the trainer's own code.
+// Electron build needs no second bundle and a thread always runs the trainer's own code; and
+// the scatter's UMAP layouts (explore/umap.ts), loaded only for that role.
 const role = (workerData as { role?: string } | null)?.role;
 if (parentPort && role === 'grad') {
   void runGradWorker(workerData as GradWorkerData);
+} else if (parentPort && role === 'umap') {
+  const port = parentPort;
+  void import('../explore/umap.js').then(({ runUmapWorker }) => {
+    runUmapWorker(workerData as import('../explore/umap.js').UmapWorkerData, (m) => port.postMessage(m));
+    port.close();
+  });
 } else if (parentPort) {
   const port = parentPort;
   const controller = new AbortController();
