@@ -31,12 +31,16 @@ export interface ServerOptions {
   rendererDir?: string;
   /** fixed token (tests); random 32 bytes otherwise */
   token?: string;
+  /** a socket with more than this many bytes still unsent is dropped (default MAX_UNSENT) */
+  maxUnsentBytes?: number;
 }
 
 export interface RunningServer {
   url: string;
   token: string;
   port: number;
+  /** sockets open now (a dropped one no longer counts) */
+  clients(): number;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** 64 MiB: an exported PNG of a big grid at scale 16 still fits; anything larger is an abuse. */
 const MAX_MESSAGE = 64 * 1024 * 1024;
+/** Back-pressure: a client that does not read its replies is dropped once this many bytes wait for it. */
+export const MAX_UNSENT = 64 * 1024 * 1024;
 
 export function defaultRendererDir(): string {
   // built: out/main/index.js -> out/renderer; dev and tests via tsx: src/main -> <root>/out/renderer
@@ -185,6 +191,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  const maxUnsent = opts.maxUnsentBytes ?? MAX_UNSENT;
+  /** Sends unless the socket already holds more than maxUnsent bytes unsent: then it is dropped. */
+  const send = (ws: WebSocket, data: string | Uint8Array): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount <= maxUnsent) return ws.send(data);
+    sockets.delete(ws);
+    ws.terminate();
+  };
+
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
@@ -202,9 +217,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       void dispatch(service, msg.method, msg.args)
         .catch(() => fail('internal', `${String(msg.method)}: the call failed in the bridge`))
         .then((result) => {
-          if (ws.readyState !== ws.OPEN) return;
           const reply: WireMessage = { t: 'result', id: msg.id, result };
-          ws.send(binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
+          send(ws, binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
         });
     });
   });
@@ -215,7 +229,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const message = { t: 'event', event, payload } satisfies WireMessage;
       const text = encodeWire(message);
       const frame = [...sockets].some((ws) => binarySockets.has(ws)) ? encodeFrame(message) : text;
-      for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(binarySockets.has(ws) ? frame : text);
+      for (const ws of sockets) send(ws, binarySockets.has(ws) ? frame : text);
     }),
   );
 
@@ -234,6 +248,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     url: `http://${urlHost}:${port}/?token=${token}`,
     token,
     port,
+    clients: () => sockets.size,
     async close() {
       for (const off of unsubscribe) off();
       for (const ws of sockets) ws.terminate();
