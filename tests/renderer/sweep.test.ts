@@ -294,6 +294,15 @@ describe('Sweep', () => {
     });
   });
 
+  it('asks for the data density under the grid when toggled, not over principal components', async () => {
+    const { sweep } = await opened();
+    expect(sweep.spec).not.toHaveProperty('density');
+    sweep.density = true;
+    expect(sweep.spec).toMatchObject({ kind: 'sweep', density: true });
+    sweep.axes = 'pca';
+    expect(sweep.spec).not.toHaveProperty('density');
+  });
+
   it('lists the first few dims and pins until asked for all', async () => {
     const { sweep } = await opened({ id: 5, model: 'vae', latent: 20 }, dimsOf(Array.from({ length: 20 }, (_, i) => i)));
     expect(sweep.manyDims).toBe(true);

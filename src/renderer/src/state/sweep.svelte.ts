@@ -71,6 +71,8 @@ export class Sweep {
   #pcPins = $state<number[]>([]);
   label = $state(0);
   showAllDims = $state(false);
+  /** also the density of the encoded training set over the window (two latent dims only) */
+  density = $state(false);
 
   readonly #source: SweepSource;
   // one counter per kind of answer, so a late one never overwrites a newer choice
@@ -197,6 +199,7 @@ export class Sweep {
           : {}),
       ...(this.isCvae ? { label: this.label } : {}),
       ...(this.isHvae ? { level: this.#level } : {}),
+      ...(this.density && this.axes !== 'pca' && !this.isCvae ? { density: true } : {}),
     };
   });
 
