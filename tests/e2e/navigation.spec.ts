@@ -1,10 +1,28 @@
 // Getting around: the place in the app lives in the URL hash, so a reload keeps the view, the
-// run and the Explore tab (and the dataset on the Datasets page).
+// run and the Explore tab (and the dataset on the Datasets page); the keyboard switches views,
+// walks the sweep's point and opens a shortcut sheet; dialogs take focus and Esc closes them;
+// the theme toggle beside the system's setting is kept across reloads.
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { objectDataset, train, useBrowser } from './fixtures';
 import { screenshot } from './harness';
 
 const { withApp } = useBrowser();
+
+const shot = async (page: Page, name: string): Promise<void> => {
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+};
+const blur = (page: Page): Promise<void> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+const focusInside = (page: Page, testid: string): Promise<boolean> =>
+  page.evaluate((id) => !!document.activeElement?.closest(`[data-testid="${id}"]`), testid);
+const bodyBg = (page: Page): Promise<string> => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
 describe('navigation', () => {
   it('keeps the view, run, dataset and Explore tab across a reload', () =>
@@ -34,10 +52,7 @@ describe('navigation', () => {
       expect(await page.getByTestId('explore-tab-scatter').getAttribute('aria-selected')).toBe('true');
       // the token stays in the address beside the hash
       expect(new URL(page.url()).searchParams.get('token')).toBe(token);
-      await screenshot(page, 'place-explore-reloaded-1440');
-      await page.setViewportSize({ width: 1024, height: 700 });
-      await screenshot(page, 'place-explore-reloaded-1024');
-      await page.setViewportSize({ width: 1440, height: 900 });
+      await shot(page, 'place-explore-reloaded');
 
       // the Runs view, and a hand-edited hash moves the app
       await page.getByTestId('tab-runs').click();
@@ -46,5 +61,104 @@ describe('navigation', () => {
       await page.getByTestId('view-train').waitFor();
       await page.reload();
       await page.getByTestId('view-train').waitFor();
+    }));
+
+  it('walks the sweep with the arrows, switches views with 1-4, opens a shortcut sheet and closes dialogs with Esc', () =>
+    withApp('keys', async (app, page) => {
+      const ds = await objectDataset(app, 'objects', 6, 3);
+      await train(app, ds, { model: 'ae', latent: 3, hidden: [16], epochs: 1, batch: 16 });
+      await page.reload();
+      await page.getByTestId('view-datasets').waitFor();
+      await page.keyboard.press('3');
+      await page.getByTestId('sweep-canvas').waitFor();
+
+      // arrows walk the point one cell; the marker follows
+      const marker = page.getByTestId('sweep-canvas-marker');
+      const at = async (): Promise<[number, number]> => {
+        const b = (await marker.boundingBox())!;
+        return [b.x, b.y];
+      };
+      await blur(page);
+      await page.keyboard.press('ArrowRight');
+      await marker.waitFor();
+      const [x0, y0] = await at();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(async () => (await at())[0]).toBeGreaterThan(x0);
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(async () => (await at())[1]).toBeLessThan(y0);
+
+      // a focused slider keeps its arrows: the third dim's pin moves, the point does not
+      const before = await at();
+      const pin = page.getByTestId('pinned-sliders').locator('input[type="range"]').first();
+      await pin.focus();
+      await page.keyboard.press('ArrowRight');
+      expect(await pin.inputValue()).toBe('0.01');
+      expect(await at()).toEqual(before);
+
+      // views by number, not while typing in a field
+      await blur(page);
+      for (const [key, view] of [
+        ['1', 'datasets'],
+        ['4', 'runs'],
+        ['2', 'train'],
+      ] as const) {
+        await page.keyboard.press(key);
+        await page.getByTestId(`view-${view}`).waitFor();
+      }
+      await page.getByTestId('train-latent').focus();
+      await page.keyboard.press('3');
+      expect(await page.getByTestId('view-train').count()).toBe(1);
+
+      // ? opens the sheet, which takes focus and keeps Tab inside; Esc closes it, the focus goes back
+      await blur(page);
+      await page.keyboard.press('?');
+      await page.getByTestId('shortcuts').waitFor();
+      expect(await focusInside(page, 'shortcuts')).toBe(true);
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press('Tab');
+        expect(await focusInside(page, 'shortcuts')).toBe(true);
+      }
+      await page.keyboard.press('3'); // a dialog keeps the plain keys
+      expect(await page.getByTestId('view-train').count()).toBe(1);
+      await shot(page, 'keys-shortcut-sheet');
+      await page.keyboard.press('Escape');
+      await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
+
+      // Esc closes a dialog even when the focus left it
+      await page.keyboard.press('3');
+      await page.getByTestId('export-open').click();
+      await page.getByTestId('export-dialog').waitFor();
+      expect(await focusInside(page, 'export-dialog')).toBe(true);
+      await blur(page);
+      await page.keyboard.press('Escape');
+      await page.getByTestId('export-dialog').waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('export-open');
+    }));
+
+  it('toggles light and dark beside the system setting and keeps the choice across a reload', () =>
+    withApp('theme', async (app, page) => {
+      await objectDataset(app, 'objects', 6, 3);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.reload();
+      await page.getByTestId('dataset-page').waitFor();
+      const light = 'rgb(247, 247, 248)';
+      const dark = 'rgb(23, 23, 27)';
+      expect(await page.getByTestId('theme').inputValue()).toBe('system');
+      expect(await bodyBg(page)).toBe(light);
+      await page.getByTestId('theme').selectOption('dark');
+      await expect.poll(() => bodyBg(page)).toBe(dark);
+      await page.reload();
+      await page.getByTestId('dataset-page').waitFor();
+      expect(await page.getByTestId('theme').inputValue()).toBe('dark');
+      expect(await bodyBg(page)).toBe(dark);
+      await shot(page, 'theme-dark');
+      // light wins over a dark system; the system's setting followed live again after 'system'
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.getByTestId('theme').selectOption('light');
+      await expect.poll(() => bodyBg(page)).toBe(light);
+      await page.getByTestId('theme').selectOption('system');
+      await expect.poll(() => bodyBg(page)).toBe(dark);
+      await page.emulateMedia({ colorScheme: 'light' });
+      await expect.poll(() => bodyBg(page)).toBe(light);
     }));
 });

@@ -17,8 +17,15 @@ Chart.register(LineController, ScatterController, LineElement, PointElement, Lin
 
 export { Chart };
 
+/** A colour variable as the canvas can use it: the colours are light-dark() pairs, which only
+ *  an element's computed colour resolves (for the theme in force). */
 export function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `var(${name}, ${fallback})`;
+  document.body.append(probe);
+  const v = getComputedStyle(probe).color;
+  probe.remove();
   return v || fallback;
 }
 
