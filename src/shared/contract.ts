@@ -16,6 +16,7 @@ export { AppFailure, fail, ok, type AppError, type ErrorCode, type Result } from
 // The train config, grid and walk schemas live in schemas.ts.
 export * from './schemas';
 import { backendPrefs, id, latentLevel, trainConfigSchema, gridSpecSchema, walkSpecSchema, animationFormats } from './schemas';
+import { SCATTER_MAX } from './limits';
 
 export { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
 
@@ -37,6 +38,7 @@ import type {
   Evaluation,
   JobProgress,
   JobFinished,
+  ScatterResult,
   RunBundleExport,
   AnimationExport,
 } from './records';
@@ -119,11 +121,14 @@ export const argSchemas = {
   'explore:dims': z.object({ runId: id, level: latentLevel.default(1) }).strict(),
   'explore:grid': gridSpecSchema,
   'explore:encode': z.object({ runId: id, index: z.number().int().min(0), level: latentLevel.default(1) }).strict(),
+  /** the encoded test set on two dims, on PC1 x PC2 (in their sd) or laid out by UMAP (a job, seeded) */
   'explore:scatter': z
     .object({
       runId: id,
       dims: z.tuple([z.number().int().min(0), z.number().int().min(0)]).optional(),
-      limit: z.number().int().min(10).max(10000).default(2000),
+      limit: z.number().int().min(10).max(SCATTER_MAX).default(2000),
+      projection: z.enum(['dims', 'pca', 'umap']).default('dims'),
+      seed: z.number().int().min(0).max(0x7fffffff).default(0),
     })
     .strict(),
   'explore:evaluate': z
@@ -197,7 +202,7 @@ export interface Results {
   'explore:dims': DimsResult;
   'explore:grid': Grid;
   'explore:encode': { mu: number[]; logvar: number[]; label: number };
-  'explore:scatter': { x: number[]; y: number[]; labels: number[]; labelNames: string[]; dims: [number, number] };
+  'explore:scatter': ScatterResult;
   'explore:evaluate': Evaluation;
   'explore:outliers': { indices: number[]; scores: number[] };
   'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };

@@ -90,3 +90,6 @@ function inside(v: number, limit: Limit): boolean {
   const aboveMin = limit.minExclusive ? v > limit.min : v >= limit.min;
   return aboveMin && v <= limit.max && (!limit.int || Number.isInteger(v));
 }
+
+/** The most encoded test images one scatter shows (and UMAP lays out): a whole test set of MNIST's size and more. */
+export const SCATTER_MAX = 70_000;

@@ -214,6 +214,24 @@ export interface Evaluation {
   pca?: { components: number; trainImages: number; mse: number; psnr: number };
 }
 
+/** The encoded test set in 2-D: point i is test image indices[i], at (x[i], y[i]). */
+export interface ScatterResult {
+  x: number[];
+  y: number[];
+  labels: number[];
+  labelNames: string[];
+  /** the pair of latent dims asked for (the raw-dims view's axes) */
+  dims: [number, number];
+  /** the dataset index of each point, for a click that makes it the sweep's base */
+  indices: number[];
+  projection: 'dims' | 'pca' | 'umap';
+  /** the axes' names: z3 and z7, PC1 · 60% and PC2 · 21% (in their sd), UMAP 1 and UMAP 2 */
+  axisNames: [string, string];
+  /** UMAP: the seed of the layout and the seconds it took (0 when it came from the cache) */
+  seed?: number;
+  seconds?: number;
+}
+
 /** import and train end on their own; probe and explore are waited for by their caller */
 export type JobKind = 'import' | 'train' | 'probe' | 'explore';
 
