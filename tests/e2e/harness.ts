@@ -91,6 +91,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
 
+/** The page at 1440x900 and at 1024x700 (`<name>-1440.png`, `<name>-1024.png`), back at 1440x900 after. */
+export async function screenshotSizes(page: Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1440, 900],
+    [1024, 700],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await screenshot(page, `${name}-${width}`);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}
+
 /** A cheap fingerprint of a canvas's pixels, to see that a grid changed. */
 export async function canvasHash(page: Page, testid: string): Promise<string> {
   return page.evaluate((id) => {

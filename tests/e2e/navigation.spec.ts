@@ -5,20 +5,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { objectDataset, train, useBrowser } from './fixtures';
-import { screenshot } from './harness';
+import { screenshotSizes } from './harness';
 
 const { withApp } = useBrowser();
 
-const shot = async (page: Page, name: string): Promise<void> => {
-  for (const [width, height] of [
-    [1440, 900],
-    [1024, 700],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await screenshot(page, `${name}-${width}`);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-};
+const shot = screenshotSizes;
 const blur = (page: Page): Promise<void> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 const focusInside = (page: Page, testid: string): Promise<boolean> =>
   page.evaluate((id) => !!document.activeElement?.closest(`[data-testid="${id}"]`), testid);

@@ -29,7 +29,13 @@ export interface SocketApiOptions {
   url: string;
   /** notified when the socket opens, drops, reconnects or is lost for good */
   onState?: (state: ConnectionState, message?: string) => void;
+  /** how often to try again after a drop, in all (default 1), the first wait (300 ms) and the
+   *  longest (5 s): each failed try doubles the wait */
+  reconnect?: { attempts?: number; firstDelayMs?: number; maxDelayMs?: number };
 }
+
+/** The app's own: try again for as long as the page is open, from 0.3 s up to every 5 s. */
+export const RECONNECT_FOREVER = { attempts: Infinity, firstDelayMs: 300, maxDelayMs: 5000 };
 
 export function socketUrl(loc: Location): string {
   const token = new URLSearchParams(loc.search).get('token') ?? '';
@@ -37,14 +43,17 @@ export function socketUrl(loc: Location): string {
   return `${proto}//${loc.host}/api?token=${encodeURIComponent(token)}`;
 }
 
-/** The contract over a WebSocket: named methods, on() with unsubscribe, one reconnect. */
+/** The contract over a WebSocket: named methods, on() with unsubscribe, reconnects with back-off. */
 export function createSocketApi(opts: SocketApiOptions): Api {
   const listeners = new Map<string, Set<Listener>>();
   const pending = new Map<number, { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout>; method: string }>();
   let nextId = 1;
   let socket: WebSocket | null = null;
   let ready: Promise<WebSocket | null>;
-  let reconnectsLeft = 1;
+  let reconnectsLeft = opts.reconnect?.attempts ?? 1;
+  const firstDelay = opts.reconnect?.firstDelayMs ?? 300;
+  const maxDelay = opts.reconnect?.maxDelayMs ?? 5000;
+  let delay = firstDelay;
   let everOpened = false;
   let lostMessage = '';
 
@@ -76,6 +85,7 @@ export function createSocketApi(opts: SocketApiOptions): Api {
       ws.onopen = () => {
         opened = true;
         everOpened = true;
+        delay = firstDelay;
         socket = ws;
         setState('open');
         resolve(ws);
@@ -105,25 +115,28 @@ export function createSocketApi(opts: SocketApiOptions): Api {
       };
       ws.onclose = (ev: CloseEvent) => {
         socket = null;
-        if (!opened) {
-          // refused at the handshake: a wrong token, or no server
-          lostMessage = everOpened
-            ? 'The connection to the Latent Lab server was lost and could not be re-established.'
-            : 'Could not connect to the Latent Lab server. Is it still running, and is the token in the address the one it printed?';
-          setState('lost', lostMessage);
-          settleAll(lostMessage);
-          return resolve(null);
-        }
-        settleAll(`the connection to the server closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''}) before it answered`);
-        if (reconnectsLeft > 0) {
+        // a drop, or a try after one that found no server yet: try again while tries are left
+        if ((opened || everOpened) && reconnectsLeft > 0) {
           reconnectsLeft--;
           setState('reconnecting');
-          ready = new Promise((r) => setTimeout(() => void connect().then(r), 300));
-        } else {
-          lostMessage = 'The connection to the Latent Lab server was lost.';
-          setState('lost', lostMessage);
-          ready = Promise.resolve(null);
+          if (opened) settleAll(`the connection to the server closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''}) before it answered`);
+          const wait = delay;
+          delay = Math.min(maxDelay, delay * 2);
+          const next = new Promise<WebSocket | null>((r) => setTimeout(() => void connect().then(r), wait));
+          if (opened) ready = next;
+          else resolve(next);
+          return;
         }
+        lostMessage = !everOpened
+          ? // refused at the handshake: a wrong token, or no server
+            'Could not connect to the Latent Lab server. Is it still running, and is the token in the address the one it printed?'
+          : opened
+            ? 'The connection to the Latent Lab server was lost.'
+            : 'The connection to the Latent Lab server was lost and could not be re-established.';
+        setState('lost', lostMessage);
+        settleAll(lostMessage);
+        if (opened) ready = Promise.resolve(null);
+        else resolve(null);
       };
     });
   }
@@ -132,7 +145,11 @@ export function createSocketApi(opts: SocketApiOptions): Api {
   ready = connect();
 
   async function call(method: Method, args: unknown): Promise<Result<unknown>> {
-    const ws = socket ?? (await ready);
+    const seconds = TIMEOUTS[method] ?? DEFAULT_TIMEOUT;
+    // while a reconnect is under way a call waits for it, but no longer than its own timeout
+    let waited: ReturnType<typeof setTimeout> | undefined;
+    const ws = socket ?? (await Promise.race([ready, new Promise<null>((r) => (waited = setTimeout(() => r(null), seconds * 1000)))]));
+    clearTimeout(waited);
     if (!ws || ws.readyState !== WebSocket.OPEN) {
       return fail(
         'internal',
@@ -140,7 +157,6 @@ export function createSocketApi(opts: SocketApiOptions): Api {
       );
     }
     const id = nextId++;
-    const seconds = TIMEOUTS[method] ?? DEFAULT_TIMEOUT;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         pending.delete(id);
@@ -189,5 +205,5 @@ export function pickApi(onState: (state: ConnectionState, message?: string) => v
     onState('open');
     return window.api;
   }
-  return createSocketApi({ url: socketUrl(window.location), onState });
+  return createSocketApi({ url: socketUrl(window.location), onState, reconnect: RECONNECT_FOREVER });
 }

@@ -4,7 +4,7 @@
 import { pickApi, unwrap, type ConnectionState } from '../lib/api';
 import type { AppInfo, DatasetInfo, JobFinished, JobProgress, RunInfo } from '../../../shared/contract';
 import { RateSmoother } from '../lib/smooth';
-import { handleError, toasts } from './toasts.svelte';
+import { handleError, muteErrorsWhile, toasts } from './toasts.svelte';
 import type { View } from '../lib/place';
 
 export type { View };
@@ -31,6 +31,8 @@ export const api = pickApi((s, m) => {
   // events may have been missed while the socket was down
   if (was === 'reconnecting' && s === 'open') void app.resync();
 });
+// the connection banner says it once; the calls failing meanwhile make no toasts
+muteErrorsWhile(() => connection.state === 'reconnecting' || connection.state === 'lost');
 
 class AppState {
   #info = $state<AppInfo | null>(null);

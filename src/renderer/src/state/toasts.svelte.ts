@@ -44,11 +44,23 @@ const ADVICE: Record<string, string> = {
   internal: 'If it happens again, check the terminal or log for details.',
 };
 
+let muted: () => boolean = () => false;
+
+/** While `fn` says so (the server is away, and the connection banner says it once), a failed
+ *  call makes no toast: a sweep's every failed frame would stack them. */
+export function muteErrorsWhile(fn: () => boolean): void {
+  muted = fn;
+}
+
 /** The one place errors end up: logged, cancels ignored, everything else a toast. */
 export function handleError(err: unknown, context?: string): void {
   if (err instanceof DOMException && err.name === 'AbortError') return;
   const code = err instanceof ApiError ? err.code : 'internal';
   if (code === 'cancelled') return;
+  if (muted()) {
+    console.info(context ?? 'error', 'while the server is away:', err);
+    return;
+  }
   const message = err instanceof Error ? err.message : String(err);
   console.error(context ?? 'error', err);
   toasts.show('error', context ? `${context}: ${message}` : message, ADVICE[code]);
