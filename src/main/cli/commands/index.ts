@@ -17,7 +17,7 @@ import {
   attributeCommand,
   analogyCommand,
 } from './grids';
-import { dimsCommand, evaluateCommand } from './inspect';
+import { dimsCommand, evaluateCommand, scatterCommand } from './inspect';
 import { serveCommand } from './serve';
 import { resumeCommand, runsCommand, trainCommand } from './training';
 
@@ -29,6 +29,7 @@ export const commands: readonly Command[] = [
   runsCommand,
   resumeCommand,
   dimsCommand,
+  scatterCommand,
   evaluateCommand,
   sweepCommand,
   traverseCommand,

@@ -77,3 +77,30 @@ export const evaluateCommand = defineCommand({
     ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO ${of})  IWAE k=${e.k}: ${iwae}`);
   },
 });
+
+export const scatterCommand = defineCommand({
+  name: 'scatter',
+  operands: ['<run|last>'],
+  summary: 'the encoded test set in 2-D as CSV (index,label,x,y): two dims, PC1 x PC2, or a seeded UMAP layout',
+  flags: {
+    run: { value: '<id|last>', help: 'the run, when not given as the operand' },
+    projection: { value: 'dims|pca|umap', help: 'pca: in the sd of each component; umap: computed in a worker thread' },
+    dims: { value: '0,1', help: 'dims: the pair of latent dimensions' },
+    limit: { value: 'N', help: 'the first N test images (2000)' },
+    seed: { value: 'S', help: 'umap: the seed (the same seed, the same layout)' },
+  },
+  method: 'explore:scatter',
+  args: async (input, ctx) => ({
+    runId: await runId(ctx, input.operands[0] ?? input.str('run')),
+    projection: input.str('projection') as 'dims' | 'pca' | 'umap' | undefined,
+    dims: input.pair('dims'),
+    limit: input.num('limit'),
+    seed: input.num('seed'),
+  }),
+  print(s, { io, seconds }) {
+    io.out('index,label,x,y');
+    for (let i = 0; i < s.x.length; i++) io.out(`${s.indices[i]},${s.labels[i]},${s.x[i]},${s.y[i]}`);
+    const how = s.projection === 'umap' ? `laid out by UMAP (seed ${s.seed})` : `on ${s.axisNames.join(' x ')}`;
+    io.err(`${s.x.length} test images ${how} in ${seconds.toFixed(1)} s`);
+  },
+});
