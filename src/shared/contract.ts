@@ -79,6 +79,10 @@ export const argSchemas = {
   'datasets:browse': z.object({ path: z.string().max(4096).optional(), prefix: z.string().max(255).optional() }).strict(),
   'datasets:skipped': datasetRef,
   'datasets:rename': z.object({ datasetId: id, name: z.string().trim().min(1).max(100) }).strict(),
+  /** the new name of every label, in order: a changed name renames it, equal names merge them */
+  'datasets:relabel': z
+    .object({ datasetId: id, names: z.array(z.string().trim().min(1, 'a label needs a name').max(100)).max(100_000) })
+    .strict(),
   'datasets:delete': datasetRef,
 
   'runs:list': empty,
@@ -186,6 +190,7 @@ export interface Results {
   'datasets:import': { jobId: string };
   'datasets:skipped': SkippedFile[];
   'datasets:rename': DatasetInfo;
+  'datasets:relabel': DatasetInfo;
   'datasets:delete': { deleted: true };
   'runs:list': RunInfo[];
   'runs:get': RunInfo;

@@ -11,6 +11,7 @@ export const methodNameList = [
   'datasets:browse',
   'datasets:skipped',
   'datasets:rename',
+  'datasets:relabel',
   'datasets:delete',
   'runs:list',
   'runs:get',

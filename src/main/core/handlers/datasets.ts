@@ -1,5 +1,5 @@
 // Datasets: list, probe a folder, browse the server's folders, import (a job), skipped files,
-// rename, delete.
+// rename, relabel (dataset-labels.ts), delete.
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -10,13 +10,21 @@ import { probeFolder } from '../data/folder';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
 import { labelSourceOf, startImport } from './dataset-import';
+import { relabelDataset } from './dataset-labels';
 
 /** A probe looks at no more than this many files, for no longer than this (then says truncated). */
 export const PROBE_MAX_FILES = 100_000;
 export const PROBE_BUDGET_MS = 10_000;
 
 type DatasetMethods =
-  'datasets:list' | 'datasets:probe' | 'datasets:browse' | 'datasets:import' | 'datasets:skipped' | 'datasets:rename' | 'datasets:delete';
+  | 'datasets:list'
+  | 'datasets:probe'
+  | 'datasets:browse'
+  | 'datasets:import'
+  | 'datasets:skipped'
+  | 'datasets:rename'
+  | 'datasets:relabel'
+  | 'datasets:delete';
 
 export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
   return {
@@ -59,6 +67,10 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
       q.renameDataset(ctx.db, a.datasetId, a.name);
       ctx.emit('datasets:changed', { datasetId: a.datasetId });
       return publicDataset(datasetRecord(ctx, a.datasetId));
+    },
+
+    async 'datasets:relabel'(a) {
+      return relabelDataset(ctx, a.datasetId, a.names);
     },
 
     async 'datasets:delete'(a) {
