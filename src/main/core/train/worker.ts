@@ -6,6 +6,7 @@ import { runGradWorker } from './grad-worker.js';
 import type { GradWorkerData } from './parallel-protocol.js';
 import { trainInProcess } from './trainer.js';
 import type { TrainJobSpec } from './types.js';
+import type { EvaluateSpec } from '../handlers/evaluate-worker.js';
 
 export type WorkerToParent =
   | { type: 'event'; event: import('./types.js').TrainEvent }
@@ -20,6 +21,9 @@ export type ParentToWorker = { type: 'cancel' };
 const role = (workerData as { role?: string } | null)?.role;
 if (parentPort && role === 'grad') {
   void runGradWorker(workerData as GradWorkerData);
+} else if (parentPort && role === 'evaluate') {
+  // long explore work (an evaluation) off the thread that serves calls, from the same bundle
+  void import('../handlers/evaluate-worker.js').then((m) => m.runEvaluateWorker(workerData as EvaluateSpec));
 } else if (parentPort && role === 'umap') {
   const port = parentPort;
   void import('../explore/umap.js').then(({ runUmapWorker }) => {
