@@ -1,7 +1,8 @@
 // The service under the conditions of issues 9 and 12, over a real data folder, real SQLite,
 // real TF.js and real MNIST: two starts in one go, parallel cold explore calls, a database
 // error in the middle of training, one warning per problem, one latent-size check.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,9 +120,22 @@ describe('service under concurrency and failure', () => {
   });
 
   it('warns once, not twice, about a Bernoulli decoder on grey-level images', async () => {
-    const imp = value(
-      await dispatch(svc, 'datasets:import', { kind: 'folder', path: join(__dirname, '../../../shared/data/att-faces'), side: 16 }),
-    );
+    // grey images written here (not the faces folder, which may be absent): two labels of
+    // smooth mid-grey ramps, far from black and white
+    const folder = join(dir, 'grey');
+    for (const [label, shift] of [
+      ['a', 0],
+      ['b', 40],
+    ] as const) {
+      mkdirSync(join(folder, label), { recursive: true });
+      for (let i = 0; i < 50; i++) {
+        const px = Buffer.from(Array.from({ length: 256 }, (_, j) => 60 + shift + ((i + j) % 16) * 5));
+        await sharp(px, { raw: { width: 16, height: 16, channels: 1 } })
+          .png()
+          .toFile(join(folder, label, `${i}.png`));
+      }
+    }
+    const imp = value(await dispatch(svc, 'datasets:import', { kind: 'folder', path: folder, side: 16 }));
     const faces = (await svc.waitForJob(imp.jobId)).datasetId!;
     const warnings: string[] = [];
     const off = svc.on('run:warning', (w) => warnings.push(w.message));
