@@ -1,11 +1,11 @@
 // Importing through the UI: the faces folder (400 images, 40 labels) and a folder with bad
 // files, whose skipped files must be listed with their reasons.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultTrainingThreads } from '../../src/main/core/train/threads';
 import { FACES, launchBrowser, screenshot, startApp } from './harness';
 
 let browser: Browser;
@@ -40,7 +40,7 @@ describe('backend badge', () => {
       await page.goto(app.server.url);
       const badge = page.getByTestId('backend-badge');
       await badge.waitFor();
-      const n = availableParallelism();
+      const n = defaultTrainingThreads();
       expect(await badge.textContent()).toContain(`wasm · SIMD · ${n} thread${n === 1 ? '' : 's'}`);
       await badge.click();
       const faster = page.getByTestId('backend-faster');

@@ -1,7 +1,7 @@
 // What training would run on here, and why each faster engine does not, for the badge's
 // "how to get faster". Probes without starting anything: the native packages' load results
 // come from the explore backend's start, the GPU from Dawn's adapter (no device is made).
-import { availableParallelism } from 'node:os';
+import { defaultTrainingThreads } from '../train/threads.js';
 import type { BackendName } from '../types.js';
 import { adapterLabel, probeAdapter } from './webgpu.js';
 
@@ -45,7 +45,7 @@ export async function probeTrainingEngine(
   if (explore.name === 'tfjs-node') return { ...explore, faster };
   add('tfjs-node', failures.get('tfjs-node') ?? 'not tried');
   if (explore.name !== 'wasm') return { ...explore, faster };
-  const n = availableParallelism();
+  const n = defaultTrainingThreads();
   const detail = explore.detail.replace(/\d+ threads?$/, `${n} thread${n === 1 ? '' : 's'}`);
   return { name: 'wasm', detail, faster };
 }

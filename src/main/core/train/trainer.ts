@@ -2,7 +2,6 @@
 // steps, held-out negative ELBO and an atomic checkpoint per epoch, resume from the last one.
 // Runs on whatever thread calls it; run-worker.ts puts it in a worker thread.
 import * as tf from '@tensorflow/tfjs-core';
-import { availableParallelism } from 'node:os';
 import { initBackend, releaseBackend, withThreads, type BackendInfo } from '../backend.js';
 import { readDatasetFile } from '../data/dataset-file.js';
 import type { NamedWeight } from '../model/layers.js';
@@ -25,6 +24,7 @@ import { collapseWarning } from './collapse.js';
 import { fillBatch, SALT } from './batch.js';
 import { parallelStepEngine } from './data-parallel.js';
 import { trainEpoch } from './epoch.js';
+import { defaultTrainingThreads } from './threads.js';
 import { defaultWorkerEntry } from './run-worker.js';
 import { localStepEngine, type StepEngine } from './step.js';
 import type { TrainEvent, TrainJobSpec, TrainOutcome } from './types.js';
@@ -345,12 +345,12 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
 }
 
 /**
- * Training threads: data-parallel wasm engines, by default one per core the machine offers.
+ * Training threads: data-parallel wasm engines (`threads`, else threads.ts's default).
  * Other backends run on their own pool or device, so one.
  */
 export function trainingThreads(cfg: TrainConfig, backend: BackendInfo): number {
   if (backend.name !== 'wasm') return 1;
-  return Math.max(1, cfg.threads ?? availableParallelism());
+  return cfg.threads !== undefined ? Math.max(1, cfg.threads) : defaultTrainingThreads(cfg.batch);
 }
 
 /** The model's weights, read without dataSync (WebGPU cannot read synchronously in Node). */
