@@ -2,6 +2,7 @@
 // self-contained (reads workerData, calls trainInProcess, posts) so the Electron build can
 // bundle it as its own entry and pass that file as TrainJobSpec.workerEntry.
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadPriority } from './background-priority.js';
 import { runGradWorker } from './grad-worker.js';
 import type { GradWorkerData } from './parallel-protocol.js';
 import { trainInProcess } from './trainer.js';
@@ -19,6 +20,8 @@ export type ParentToWorker = { type: 'cancel' };
 // Electron build needs no second bundle and a thread always runs the trainer's own code; and
 // the scatter's UMAP layouts (explore/umap.ts), loaded only for that role.
 const role = (workerData as { role?: string } | null)?.role;
+// every role here is background work: the thread that answers calls must win a busy core
+if (parentPort) lowerThisThreadPriority();
 if (parentPort && role === 'grad') {
   void runGradWorker(workerData as GradWorkerData);
 } else if (parentPort && role === 'evaluate') {
