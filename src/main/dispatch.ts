@@ -14,13 +14,14 @@ import {
   type Results,
   type ServiceMethod,
 } from '../shared/contract';
+import { quoteInput } from '../shared/result';
 
 export type Handlers = {
   [M in ServiceMethod]: (args: ArgsOut<M>) => Promise<Results[M]>;
 };
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Result<unknown>> {
-  if (!isMethod(method)) return fail('unsupported', `unknown method "${String(method)}"`);
+  if (!isMethod(method)) return fail('unsupported', `unknown method ${quoteInput(method)}`);
   if (isShellMethod(method)) return fail('unsupported', `${method} is only available in the desktop app`);
   const parsed = parseArgs(method, args);
   if (!parsed.ok) return parsed;

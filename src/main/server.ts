@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { fail, type EventName, type Events } from '../shared/contract';
 import { eventNameList } from '../shared/names';
+import { quoteInput } from '../shared/result';
 import { decodeFrame, encodeFrame, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
 import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
@@ -215,7 +216,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // a client that asks for binary frames gets its bytes raw (grids), its events too
       if (msg.bin === true) binarySockets.add(ws);
       void dispatch(service, msg.method, msg.args)
-        .catch(() => fail('internal', `${String(msg.method)}: the call failed in the bridge`))
+        .catch(() => fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`))
         .then((result) => {
           const reply: WireMessage = { t: 'result', id: msg.id, result };
           send(ws, binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));

@@ -10,6 +10,7 @@ import { fail, ok, type Result } from './result';
 
 // Defined zod-free in result.ts so the renderer can import them without the schemas.
 export { AppFailure, fail, ok, type AppError, type ErrorCode, type Result } from './result';
+import { quoteInput } from './result';
 
 // ---------------------------------------------------------------- building blocks
 
@@ -256,12 +257,22 @@ export type Api = {
 /** Validate a call's arguments; the doors use it before calling the service. */
 export function parseArgs<M extends Method>(method: M, args: unknown): Result<ArgsOut<M>> {
   const schema = argSchemas[method];
-  if (!schema) return fail('unsupported', `unknown method "${String(method)}"`);
+  if (!schema) return fail('unsupported', `unknown method ${quoteInput(method)}`);
   const parsed = schema.safeParse(args ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'arguments';
-    return fail('bad-args', `${method}: ${where}: ${issue?.message ?? 'invalid'}`);
+    // a key of the caller's (an unknown field, its path) is theirs: quoted short, not echoed whole
+    const where = issue?.path.length
+      ? issue.path.map((k) => (typeof k === 'string' && k.length > 40 ? quoteInput(k, 40) : String(k))).join('.')
+      : 'arguments';
+    const message =
+      issue?.code === 'unrecognized_keys'
+        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys
+            .slice(0, 5)
+            .map((k) => quoteInput(k, 40))
+            .join(', ')}`
+        : (issue?.message ?? 'invalid');
+    return fail('bad-args', `${method}: ${where}: ${message}`);
   }
   return ok(parsed.data as ArgsOut<M>);
 }

@@ -28,7 +28,30 @@ export class AppFailure extends Error {
 }
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+/** Every error Result goes through here, so none carries more than MESSAGE_MAX characters. */
 export const fail = (code: ErrorCode, message: string): Result<never> => ({
   ok: false,
-  error: { code, message },
+  error: { code, message: clipText(message) },
 });
+
+/** The longest error message a Result carries: a message is for a person to read; a longer one
+ *  echoes input (a megabyte method name, a 300 kB path) back to whoever sent it. */
+export const MESSAGE_MAX = 1000;
+
+/** `text` cut in the middle to at most `max` characters, saying how much went (a path's end stays). */
+export function clipText(text: string, max = MESSAGE_MAX): string {
+  if (text.length <= max) return text;
+  const mark = ` … [${text.length} characters] … `;
+  const tail = Math.floor(max / 4);
+  return text.slice(0, Math.max(0, max - tail - mark.length)) + mark + text.slice(text.length - tail);
+}
+
+/** Any value a caller sent, as a short name for a message: never throws (an object whose
+ *  toString is a string, not a function, makes String() throw) and never runs long. */
+export function quoteInput(v: unknown, max = 80): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > max ? `${v.slice(0, max)}…` : v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
+}

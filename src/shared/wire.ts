@@ -26,13 +26,24 @@ export function encodeWire(value: unknown): string {
   });
 }
 
+/**
+ * The bytes of a `{"__u8": base64}` tag, or null for anything else. A tag that is not exactly
+ * that (another key beside it, a number, bad base64) stays a plain object: it is a bad argument
+ * for the schema to refuse with the call's id, not a frame to drop the socket for.
+ */
+function tagged(v: unknown): Uint8Array | null {
+  if (!v || typeof v !== 'object' || !(TAG in v)) return null;
+  const b64 = (v as Record<string, unknown>)[TAG];
+  if (typeof b64 !== 'string' || Object.keys(v).length !== 1) return null;
+  try {
+    return fromBase64(b64);
+  } catch {
+    return null;
+  }
+}
+
 export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && TAG in (v as Record<string, unknown>)) {
-      return fromBase64((v as Record<string, string>)[TAG]!);
-    }
-    return v;
-  });
+  return JSON.parse(text, (_key, v: unknown) => tagged(v) ?? v);
 }
 
 // Binary frames: a message that carries bytes (a grid's tiles) goes as one binary WebSocket
@@ -90,7 +101,8 @@ function revive(v: unknown, views: Uint8Array[]): unknown {
     if (!view) throw new Error('binary frame: a reference to bytes it does not carry');
     return view;
   }
-  if (TAG in o) return fromBase64(o[TAG] as string);
+  const bytes = tagged(o);
+  if (bytes) return bytes;
   for (const k of Object.keys(o)) o[k] = revive(o[k], views);
   return o;
 }
