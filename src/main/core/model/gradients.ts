@@ -8,6 +8,7 @@
 // finite differences in tests/model/gradients.test.ts. A gradient already registered (by the
 // union package, say) is left alone.
 import * as tf from '@tensorflow/tfjs-core';
+import { areLeadingAxes, sumLeadingAxes } from './reduce.js';
 
 type Saved = tf.Tensor[];
 type Attrs = Record<string, unknown>;
@@ -26,7 +27,9 @@ const { getReductionAxes, assertAndGetBroadcastShape } = tf.backend_util;
 /** Sums a broadcast gradient back to the shape of the input it came from. */
 function unbroadcast(g: tf.Tensor, shape: number[], outShape: number[]): tf.Tensor {
   const axes = getReductionAxes(shape, outShape);
-  return axes.length > 0 ? tf.reshape(tf.sum(g, axes), shape) : g;
+  if (axes.length === 0) return g;
+  // a [C] bias broadcast over [N, .., C]: the leading-axes sum as a matmul (reduce.ts)
+  return tf.reshape(areLeadingAxes(axes) ? sumLeadingAxes(g, axes.length) : tf.sum(g, axes), shape);
 }
 
 function f32(t: tf.Tensor): tf.Tensor {

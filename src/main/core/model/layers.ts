@@ -3,6 +3,7 @@
 // followed by a plain matMul, and wasm has no Conv2DBackpropFilter kernel at all (training a
 // conv layer throws). See ARCHITECTURE.md "Pitfalls found".
 import * as tf from '@tensorflow/tfjs-core';
+import { sumLeadingAxes } from './reduce.js';
 import './gradients.js';
 import { Rng } from './rng.js';
 
@@ -120,7 +121,7 @@ export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activ
         gradFunc: (dy, saved) => {
           const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
           const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-          return [tf.matMul(tf.transpose(xs), d), tf.sum(d, 0)];
+          return [tf.matMul(tf.transpose(xs), d), biasGrad(d)];
         },
       };
     });
@@ -134,11 +135,16 @@ export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activ
       gradFunc: (dy, saved) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-        return [denseInputGrad(d, ws), tf.matMul(tf.transpose(xs), d), tf.sum(d, 0)];
+        return [denseInputGrad(d, ws), tf.matMul(tf.transpose(xs), d), biasGrad(d)];
       },
     };
   });
   return f(x, w, b) as tf.Tensor2D;
+}
+
+/** A bias's gradient: d summed over every axis but the channels (see reduce.ts for why a matmul). */
+function biasGrad(d: tf.Tensor): tf.Tensor1D {
+  return sumLeadingAxes(d, d.rank - 1) as tf.Tensor1D;
 }
 
 /**
@@ -343,7 +349,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Variable, b: tf.Variable, s: number
         gradFunc: (dy, saved) => {
           const [ys, xs] = saved as [tf.Tensor4D, tf.Tensor4D];
           const d = activationGrad(dy, ys, act) as tf.Tensor4D;
-          return [conv2dFilterGrad(xs, d, k, s), tf.sum(d, [0, 1, 2])];
+          return [conv2dFilterGrad(xs, d, k, s), biasGrad(d)];
         },
       };
     });
@@ -357,7 +363,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Variable, b: tf.Variable, s: number
       gradFunc: (dy, saved) => {
         const [xs, ws, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
         const d = activationGrad(dy, ys, act) as tf.Tensor4D;
-        return [conv2dInputGrad(d, ws, inShape, s), conv2dFilterGrad(xs, d, k, s), tf.sum(d, [0, 1, 2])];
+        return [conv2dInputGrad(d, ws, inShape, s), conv2dFilterGrad(xs, d, k, s), biasGrad(d)];
       },
     };
   });
