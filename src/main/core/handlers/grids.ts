@@ -115,7 +115,7 @@ export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?
 function samplesGrid(spec: Spec<'samples'>, m: ModelGrid): Grid {
   const { tiles, note } =
     spec.from === 'mixture'
-      ? mixtureSamples(m, spec.n, spec.seed, spec.components ?? DEFAULT_COMPONENTS)
+      ? mixtureSamples(m, spec.n, spec.seed, spec.components ?? DEFAULT_COMPONENTS, m.isCvae ? (spec.label ?? 0) : undefined)
       : { tiles: explore.samplePrior(m.model, spec.n, spec.seed, m.isCvae ? (spec.label ?? 0) : undefined), note: m.note };
   // wide rather than square: 32 draws as 4 rows of 8 fit under the sweep
   return { ...m.tile, n: spec.n, cols: Math.min(spec.n, Math.max(8, Math.ceil(Math.sqrt(spec.n)))), tiles, note };
