@@ -1,5 +1,5 @@
 // Every view at 1024x700 and 1440x900: nothing overlaps, the Runs table's actions are on screen,
-// and a screenshot of each is saved to look at. The Train form's errors are words at the field.
+// and a screenshot of each is saved to look at. (The Train form's errors: train-field-errors.spec.ts.)
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { objectDataset, train, useBrowser } from './fixtures';
@@ -112,29 +112,5 @@ describe('layout', () => {
         }
       }
       expect(found).toEqual([]);
-    }));
-
-  it('says what is wrong with the Train form in words, at each field', () =>
-    withApp('fields', async (app, page) => {
-      await objectDataset(app, 'objects', 4, 3);
-      await page.reload();
-      await page.getByTestId('tab-train').click();
-      await page.getByTestId('train-latent').fill('1');
-      const latent = page.getByTestId('field-error-latent');
-      await latent.waitFor();
-      expect(await latent.textContent()).toBe('Latent size must be 2 or more');
-      expect(await page.getByTestId('train-latent').getAttribute('aria-invalid')).toBe('true');
-      await page.getByTestId('train-epochs').fill('0');
-      expect(await page.getByTestId('field-error-epochs').textContent()).toBe('Epochs must be 1 or more');
-      await page.getByTestId('train-lr').fill('');
-      expect(await page.getByTestId('field-error-lr').textContent()).toBe('Learning rate must be a number');
-      expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
-      await screenshot(page, 'train-field-errors');
-      await page.getByTestId('train-latent').fill('8');
-      await latent.waitFor({ state: 'detached' });
-      expect(await page.getByTestId('train-latent').getAttribute('aria-invalid')).toBe('false');
-      await page.getByTestId('train-epochs').fill('1');
-      await page.getByTestId('train-lr').fill('0.001');
-      expect(await page.getByTestId('train-start').isDisabled()).toBe(false);
     }));
 });

@@ -2,6 +2,7 @@
 // the notes the app comes from; keep them one line each.
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
+import { fieldError, hiddenError, parseHidden } from './field-errors';
 
 export const MODEL_KINDS = [
   {
@@ -123,12 +124,11 @@ export function suggestedWarmup(f: Pick<FormConfig, 'model' | 'family' | 'warmup
 
 /** The form's loose fields into the contract's config; errors name the field. */
 export function toTrainConfig(f: FormConfig): TrainConfigInput {
-  const hidden = f.hidden
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((s) => Number(s));
-  if (hidden.some((h) => !Number.isInteger(h) || h < 8))
-    throw new Error('hidden sizes: write whole numbers of at least 8, separated by commas');
+  // the form shows these at their fields and sends nothing while one stands; a caller that
+  // skips the form still gets the same words
+  const bad = hiddenError(f.hidden);
+  if (bad) throw new Error(bad);
+  const hidden = parseHidden(f.hidden);
   const cfg: TrainConfigInput = {
     model: f.model,
     family: f.family,
@@ -141,7 +141,8 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
     seed: f.seed,
   };
   if (hidden.length) cfg.hidden = hidden;
-  if (f.warmup > 0) cfg.warmup = f.warmup;
+  // a warm-up ramps the KL term in: an AE or DAE has none (and the form hides the field for them)
+  if (f.warmup > 0 && f.model !== 'ae' && f.model !== 'dae') cfg.warmup = f.warmup;
   if (f.model === 'hvae') cfg.latent2 = f.latent2;
   if (f.model === 'hvae' && f.levels > 2) {
     cfg.levels = f.levels;
@@ -151,11 +152,13 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   if (f.model === 'cvae' && (f.learnedPrior || f.form === 1)) cfg.learnedPrior = true;
   else if (f.model === 'cvae' && f.form !== 2) cfg.form = f.form;
   if (f.likelihood === 'gaussian') {
-    if (!(f.sigma > 0 && f.sigma <= 10)) throw new Error('sigma: a number above 0 (pixels run from 0 to 1; 0.1 to 0.3 is usual)');
+    const e = fieldError('sigma', f.sigma);
+    if (e) throw new Error(`${e} (pixels run from 0 to 1; 0.1 to 0.3 is usual)`);
     cfg.sigma = f.sigma;
   }
   if (f.objective === 'iwae' && f.model !== 'ae' && f.model !== 'dae') {
-    if (!(Number.isInteger(f.k) && f.k >= 1 && f.k <= 50)) throw new Error('k: a whole number of importance samples, 1 to 50');
+    const e = fieldError('k', f.k);
+    if (e) throw new Error(e);
     cfg.objective = 'iwae';
     cfg.k = f.k;
   }
