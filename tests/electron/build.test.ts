@@ -203,7 +203,7 @@ describe('electron-vite build', () => {
     expect(rep['calls'].info).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 
-  it('trains with the bundled worker as workerEntry (and fails without a real one)', async () => {
+  it('trains and draws grids with the bundled worker as workerEntry (and fails without a real one)', async () => {
     // A tiny two-class folder: bright squares and dark squares, 16x16.
     const images = join(work, 'images');
     for (const [label, level] of [
@@ -238,7 +238,7 @@ describe('electron-vite build', () => {
         });
         const done = await svc.waitForJob(imp.jobId);
         expect(done.status, done.message).toBe('done');
-        const { jobId } = await svc['runs:start']({
+        const { jobId, runId } = await svc['runs:start']({
           datasetId: done.datasetId!,
           config: {
             model: 'vae',
@@ -255,6 +255,18 @@ describe('electron-vite build', () => {
           backend: 'cpu',
         });
         const f = await svc.waitForJob(jobId);
+        if (f.status !== 'done') return { status: f.status, message: f.message };
+        // the grid thread runs from the same bundled entry (role 'grids')
+        const g = await svc['explore:grid']({
+          kind: 'sweep',
+          runId,
+          dims: [0, 1],
+          grid: 4,
+          range: [-2, 2],
+          spacing: 'linear',
+          base: { kind: 'zero' },
+        });
+        expect(g.n).toBe(16);
         return { status: f.status, message: f.message };
       } finally {
         await svc.close();

@@ -14,6 +14,7 @@ import { bundleHandlers } from './handlers/bundles';
 import type { Context, ServiceOptions } from './handlers/context';
 import { datasetHandlers } from './handlers/datasets';
 import { evaluationHandlers } from './handlers/evaluation';
+import { GridThread } from './handlers/grid-thread';
 import { exploreHandlers } from './handlers/explore';
 import { exportHandlers } from './handlers/export';
 import { datasetBytes, modelBytes } from './handlers/loaded';
@@ -63,11 +64,25 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
   emitter.setMaxListeners(100);
   const emit = <E extends EventName>(event: E, payload: Events[E]): void => void emitter.emit(event, payload);
   const jobs = new JobRunner({ progress: (p) => emit('job:progress', p), finished: (f) => emit('job:finished', f) });
+  const version = appVersion();
+  // the CLI answers one caller and exits: its grids stay in-process, with no thread to start
+  const grids =
+    opts.door === 'cli'
+      ? undefined
+      : new GridThread({
+          dbFile: join(dataDir, DB_FILE),
+          dataDir,
+          door: opts.door,
+          version,
+          backend: backend.name,
+          workerEntry: opts.workerEntry,
+        });
   const ctx: Context = {
     db,
     dataDir,
     opts,
-    version: appVersion(),
+    version,
+    grids,
     jobs,
     emit,
     datasets: new ResourceCache({ ...DATASET_CACHE, sizeOf: datasetBytes }),
@@ -96,6 +111,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
     waitForJob: (jobId) => jobs.wait(jobId),
     async close() {
       await jobs.shutdown();
+      await grids?.close();
       ctx.models.clear();
       ctx.datasets.clear();
       db.close();

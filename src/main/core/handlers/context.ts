@@ -9,6 +9,7 @@ import type { Db } from '../store/db';
 import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
+import type { GridThread } from './grid-thread';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -28,6 +29,8 @@ export interface Context {
   readonly datasets: ResourceCache<number, Dataset>;
   /** keyed `${runId}:${checkpoint path}` */
   readonly models: ResourceCache<string, LoadedModel>;
+  /** where grids are decoded off this thread (browser and Electron doors); absent: in-process */
+  readonly grids?: GridThread;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
 }
 

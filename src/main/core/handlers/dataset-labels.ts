@@ -10,6 +10,7 @@ import { AppFailure, type DatasetInfo } from '../../../shared/contract';
 import { readDatasetFile, writeDatasetFile } from '../data/dataset-file';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
+import { dropDataset } from './loaded';
 
 export interface LabelPlan {
   /** the labels after the change, in the order of their first old label */
@@ -75,7 +76,7 @@ export async function relabelDataset(ctx: Context, datasetId: number, next: read
     if (file !== d.file) await unlink(join(ctx.dataDir, file)).catch(() => undefined);
     throw err;
   }
-  ctx.datasets.drop((id) => id === datasetId);
+  dropDataset(ctx, datasetId);
   if (file !== d.file) await unlink(oldPath).catch(() => undefined);
   ctx.emit('datasets:changed', { datasetId });
   return publicDataset(datasetRecord(ctx, datasetId));

@@ -9,6 +9,7 @@ import { browseFolder } from '../data/browse';
 import { probeFolder } from '../data/folder';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
+import { dropDataset } from './loaded';
 import { labelSourceOf, startImport } from './dataset-import';
 import { relabelDataset } from './dataset-labels';
 
@@ -82,7 +83,7 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
           `dataset "${d.name}" has ${runs} run${runs > 1 ? 's' : ''}; delete ${runs > 1 ? 'them' : 'it'} first`,
         );
       q.deleteDataset(ctx.db, a.datasetId);
-      ctx.datasets.drop((id) => id === a.datasetId);
+      dropDataset(ctx, a.datasetId);
       await unlink(join(ctx.dataDir, d.file)).catch(() => undefined);
       ctx.emit('datasets:changed', { datasetId: a.datasetId });
       return { deleted: true };

@@ -29,6 +29,7 @@ export function exploreHandlers(ctx: Context): Pick<Handlers, 'explore:dims' | '
 
     'explore:scatter': (a) => scatter(ctx, a),
 
-    'explore:grid': (spec) => buildGrid(ctx, spec),
+    // off this thread where there is one (grid-thread.ts), so no other call waits behind a decode
+    'explore:grid': (spec) => (ctx.grids ? ctx.grids.build(spec) : buildGrid(ctx, spec)),
   };
 }

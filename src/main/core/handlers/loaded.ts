@@ -37,9 +37,16 @@ export async function withModel<T>(ctx: Context, runId: number, f: (m: RunModel)
   );
 }
 
-/** Evicts a run's models (deleted run). */
+/** Evicts a run's models (deleted run), here and in the grid thread. */
 export function dropModels(ctx: Context, runId: number): void {
   ctx.models.drop((k) => k.startsWith(`${runId}:`));
+  ctx.grids?.dropRun(runId);
+}
+
+/** Evicts a dataset's pixels (deleted, relabelled), here and in the grid thread. */
+export function dropDataset(ctx: Context, datasetId: number): void {
+  ctx.datasets.drop((id) => id === datasetId);
+  ctx.grids?.dropDataset(datasetId);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { GradWorkerData } from './parallel-protocol.js';
 import { trainInProcess } from './trainer.js';
 import type { TrainJobSpec } from './types.js';
 import type { EvaluateSpec } from '../handlers/evaluate-worker.js';
+import type { GridThreadData } from '../handlers/grid-thread-protocol.js';
 
 export type WorkerToParent =
   | { type: 'event'; event: import('./types.js').TrainEvent }
@@ -20,10 +21,13 @@ export type ParentToWorker = { type: 'cancel' };
 // Electron build needs no second bundle and a thread always runs the trainer's own code; and
 // the scatter's UMAP layouts (explore/umap.ts), loaded only for that role.
 const role = (workerData as { role?: string } | null)?.role;
-// every role here is background work: the thread that answers calls must win a busy core
-if (parentPort) lowerThisThreadPriority();
+// every role but the grids is background work: the thread that answers calls must win a busy
+// core; the grid thread answers calls itself (handlers/grid-thread.ts)
+if (parentPort && role !== 'grids') lowerThisThreadPriority();
 if (parentPort && role === 'grad') {
   void runGradWorker(workerData as GradWorkerData);
+} else if (parentPort && role === 'grids') {
+  void import('../handlers/grid-thread-worker.js').then((m) => m.runGridThread(workerData as GridThreadData));
 } else if (parentPort && role === 'evaluate') {
   // long explore work (an evaluation) off the thread that serves calls, from the same bundle
   void import('../handlers/evaluate-worker.js').then((m) => m.runEvaluateWorker(workerData as EvaluateSpec));
