@@ -230,6 +230,16 @@ export interface ScatterResult {
   /** UMAP: the seed of the layout and the seconds it took (0 when it came from the cache) */
   seed?: number;
   seconds?: number;
+  /** a CVAE with a learned prior p(z|y) (forms 1 and 4), on dims or PCA: each class's prior on the plotted axes */
+  classPriors?: ClassPrior[];
+}
+
+/** A class's p(z|y) seen on a scatter's two axes: its mean and its covariance there (a Gaussian projects to one). */
+export interface ClassPrior {
+  label: number;
+  mean: [number, number];
+  /** [var x, cov xy, var y] in the axes' units (cov xy is 0 on two raw dims) */
+  cov: [number, number, number];
 }
 
 /** import and train end on their own; probe and explore are waited for by their caller */

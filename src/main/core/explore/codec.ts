@@ -145,3 +145,18 @@ export function priorMean(m: VaeModel, label: number): Float32Array {
   const ys = rowLabels(m, label, 1, 'priorMean')!;
   return tf.tidy(() => m.priorZ!(labelBatch(m, ys, 0, 1)!).mu.dataSync() as Float32Array).slice();
 }
+
+/**
+ * CVAE with a learned prior (forms 1 and 4): p(z | y) of every class, K rows of the latent's
+ * width each: the means and the standard deviations (where each class's codes are meant to live).
+ */
+export function classPriors(m: VaeModel): { mu: Float32Array; sd: Float32Array; classes: number } {
+  if (!m.priorZ) throw new Error(`explore.classPriors: this ${m.config.model} has no learned prior`);
+  const K = m.numClasses;
+  const ys = Int32Array.from({ length: K }, (_, c) => c);
+  return tf.tidy(() => {
+    const p = m.priorZ!(labelBatch(m, ys, 0, K)!);
+    const sd = tf.exp(tf.mul(p.logvar!, 0.5));
+    return { mu: (p.mu.dataSync() as Float32Array).slice(), sd: (sd.dataSync() as Float32Array).slice(), classes: K };
+  });
+}

@@ -2,13 +2,15 @@
 // of the codes (in their standard deviations around the codes' mean, the PCA sweep's units), or
 // laid out by UMAP. A UMAP layout is a job (kind explore: listed, with progress, cancelled by
 // jobs:cancel) computed in a worker thread, and kept per run checkpoint, points and seed, so the
-// same run gives the same layout without computing it again.
-import { AppFailure, type ArgsOut, type ScatterResult } from '../../../shared/contract';
+// same run gives the same layout without computing it again. A CVAE with a learned prior
+// (forms 1 and 4) adds each class's p(z|y) on the plotted axes (scatter-priors.ts).
+import { AppFailure, type ArgsOut, type ClassPrior, type ScatterResult } from '../../../shared/contract';
 import * as explore from '../explore';
 import { umapInWorker, type UmapProgress } from '../explore/umap';
 import type { Context } from './context';
 import { latentWidth, withModel } from './loaded';
 import { testCodeAxes } from './ranking';
+import { classPriorsOn } from './scatter-priors';
 import { gather, testIndices } from './selection';
 
 /** Layouts kept per service: a few runs' worth (10 000 points are 80 kB). */
@@ -24,6 +26,8 @@ interface Codes {
   dims: [number, number];
   key: string;
   pcs?: Projected;
+  /** forms 1 and 4 of the CVAE: each class's p(z|y) on the plotted axes */
+  classPriors?: ClassPrior[];
 }
 
 type Projected = { x: number[]; y: number[]; axisNames: [string, string] };
@@ -36,9 +40,11 @@ export async function scatter(ctx: Context, a: ArgsOut<'explore:scatter'>): Prom
     const dims = a.dims ?? [0, Math.min(1, latent - 1)];
     for (const d of dims) if (d >= latent) throw new AppFailure('bad-args', `dims: ${d} is not a latent dimension (0..${latent - 1})`);
     const mu = explore.encodeImages(m.model, pixels, m.run.config.model === 'cvae' ? labels : undefined).mu;
-    const pcs = a.projection === 'pca' ? onPcs(mu, indices.length, testCodeAxes(m, undefined, latent)) : undefined;
+    const pca = a.projection === 'pca' ? testCodeAxes(m, undefined, latent) : undefined;
+    const pcs = pca ? onPcs(mu, indices.length, pca) : undefined;
+    const classPriors = a.projection === 'umap' ? undefined : classPriorsOn(m.model, pca ? { kind: 'pca', pca } : { kind: 'dims', dims });
     const key = `${m.run.id}:${m.epoch}:${indices.length}:${a.seed}`;
-    return { mu, latent, indices, labels: Array.from(labels), labelNames: m.data.labelNames, dims, key, pcs };
+    return { mu, latent, indices, labels: Array.from(labels), labelNames: m.data.labelNames, dims, key, pcs, classPriors };
   });
   const common = { labels: c.labels, labelNames: c.labelNames, dims: c.dims, indices: c.indices, projection: a.projection };
   if (a.projection === 'umap') {
@@ -47,11 +53,12 @@ export async function scatter(ctx: Context, a: ArgsOut<'explore:scatter'>): Prom
     const y = Array.from({ length: c.indices.length }, (_, i) => xy[2 * i + 1]!);
     return { ...common, x, y, axisNames: ['UMAP 1', 'UMAP 2'], seed: a.seed, seconds };
   }
-  if (c.pcs) return { ...common, ...c.pcs };
+  const priors = c.classPriors ? { classPriors: c.classPriors } : {};
+  if (c.pcs) return { ...common, ...c.pcs, ...priors };
   const [dx, dy] = c.dims;
   const x = Array.from({ length: c.indices.length }, (_, i) => c.mu[i * c.latent + dx]!);
   const y = Array.from({ length: c.indices.length }, (_, i) => c.mu[i * c.latent + dy]!);
-  return { ...common, x, y, axisNames: [`z${dx}`, `z${dy}`] };
+  return { ...common, x, y, axisNames: [`z${dx}`, `z${dy}`], ...priors };
 }
 
 /** The codes on PC1 and PC2 of the encoded test means, in each one's sd around their mean. */

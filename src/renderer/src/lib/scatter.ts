@@ -61,3 +61,40 @@ export function windowBox(win: { x: number[]; y: number[] } | null): Box | null 
   if (!win || !win.x.length || !win.y.length) return null;
   return { x0: Math.min(...win.x), x1: Math.max(...win.x), y0: Math.min(...win.y), y1: Math.max(...win.y) };
 }
+
+/** A 2-D Gaussian on the plot: its mean and [var x, cov xy, var y]. */
+export interface PlotGaussian {
+  mean: [number, number];
+  cov: [number, number, number];
+}
+
+/**
+ * The k-sd ellipse of a 2-D Gaussian as `steps` points in data units: mean + k C (cos t, sin t)
+ * with C the Cholesky factor of the covariance. Drawn point by point through the axes' own
+ * mappings, it stays right when x and y are on different scales.
+ */
+export function ellipsePoints(g: PlotGaussian, k = 2, steps = 64): { x: number; y: number }[] {
+  const [vx, cxy, vy] = g.cov;
+  const a = Math.sqrt(Math.max(vx, 0));
+  const b = a > 0 ? cxy / a : 0;
+  const c = Math.sqrt(Math.max(vy - b * b, 0));
+  return Array.from({ length: steps + 1 }, (_, i) => {
+    const t = (2 * Math.PI * i) / steps;
+    const u = Math.cos(t);
+    const v = Math.sin(t);
+    return { x: g.mean[0] + k * a * u, y: g.mean[1] + k * (b * u + c * v) };
+  });
+}
+
+/** The box around every k-sd ellipse, as extra x and y values for the axes to hold. */
+export function ellipseExtents(gs: PlotGaussian[], k = 2): { x: number[]; y: number[] } {
+  const x: number[] = [];
+  const y: number[] = [];
+  for (const g of gs) {
+    const sx = k * Math.sqrt(Math.max(g.cov[0], 0));
+    const sy = k * Math.sqrt(Math.max(g.cov[2], 0));
+    x.push(g.mean[0] - sx, g.mean[0] + sx);
+    y.push(g.mean[1] - sy, g.mean[1] + sy);
+  }
+  return { x, y };
+}
