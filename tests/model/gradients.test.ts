@@ -113,6 +113,11 @@ describe('conv layer gradient', () => {
     { side: 9, cin: 2, cout: 3, k: 3, s: 2, act: 'linear' as Activation },
     { side: 8, cin: 2, cout: 3, k: 5, s: 1, act: 'linear' as Activation },
     { side: 7, cin: 6, cout: 8, k: 2, s: 1, act: 'relu' as Activation },
+    // strided shapes with phases of unequal tap counts, and one with a phase of no taps
+    { side: 10, cin: 2, cout: 3, k: 5, s: 2, act: 'linear' as Activation },
+    { side: 8, cin: 3, cout: 2, k: 2, s: 2, act: 'relu' as Activation },
+    { side: 6, cin: 2, cout: 3, k: 1, s: 2, act: 'linear' as Activation },
+    { side: 12, cin: 2, cout: 2, k: 4, s: 3, act: 'linear' as Activation },
   ];
   for (const c of cases) {
     it(`matches cpu autograd: ${c.side}x${c.side}x${c.cin} -> ${c.cout}, k${c.k} s${c.s} ${c.act}`, async () => {

@@ -217,16 +217,17 @@ export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: 
  * than XNNPACK's Conv2D here).
  * Stride 1: a conv of the padded output gradient with the flipped, transposed filter.
  * Stride s > 1: the input splits into s*s phases (y = s*Y + r); each phase is a small
- * correlation of dy with a subset of the filter taps. One conv computes all phases as
- * s*s*cin output channels and depthToSpace interleaves them, so no multiply touches the
- * zeros a dilated dy would hold (462M instead of 822M multiply-adds for the 14x14x32 layer).
+ * correlation of dy with its own taps of the filter (every s-th, from its offset), so no
+ * multiply touches the zeros a dilated dy would hold. One conv per phase, each with only its
+ * own taps: for the 14x14x32 layer 205M multiply-adds, where one conv over all phases at once
+ * (a 3x3 window holding every phase's 2x2 taps) did 462M; depthToSpace interleaves them.
  */
 export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, inShape: [number, number], s: number): tf.Tensor4D {
   const [k] = w.shape;
   const [h, wd] = inShape;
   const ph = samePad(h, k, s);
   const pw = samePad(wd, k, s);
-  const [, oh, ow] = dy.shape;
+  const [n, oh, ow] = dy.shape;
   if (s === 1) {
     const top = k - 1 - ph.before;
     const left = k - 1 - pw.before;
@@ -234,94 +235,64 @@ export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, inShape: [numbe
     const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]); // [k, k, cout, cin]
     return tf.conv2d(dp, wf as tf.Tensor4D, 1, 'valid');
   }
-  const ph2 = phases(k, s, ph.before);
-  const pw2 = phases(k, s, pw.before);
-  const wc = phaseFilter(w, s, ph2, pw2); // [Th, Tw, cout, s*s*cin]
+  const cin = w.shape[2];
   const hs = Math.ceil(h / s);
   const ws = Math.ceil(wd / s);
-  // dy rows lo .. hs-1+hi feed the phase outputs 0 .. hs-1
-  const dp = padOrCrop4d(dy, -ph2.lo, hs - 1 + ph2.hi - (oh - 1), -pw2.lo, ws - 1 + pw2.hi - (ow - 1));
-  const phasesOut = tf.conv2d(dp, wc, 1, 'valid'); // [n, hs, ws, s*s*cin]
-  const full = depthToSpace(phasesOut, s); // [n, hs*s, ws*s, cin]
-  return hs * s === h && ws * s === wd ? full : tf.slice(full, [0, 0, 0, 0], [full.shape[0], h, wd, full.shape[3]]);
-}
-
-/**
- * Per output phase r (y = s*Y + r) of a strided conv's input gradient along one axis:
- * dx_r[Y] = sum_j dy[Y + a_r - j] * W[s*j + q_r] for j < count_r. lo..hi spans every dy
- * offset any phase uses.
- */
-function phases(k: number, s: number, padBefore: number): { a: number[]; q: number[]; count: number[]; lo: number; hi: number } {
-  const a: number[] = [];
-  const q: number[] = [];
-  const count: number[] = [];
-  for (let r = 0; r < s; r++) {
-    const t = r + padBefore;
-    q.push(t % s);
-    a.push(Math.floor(t / s));
-    count.push(Math.max(0, Math.ceil((k - (t % s)) / s)));
-  }
-  const lo = Math.min(...a.map((ar, r) => ar - Math.max(1, count[r]!) + 1));
-  const hi = Math.max(...a);
-  return { a, q, count, lo, hi };
-}
-
-/**
- * The combined phase filter [Th, Tw, cout, s*s*cin] (channel = (rh*s + rw)*cin + c), as a
- * gather from the filter: the tap map depends only on the shapes, so it is built once, and
- * the filter never leaves the backend (WebGPU cannot read it back synchronously in Node).
- */
-function phaseFilter(w: tf.Tensor4D, s: number, ph: ReturnType<typeof phases>, pw: ReturnType<typeof phases>): tf.Tensor4D {
-  const [kh, kw, cin, cout] = w.shape;
-  const th = ph.hi - ph.lo + 1;
-  const tw = pw.hi - pw.lo + 1;
-  const taps = tf.tensor1d(phaseTaps(w.shape, s, ph, pw), 'int32');
-  // index kh*kw*cin*cout is the appended zero: the taps no phase uses
-  const flat = tf.concat([tf.reshape(w, [kh * kw * cin * cout]), tf.zeros([1])]);
-  return tf.reshape(tf.gather(flat, taps), [th, tw, cout, s * s * cin]);
-}
-
-/** tap maps by shape; plain arrays, not tensors, so no backend change can invalidate them */
-const tapCache = new Map<string, Int32Array>();
-
-/** For each element of the phase filter, the index of the filter tap it copies. */
-function phaseTaps(
-  shape: [number, number, number, number],
-  s: number,
-  ph: ReturnType<typeof phases>,
-  pw: ReturnType<typeof phases>,
-): Int32Array {
-  const key = JSON.stringify([shape, s, ph, pw]);
-  const hit = tapCache.get(key);
-  if (hit) return hit;
-  const [kh, kw, cin, cout] = shape;
-  const th = ph.hi - ph.lo + 1;
-  const tw = pw.hi - pw.lo + 1;
-  const outC = s * s * cin;
-  const idx = new Int32Array(th * tw * cout * outC).fill(kh * kw * cin * cout);
+  const rows = phases(k, s, ph.before);
+  const cols = phases(k, s, pw.before);
+  const parts: tf.Tensor4D[] = [];
   for (let rh = 0; rh < s; rh++) {
-    for (let rw = 0; rw < s; rw++) {
-      for (let ti = 0; ti < th; ti++) {
-        const jh = ph.a[rh]! - (ph.lo + ti);
-        if (jh < 0 || jh >= ph.count[rh]!) continue;
-        const fh = s * jh + ph.q[rh]!;
-        if (fh >= kh) continue;
-        for (let tj = 0; tj < tw; tj++) {
-          const jw = pw.a[rw]! - (pw.lo + tj);
-          if (jw < 0 || jw >= pw.count[rw]!) continue;
-          const fw = s * jw + pw.q[rw]!;
-          if (fw >= kw) continue;
-          for (let ci = 0; ci < cin; ci++) {
-            const src = ((fh * kw + fw) * cin + ci) * cout;
-            const oc = (rh * s + rw) * cin + ci;
-            for (let co = 0; co < cout; co++) idx[((ti * tw + tj) * cout + co) * outC + oc] = src + co;
-          }
-        }
-      }
-    }
+    for (let rw = 0; rw < s; rw++) parts.push(phaseInputGrad(dy, w, s, rows.at(rh), cols.at(rw), hs, ws, oh, ow, n, cin));
   }
-  tapCache.set(key, idx);
-  return idx;
+  // channel (rh*s + rw)*cin + c, the order depthToSpace reads
+  const full = depthToSpace(tf.concat(parts, 3), s); // [n, hs*s, ws*s, cin]
+  return hs * s === h && ws * s === wd ? full : tf.slice(full, [0, 0, 0, 0], [n, h, wd, cin]);
+}
+
+/** One phase's taps along one axis: dx_r[Y] = sum_j dy[Y + a - j] * W[s*j + q], j < count. */
+interface Phase {
+  a: number;
+  q: number;
+  count: number;
+}
+
+/** The phases of a strided conv's input gradient along one axis (y = s*Y + r, r = 0..s-1). */
+function phases(k: number, s: number, padBefore: number): { at(r: number): Phase } {
+  return {
+    at(r) {
+      const t = r + padBefore;
+      return { q: t % s, a: Math.floor(t / s), count: Math.max(0, Math.ceil((k - (t % s)) / s)) };
+    },
+  };
+}
+
+/**
+ * dx at the rows s*Y + rh, columns s*X + rw ([n, hs, ws, cin]): a valid correlation of dy,
+ * cut to start at offset a - count + 1, with the phase's taps W[s*j + q] in reverse order
+ * (transposed to [.., cout, cin]). Taken from the filter by a strided slice, on the backend.
+ */
+function phaseInputGrad(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  s: number,
+  r: Phase,
+  c: Phase,
+  hs: number,
+  ws: number,
+  oh: number,
+  ow: number,
+  n: number,
+  cin: number,
+): tf.Tensor4D {
+  if (r.count === 0 || c.count === 0) return tf.zeros([n, hs, ws, cin]);
+  const [kh, kw, , cout] = w.shape;
+  const taps = tf.stridedSlice(w, [r.q, c.q, 0, 0], [kh, kw, cin, cout], [s, s, 1, 1]) as tf.Tensor4D; // [count_r, count_c, cin, cout]
+  const f = tf.transpose(tf.reverse(taps, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  const top = r.a - r.count + 1;
+  const left = c.a - c.count + 1;
+  // dy rows top .. top + hs + count - 2 feed outputs 0 .. hs-1 (padded with zeros outside dy)
+  const dp = padOrCrop4d(dy, -top, top + hs + r.count - 2 - (oh - 1), -left, left + ws + c.count - 2 - (ow - 1));
+  return tf.conv2d(dp, f, 1, 'valid');
 }
 
 /** act(conv2d(x, W, stride s, 'same') + b) with the gradients above. */
