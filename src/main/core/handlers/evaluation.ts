@@ -1,16 +1,15 @@
 // Numbers about a trained run over its test split: bounds, reconstruction error, active
-// units, a CVAE's accuracy as a classifier (stored with the epoch), and the worst images.
+// units, a CVAE's accuracy as a classifier (stored with the epoch), and the worst images; both
+// as jobs in a worker thread.
 import { join } from 'node:path';
 import { AppFailure } from '../../../shared/result';
 import type { Handlers } from '../../dispatch';
 import { currentBackend } from '../backend';
-import * as explore from '../explore';
 import type { BackendName } from '../types';
 import * as q from '../store/queries';
 import { datasetRecord, runRecord, type Context } from './context';
 import { evaluateInWorker } from './evaluate-worker';
-import { withModel } from './loaded';
-import { gather, testIndices } from './selection';
+import { outliersInWorker } from './outliers-worker';
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
@@ -41,14 +40,27 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
       return result;
     },
 
-    'explore:outliers': (a) =>
-      withModel(ctx, a.runId, ({ run, model, data }) => {
-        const idx = testIndices(data, Number.MAX_SAFE_INTEGER);
-        const { pixels, labels } = gather(data, idx);
-        const scores = explore.perImageLoss(model, pixels, run.config.model === 'cvae' ? labels : undefined);
-        const order = idx.map((_, i) => i).sort((x, y) => scores[y]! - scores[x]!);
-        const top = order.slice(0, a.limit);
-        return { indices: top.map((i) => idx[i]!), scores: top.map((i) => scores[i]!) };
-      }),
+    async 'explore:outliers'(a) {
+      const run = runRecord(ctx, a.runId);
+      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
+      if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint yet; it gets one at the end of its first epoch`);
+      const d = datasetRecord(ctx, run.datasetId);
+      const spec = {
+        config: run.config,
+        limit: a.limit,
+        checkpointDir: join(ctx.dataDir, ckpt.path),
+        datasetFile: join(ctx.dataDir, d.file),
+        backend: (currentBackend()?.name ?? 'cpu') as BackendName,
+      };
+      // every test image through the model: seconds on MNIST, so a job in a worker like evaluate
+      return ctx.jobs.run(
+        'explore',
+        `Finding the outliers of ${run.name}`,
+        {},
+        ({ signal, progress }) =>
+          outliersInWorker(spec, ctx.opts.workerEntry, signal, (p) => progress({ done: p.done, total: p.total, detail: p.detail })),
+        (r) => `the ${r.indices.length} worst-explained test images, worst ${r.scores[0]?.toFixed(1) ?? '-'} nats`,
+      );
+    },
   };
 }

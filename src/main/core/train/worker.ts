@@ -8,6 +8,7 @@ import type { GradWorkerData } from './parallel-protocol.js';
 import { trainInProcess } from './trainer.js';
 import type { TrainJobSpec } from './types.js';
 import type { EvaluateSpec } from '../handlers/evaluate-worker.js';
+import type { OutliersSpec } from '../handlers/outliers-worker.js';
 import type { GridThreadData } from '../handlers/grid-thread-protocol.js';
 
 export type WorkerToParent =
@@ -29,8 +30,10 @@ if (parentPort && role === 'grad') {
 } else if (parentPort && role === 'grids') {
   void import('../handlers/grid-thread-worker.js').then((m) => m.runGridThread(workerData as GridThreadData));
 } else if (parentPort && role === 'evaluate') {
-  // long explore work (an evaluation) off the thread that serves calls, from the same bundle
+  // long explore work (an evaluation, the outliers) off the thread that serves calls, from the same bundle
   void import('../handlers/evaluate-worker.js').then((m) => m.runEvaluateWorker(workerData as EvaluateSpec));
+} else if (parentPort && role === 'outliers') {
+  void import('../handlers/outliers-worker.js').then((m) => m.runOutliersWorker(workerData as OutliersSpec));
 } else if (parentPort && role === 'umap') {
   const port = parentPort;
   void import('../explore/umap.js').then(({ runUmapWorker }) => {
