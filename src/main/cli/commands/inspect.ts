@@ -102,5 +102,14 @@ export const scatterCommand = defineCommand({
     for (let i = 0; i < s.x.length; i++) io.out(`${s.indices[i]},${s.labels[i]},${s.x[i]},${s.y[i]}`);
     const how = s.projection === 'umap' ? `laid out by UMAP (seed ${s.seed})` : `on ${s.axisNames.join(' x ')}`;
     io.err(`${s.x.length} test images ${how} in ${seconds.toFixed(1)} s`);
+    // forms 1 and 4 of the CVAE: where each class's prior p(z|y) sits on the same axes
+    for (const g of s.classPriors ?? []) {
+      const [sx, sy] = [Math.sqrt(g.cov[0]), Math.sqrt(g.cov[2])];
+      const r = sx > 0 && sy > 0 ? g.cov[1] / (sx * sy) : 0;
+      const name = s.labelNames[g.label] ?? String(g.label);
+      io.err(
+        `class ${name} prior p(z|y): mean ${g.mean.map((v) => v.toFixed(3)).join(',')}, sd ${sx.toFixed(3)},${sy.toFixed(3)}, correlation ${r.toFixed(3)}`,
+      );
+    }
   },
 });
