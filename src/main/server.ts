@@ -17,6 +17,7 @@ import { quoteInput } from '../shared/result';
 import { decodeFrame, encodeFrame, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
 import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
+import { DEFAULT_FLOW, SocketFlow, type FlowLimits } from './socket-flow';
 
 export interface ServableService extends Handlers {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
@@ -32,8 +33,12 @@ export interface ServerOptions {
   rendererDir?: string;
   /** fixed token (tests); random 32 bytes otherwise */
   token?: string;
-  /** a socket with more than this many bytes still unsent is dropped (default MAX_UNSENT) */
+  /** back-pressure per socket (socket-flow.ts): past pauseAboveBytes unsent its reads pause, below
+   *  resumeBelowBytes they go on, past maxUnsentBytes it is dropped; defaults in DEFAULT_FLOW */
+  pauseAboveBytes?: number;
+  resumeBelowBytes?: number;
   maxUnsentBytes?: number;
+  maxCallsInFlight?: number;
 }
 
 export interface RunningServer {
@@ -57,8 +62,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** 64 MiB: an exported PNG of a big grid at scale 16 still fits; anything larger is an abuse. */
 const MAX_MESSAGE = 64 * 1024 * 1024;
-/** Back-pressure: a client that does not read its replies is dropped once this many bytes wait for it. */
-export const MAX_UNSENT = 64 * 1024 * 1024;
 
 export function defaultRendererDir(): string {
   // built: out/main/index.js -> out/renderer; dev and tests via tsx: src/main -> <root>/out/renderer
@@ -192,19 +195,27 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const maxUnsent = opts.maxUnsentBytes ?? MAX_UNSENT;
-  /** Sends unless the socket already holds more than maxUnsent bytes unsent: then it is dropped. */
-  const send = (ws: WebSocket, data: string | Uint8Array): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount <= maxUnsent) return ws.send(data);
-    sockets.delete(ws);
-    ws.terminate();
+  const limits: FlowLimits = {
+    pauseAboveBytes: opts.pauseAboveBytes ?? DEFAULT_FLOW.pauseAboveBytes,
+    resumeBelowBytes: opts.resumeBelowBytes ?? DEFAULT_FLOW.resumeBelowBytes,
+    maxUnsentBytes: opts.maxUnsentBytes ?? DEFAULT_FLOW.maxUnsentBytes,
+    maxCallsInFlight: opts.maxCallsInFlight ?? DEFAULT_FLOW.maxCallsInFlight,
   };
+  const flows = new Map<WebSocket, SocketFlow>();
 
   wss.on('connection', (ws: WebSocket) => {
+    const forget = (): void => {
+      sockets.delete(ws);
+      flows.delete(ws);
+    };
+    const flow = new SocketFlow(ws, limits, () => {
+      forget();
+      ws.terminate();
+    });
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
-    ws.on('error', () => sockets.delete(ws));
+    flows.set(ws, flow);
+    ws.on('close', forget);
+    ws.on('error', forget);
     ws.on('message', (data: RawData, isBinary: boolean) => {
       let msg: WireMessage;
       try {
@@ -215,12 +226,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1003, 'expected {t:"call", id, method, args}');
       // a client that asks for binary frames gets its bytes raw (grids), its events too
       if (msg.bin === true) binarySockets.add(ws);
-      void dispatch(service, msg.method, msg.args)
-        .catch(() => fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`))
-        .then((result) => {
-          const reply: WireMessage = { t: 'result', id: msg.id, result };
-          send(ws, binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
-        });
+      flow.call(() =>
+        dispatch(service, msg.method, msg.args)
+          .catch(() => fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`))
+          .then((result) => {
+            const reply: WireMessage = { t: 'result', id: msg.id, result };
+            flow.send(binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
+          }),
+      );
     });
   });
 
@@ -230,7 +243,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       const message = { t: 'event', event, payload } satisfies WireMessage;
       const text = encodeWire(message);
       const frame = [...sockets].some((ws) => binarySockets.has(ws)) ? encodeFrame(message) : text;
-      for (const ws of sockets) send(ws, binarySockets.has(ws) ? frame : text);
+      for (const ws of sockets) flows.get(ws)?.send(binarySockets.has(ws) ? frame : text);
     }),
   );
 
@@ -254,6 +267,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const off of unsubscribe) off();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
+      flows.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
