@@ -41,7 +41,22 @@ describe('mixture samples of one class of a CVAE', () => {
   let datasetId = 0;
   beforeAll(async () => {
     expect((await cli('import', 'mnist')).code).toBe(0);
-    const common = ['--dataset', 'MNIST digits', '--model', 'cvae', '--latent', '8', '--hidden', '128', '--limit', '3000', '--batch', '50'];
+    const common = [
+      '--dataset',
+      'MNIST digits',
+      '--model',
+      'cvae',
+      '--latent',
+      '8',
+      '--hidden',
+      '128',
+      '--limit',
+      '3000',
+      '--batch',
+      '50',
+      '--threads',
+      '1',
+    ];
     expect((await cli('train', ...common, '--form', '4', '--epochs', '3', '--name', 'cmma')).err).toBe('');
     expect((await cli('train', ...common, '--form', '3', '--epochs', '1', '--name', 'predict')).err).toBe('');
     svc = await openService({ dataDir: dir(), door: 'cli' });
@@ -65,6 +80,7 @@ describe('mixture samples of one class of a CVAE', () => {
       expect(g.n).toBe(40);
       expect(g.note).toMatch(new RegExp(`3-component Gaussian mixture fitted to the encoded training means of class ${label}`));
       const own = nearestMean(g, means).filter((k) => k === c).length / g.n;
+      console.log(`class ${label}: ${(own * 100).toFixed(0)}% of the mixture's draws nearest its own mean image`);
       // a mixture of all the codes would give each class about a third of the draws
       expect(own, `class ${label}: share of draws nearest its own mean`).toBeGreaterThan(0.7);
       const again = value(await invoke(svc, 'explore:grid', spec));
