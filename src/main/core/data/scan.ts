@@ -4,6 +4,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
+import { AppFailure } from '../../../shared/result';
 import { kindOf } from './bounded-read.js';
 import { isPseudoFs, refusePseudoFolder } from './browse.js';
 
@@ -59,7 +60,8 @@ export async function scanFolder(
     rootReal = await realpath(root);
     if (!(await stat(rootReal)).isDirectory()) throw new Error(`${root} is not a folder`);
   } catch (e) {
-    throw new Error(`cannot import folder ${root}: ${(e as Error).message}`);
+    // the caller's path, not our fault (the fuzz suite's datasets:probe of /dev/zero came back `internal`)
+    throw new AppFailure('bad-input', `cannot import folder ${root}: ${(e as Error).message}`);
   }
   await refusePseudoFolder(rootReal);
 
