@@ -1,0 +1,32 @@
+// The grid's RGBA pixels: each tile's grey or colour values at their place, the gutter colour
+// between tiles only, and transparent beyond the last tile of an unfilled row.
+import { describe, expect, it } from 'vitest';
+import { gridPixels } from '../../src/renderer/src/lib/grid';
+import type { Grid } from '../../src/shared/contract';
+
+const at = (data: Uint8ClampedArray, width: number, x: number, y: number): number[] =>
+  Array.from(data.subarray((y * width + x) * 4, (y * width + x) * 4 + 4));
+
+describe('gridPixels', () => {
+  it('lays grey tiles, gutters and the empty end of the last row', () => {
+    // 3 tiles of 2x2 in 2 columns: the second row has one tile and an empty cell
+    const tiles = Uint8Array.from([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 255]);
+    const grid: Grid = { n: 3, cols: 2, height: 2, width: 2, channels: 1, tiles };
+    const { data, layout } = gridPixels(grid, 1, [1, 2, 3]);
+    expect([layout.width, layout.height]).toEqual([5, 5]);
+    expect(at(data, 5, 0, 0)).toEqual([0, 0, 0, 255]);
+    expect(at(data, 5, 1, 1)).toEqual([30, 30, 30, 255]);
+    expect(at(data, 5, 2, 0)).toEqual([1, 2, 3, 255]); // gutter right of tile 0
+    expect(at(data, 5, 3, 0)).toEqual([40, 40, 40, 255]); // tile 1
+    expect(at(data, 5, 0, 2)).toEqual([1, 2, 3, 255]); // gutter below tile 0
+    expect(at(data, 5, 1, 4)).toEqual([255, 255, 255, 255]); // tile 2's last pixel
+    expect(at(data, 5, 3, 3)).toEqual([0, 0, 0, 0]); // no tile there: transparent
+  });
+
+  it('keeps a colour tile’s channels in order', () => {
+    const tiles = Uint8Array.from([200, 100, 50, 1, 2, 3]);
+    const grid: Grid = { n: 1, cols: 1, height: 1, width: 2, channels: 3, tiles };
+    const { data } = gridPixels(grid, 0, [0, 0, 0]);
+    expect(Array.from(data)).toEqual([200, 100, 50, 255, 1, 2, 3, 255]);
+  });
+});
