@@ -6,7 +6,7 @@
 // VAE on the AT&T faces imported at 64 px, where the bigger tiles cost the decode and the wire
 // more); the faces cases are skipped, saying so, when ../shared/data/att-faces is absent.
 // Not a test: it prints figures (bench/results.md keeps them), asserts nothing.
-//   npm run bench:ui [-- --moves 20 --drag-ms 1600 --no-training --screenshots]
+//   npm run bench:ui [-- --moves 20 --drag-ms 1600 --no-training --screenshots --verbose]
 // (--screenshots: the page of each case as measured, into tests/e2e/screenshots/bench-ui-*.png)
 import { existsSync } from 'node:fs';
 import { invoke } from '../src/main/dispatch';
@@ -32,6 +32,8 @@ const MOVES = flag('moves', 20);
 const DRAG_MS = flag('drag-ms', 1600);
 const WITH_TRAINING = !argv.includes('--no-training');
 const SCREENSHOTS = argv.includes('--screenshots');
+/** every move's latency and grid call, as measured */
+const VERBOSE = argv.includes('--verbose');
 
 async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
   const v = await r;
@@ -122,6 +124,8 @@ const pct = (xs: number[], p: number): number => {
 };
 
 function report(label: string, canvas: string, r: { lat: number[]; trips: number[]; fps: number; frames: number }): string {
+  if (VERBOSE)
+    console.log(`${label}: moves ${r.lat.map((x) => x.toFixed(0)).join(' ')}; grid calls ${r.trips.map((x) => x.toFixed(0)).join(' ')}`);
   const trip = r.trips.length ? pct(r.trips, 50).toFixed(1) : '-';
   return `| ${label} | ${canvas} | ${pct(r.lat, 50).toFixed(1)} | ${pct(r.lat, 95).toFixed(1)} | ${trip} | ${r.fps.toFixed(1)} (${r.frames} frames in ${(DRAG_MS / 1000).toFixed(1)} s) |`;
 }

@@ -112,6 +112,37 @@ describe('LatestOnly', () => {
     expect(only.busy).toBe(false);
   });
 
+  it('with depth 2 keeps two in flight, sends the newest waiting one, and drops an answer older than one shown', async () => {
+    const answers = new Map<number, ReturnType<typeof deferred<string>>>();
+    const sent: number[] = [];
+    const got: string[] = [];
+    const only = new LatestOnly(
+      (n: number) => {
+        sent.push(n);
+        const d = deferred<string>();
+        answers.set(n, d);
+        return d.promise;
+      },
+      (r) => got.push(r),
+      () => {},
+      2,
+    );
+    only.request(1);
+    only.request(2);
+    only.request(3);
+    only.request(4); // overwrites 3
+    expect(sent).toEqual([1, 2]);
+    expect(only.hasPending).toBe(true);
+    answers.get(2)!.resolve('two'); // the newer answer first
+    await settle();
+    expect(sent).toEqual([1, 2, 4]);
+    answers.get(1)!.resolve('one'); // older than what is shown: dropped, its slot freed
+    answers.get(4)!.resolve('four');
+    await settle();
+    expect(got).toEqual(['two', 'four']);
+    expect(only.busy).toBe(false);
+  });
+
   it('reset() ignores the answer in flight and frees the slot', async () => {
     const d = deferred<string>();
     const got: string[] = [];
