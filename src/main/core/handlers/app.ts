@@ -37,6 +37,10 @@ export function appHandlers(
       : probeTrainingEngine(explore, backendFailures());
     return training;
   };
+  // The probe loads Dawn and asks for an adapter on this thread (~35 ms, more the first time):
+  // behind the app's doors it starts now, while the window loads, instead of inside the first
+  // app:info, where it held up every call behind it. The CLI asks only when told to.
+  if (ctx.opts.door !== 'cli') void trainingEngine().catch(() => undefined);
   return {
     async 'app:info'() {
       const b = currentBackend();

@@ -3,9 +3,7 @@
 // bundle it as its own entry and pass that file as TrainJobSpec.workerEntry.
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from './background-priority.js';
-import { runGradWorker } from './grad-worker.js';
 import type { GradWorkerData } from './parallel-protocol.js';
-import { trainInProcess } from './trainer.js';
 import type { TrainJobSpec } from './types.js';
 import type { EvaluateSpec } from '../handlers/evaluate-worker.js';
 import type { OutliersSpec } from '../handlers/outliers-worker.js';
@@ -23,10 +21,12 @@ export type ParentToWorker = { type: 'cancel' };
 // the scatter's UMAP layouts (explore/umap.ts), loaded only for that role.
 const role = (workerData as { role?: string } | null)?.role;
 // every role but the grids is background work: the thread that answers calls must win a busy
-// core; the grid thread answers calls itself (handlers/grid-thread.ts)
+// core; the grid thread answers calls itself (handlers/grid-thread.ts). Lowered before any
+// role's code is loaded (every one is a dynamic import below): loading and compiling it is a
+// second of CPU that would otherwise compete with the app at normal priority.
 if (parentPort && role !== 'grids') lowerThisThreadPriority();
 if (parentPort && role === 'grad') {
-  void runGradWorker(workerData as GradWorkerData);
+  void import('./grad-worker.js').then((m) => m.runGradWorker(workerData as GradWorkerData));
 } else if (parentPort && role === 'grids') {
   void import('../handlers/grid-thread-worker.js').then((m) => m.runGridThread(workerData as GridThreadData));
 } else if (parentPort && role === 'evaluate') {
@@ -47,15 +47,17 @@ if (parentPort && role === 'grad') {
     if (m?.type === 'cancel') controller.abort();
   });
   const post = (m: WorkerToParent) => port.postMessage(m);
-  trainInProcess(workerData as TrainJobSpec, (event) => post({ type: 'event', event }), controller.signal).then(
-    (result) => {
-      post({ type: 'done', result });
-      port.close();
-    },
-    (err: unknown) => {
-      const e = err instanceof Error ? err : new Error(String(err));
-      post({ type: 'error', message: e.message, stack: e.stack });
-      port.close();
-    },
-  );
+  import('./trainer.js')
+    .then(({ trainInProcess }) => trainInProcess(workerData as TrainJobSpec, (event) => post({ type: 'event', event }), controller.signal))
+    .then(
+      (result) => {
+        post({ type: 'done', result });
+        port.close();
+      },
+      (err: unknown) => {
+        const e = err instanceof Error ? err : new Error(String(err));
+        post({ type: 'error', message: e.message, stack: e.stack });
+        port.close();
+      },
+    );
 }
