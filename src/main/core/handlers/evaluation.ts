@@ -14,19 +14,8 @@ import { outliersInWorker } from './outliers-worker';
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
     async 'explore:evaluate'(a) {
-      const run = runRecord(ctx, a.runId);
-      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
-      if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint yet; it gets one at the end of its first epoch`);
-      const d = datasetRecord(ctx, run.datasetId);
-      const spec = {
-        runId: run.id,
-        config: run.config,
-        iwae: a.iwae,
-        ...(a.limit !== undefined ? { limit: a.limit } : {}),
-        checkpointDir: join(ctx.dataDir, ckpt.path),
-        datasetFile: join(ctx.dataDir, d.file),
-        backend: (currentBackend()?.name ?? 'cpu') as BackendName,
-      };
+      const { run, ckpt, files } = workerInputs(ctx, a.runId);
+      const spec = { runId: run.id, config: run.config, iwae: a.iwae, ...(a.limit !== undefined ? { limit: a.limit } : {}), ...files };
       // a job in a worker: listed, cancelled by jobs:cancel, and the serving thread stays free
       const result = await ctx.jobs.run(
         'explore',
@@ -41,17 +30,8 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
     },
 
     async 'explore:outliers'(a) {
-      const run = runRecord(ctx, a.runId);
-      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
-      if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint yet; it gets one at the end of its first epoch`);
-      const d = datasetRecord(ctx, run.datasetId);
-      const spec = {
-        config: run.config,
-        limit: a.limit,
-        checkpointDir: join(ctx.dataDir, ckpt.path),
-        datasetFile: join(ctx.dataDir, d.file),
-        backend: (currentBackend()?.name ?? 'cpu') as BackendName,
-      };
+      const { run, files } = workerInputs(ctx, a.runId);
+      const spec = { config: run.config, limit: a.limit, ...files };
       // every test image through the model: seconds on MNIST, so a job in a worker like evaluate
       return ctx.jobs.run(
         'explore',
@@ -63,4 +43,19 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
       );
     },
   };
+}
+
+/** What an explore worker loads for a run: its latest checkpoint, its dataset file, and this thread's explore backend. */
+function workerInputs(ctx: Context, runId: number) {
+  const run = runRecord(ctx, runId);
+  const ckpt = q.latestCheckpoint(ctx.db, runId);
+  if (!ckpt) throw new AppFailure('not-found', `run ${runId} has no checkpoint yet; it gets one at the end of its first epoch`);
+  const d = datasetRecord(ctx, run.datasetId);
+  const files = {
+    checkpointDir: join(ctx.dataDir, ckpt.path),
+    datasetFile: join(ctx.dataDir, d.file),
+    // the numbers must be those this thread would compute
+    backend: (currentBackend()?.name ?? 'cpu') as BackendName,
+  };
+  return { run, ckpt, files };
 }
