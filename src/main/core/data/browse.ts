@@ -4,9 +4,10 @@
 // "files" can block or run forever when read.
 import { opendir, stat, statfs } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { AppFailure } from '../../../shared/result';
 import type { BrowseResult } from '../../../shared/records';
+import { userPath } from '../user-path.js';
 import { IMAGE_EXTENSIONS } from './decode.js';
 
 export interface BrowseOptions {
@@ -69,10 +70,7 @@ function abortError(): Error {
 
 /** Expands `~`, and makes a path absolute against the home folder (not the server's cwd). */
 export function expandPath(p: string): string {
-  const home = homedir();
-  if (p === '~') return home;
-  if (p.startsWith('~/')) return join(home, p.slice(2));
-  return isAbsolute(p) ? resolve(p) : resolve(home, p);
+  return userPath(p, 'browser');
 }
 
 /**

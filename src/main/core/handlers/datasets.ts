@@ -2,13 +2,14 @@
 // rename, relabel (dataset-labels.ts), delete.
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { browseFolder } from '../data/browse';
 import { probeFolder } from '../data/folder';
 import * as q from '../store/queries';
 import { datasetRecord, publicDataset, type Context } from './context';
+import { userPath } from '../user-path';
 import { dropDataset } from './loaded';
 import { labelSourceOf, startImport } from './dataset-import';
 import { relabelDataset } from './dataset-labels';
@@ -34,7 +35,7 @@ export function datasetHandlers(ctx: Context): Pick<Handlers, DatasetMethods> {
     },
 
     async 'datasets:probe'(a) {
-      const path = resolve(a.path);
+      const path = userPath(a.path, ctx.opts.door);
       if (!existsSync(path)) throw new AppFailure('bad-input', `${path} does not exist`);
       // a job, so jobs:cancel stops it; bounded, so a huge tree (or a link loop of mounts) ends
       const bounds = { maxFiles: PROBE_MAX_FILES, deadline: Date.now() + PROBE_BUDGET_MS };

@@ -1,7 +1,7 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
 // how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
 import { existsSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { writeFileAtomic } from '../export/atomic';
@@ -13,6 +13,7 @@ import { writeFailure, writingTo } from '../export/write-error';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
+import { userPath, type Door } from '../user-path';
 import { buildGrid } from './grids';
 
 const METRIC_COLUMNS = ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec'];
@@ -83,9 +84,9 @@ export function settingsText(ctx: Context, spec: object & { runId?: number }): R
   return text;
 }
 
-/** The absolute path, with `ext` added when it does not end so. */
-export function withExtension(path: string, ext: string): string {
-  const p = resolve(path);
+/** The absolute path (user-path.ts), with `ext` added when it does not end so. */
+export function withExtension(path: string, ext: string, door: Door): string {
+  const p = userPath(path, door);
   return extname(p).toLowerCase() === ext ? p : p + ext;
 }
 
