@@ -103,6 +103,12 @@ export const gridSpecSchema = z.discriminatedUnion('kind', [
     pcOffsets: z.array(z.number().finite()).max(256).optional(),
     /** also the density of the encoded training set (the aggregate posterior) and of the prior over the window */
     density: z.boolean().optional(),
+    /**
+     * tiles area-averaged by this factor: the live sweep drawn at under half its pixels asks for
+     * what it can show (a 16x16 grid of 64 px faces is 1 MB a frame, a quarter of that at 2);
+     * the hover zoom and export ask for full size. The grid's height and width say what came.
+     */
+    shrink: z.number().int().min(1).max(8).optional(),
   }),
   /** one row per latent dimension (ranked by KL, inactive ones folded), from low to high with the others pinned */
   z.object({

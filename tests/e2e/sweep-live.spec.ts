@@ -71,4 +71,46 @@ describe('the live sweep', () => {
       expect(await fill()).toBeGreaterThan(0.9);
       await screenshot(page, 'sweep-zoom-1024');
     }));
+
+  it('sends tiles at the size they are shown, and full tiles for the pointer over the grid', () =>
+    withApp('sweep-shrink', async (app, page) => {
+      const frames: number[] = [];
+      page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(f.payload.length)));
+      await page.reload();
+      await page.getByTestId('tab-datasets').waitFor();
+      await addMnist(page);
+      await trainSmall(app);
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.getByTestId('tab-explore').click();
+      const canvas = page.getByTestId('sweep-canvas');
+      await canvas.waitFor();
+      // 32 x 32 digits of 28 px in a box of about 400 px: a cell shows at under 14 px
+      await page.getByTestId('sweep-grid').fill('32');
+      await expect.poll(() => canvas.getAttribute('data-cols')).toBe('32');
+      const cellCss = await canvas.evaluate((c) => c.getBoundingClientRect().width / 32);
+      expect(cellCss).toBeLessThan(14);
+      const slider = page.locator('[data-testid="pinned-sliders"] input[type="range"]').first();
+      const moveTo = async (v: string): Promise<void> => {
+        const before = await canvasHash(page, 'sweep-canvas');
+        await slider.fill(v);
+        await waitForCanvasChange(page, 'sweep-canvas', before);
+      };
+      const SHRUNK = 32 * 14 + 31;
+      const FULL = 32 * 28 + 31;
+      frames.length = 0;
+      await moveTo('1.5');
+      // the canvas holds 14 px tiles (each the mean of 2x2 pixels), a quarter of the bytes came
+      await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBe(SHRUNK);
+      expect(Math.max(...frames)).toBeLessThan(32 * 32 * 14 * 14 * 1.1);
+      // the pointer over the grid: the same sweep again at full size
+      const r = (await canvas.boundingBox())!;
+      await page.mouse.move(r.x + r.width * 0.4, r.y + r.height * 0.4);
+      await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBe(FULL);
+      await screenshot(page, 'sweep-shrink-hover-1024');
+      // and away from it, the next move is drawn small again
+      await page.mouse.move(5, 5);
+      await moveTo('-1.5');
+      await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBe(SHRUNK);
+      await screenshot(page, 'sweep-shrink-1024');
+    }));
 });

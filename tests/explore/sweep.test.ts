@@ -124,6 +124,28 @@ describe('sweepGrid', () => {
     expect(Buffer.from(sweepGrid(vae, { ...spec(a2), dims: [2, 3] }).tiles).equals(Buffer.from(g1.tiles))).toBe(true);
   });
 
+  it('shrink: each tile is the full tile area-averaged (a partial last block dropped), no tensor left', () => {
+    const base = randomNormal(4, 5);
+    const full = sweepGrid(vae, spec(base, 4));
+    for (const k of [2, 3]) {
+      const small = noLeak(() => sweepGrid(vae, { ...spec(base, 4), shrink: k }));
+      const s = Math.floor(28 / k);
+      expect(small.xValues).toEqual(full.xValues);
+      expect(small.tiles.length).toBe(16 * s * s);
+      let worst = 0;
+      for (let t = 0; t < 16; t++)
+        for (let y = 0; y < s; y++)
+          for (let x = 0; x < s; x++) {
+            let sum = 0;
+            for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) sum += full.tiles[t * D + (y * k + dy) * 28 + x * k + dx]!;
+            // the full tiles were rounded to bytes before this mean, the shrunk ones after it
+            worst = Math.max(worst, Math.abs(small.tiles[t * s * s + y * s + x]! - sum / (k * k)));
+          }
+      expect(worst).toBeLessThanOrEqual(1);
+    }
+    expect(() => sweepGrid(vae, { ...spec(base), shrink: 29 })).toThrow(/shrink must be an integer 1\.\.28/);
+  });
+
   it('checks its arguments', () => {
     expect(() => sweepGrid(vae, { ...spec(new Float32Array(4)), dims: [0, 4] })).toThrow(/not a latent dimension/);
     expect(() => sweepGrid(vae, spec(new Float32Array(3)))).toThrow(/base has 3 values/);

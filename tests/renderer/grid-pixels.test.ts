@@ -1,7 +1,7 @@
 // The grid's RGBA pixels: each tile's grey or colour values at their place, the gutter colour
 // between tiles only, and transparent beyond the last tile of an unfilled row.
 import { describe, expect, it } from 'vitest';
-import { gridPixels } from '../../src/renderer/src/lib/grid';
+import { gridPixels, tileShrink } from '../../src/renderer/src/lib/grid';
 import type { Grid } from '../../src/shared/contract';
 
 const at = (data: Uint8ClampedArray, width: number, x: number, y: number): number[] =>
@@ -28,5 +28,18 @@ describe('gridPixels', () => {
     const grid: Grid = { n: 1, cols: 1, height: 1, width: 2, channels: 3, tiles };
     const { data } = gridPixels(grid, 0, [0, 0, 0]);
     expect(Array.from(data)).toEqual([200, 100, 50, 255, 1, 2, 3, 255]);
+  });
+});
+
+describe('tileShrink', () => {
+  it('shrinks tiles shown at under half their pixels, by what the screen can show', () => {
+    expect(tileShrink(64, 29, 1)).toBe(2); // 16x16 faces of 64 px in a 470 px box
+    expect(tileShrink(64, 29, 2)).toBe(1); // a 2x screen shows all 58 px of it
+    expect(tileShrink(28, 29, 1)).toBe(1); // MNIST at its size
+    expect(tileShrink(28, 12.5, 1)).toBe(2);
+    expect(tileShrink(128, 10, 1)).toBe(8); // at most 8, and a tile keeps 8 px a side
+    expect(tileShrink(32, 2, 1)).toBe(4);
+    expect(tileShrink(64, 0, 1)).toBe(1); // nothing measured yet: full size
+    expect(tileShrink(0, 20, 1)).toBe(1);
   });
 });

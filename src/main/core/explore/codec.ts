@@ -57,11 +57,11 @@ export function encodeImages(
  * Mean images (uint8 [n, h, w, c]) of latents z [n * d]. labels: one class for all rows or
  * one per row (conditional models). hvae level t: z is z_t, decoded down the chain of means of p(z_{t-1}|z_t).
  */
-export function decodeLatents(m: VaeModel, z: Float32Array, labels?: Int32Array | number, level?: Level): Uint8Array {
+export function decodeLatents(m: VaeModel, z: Float32Array, labels?: Int32Array | number, level?: Level, shrink = 1): Uint8Array {
   const d = latentAt(m, level, 'decodeLatents');
   if (z.length % d !== 0) throw new Error(`explore.decodeLatents: z holds ${z.length} numbers, not a multiple of the latent size ${d}`);
   const rows = z.length / d;
-  return decodeRows(m, z, rows, rowLabels(m, labels, rows, 'decodeLatents'), level);
+  return decodeRows(m, z, rows, rowLabels(m, labels, rows, 'decodeLatents'), level, shrink);
 }
 
 /**

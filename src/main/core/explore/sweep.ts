@@ -76,6 +76,8 @@ export interface SweepSpec {
   label?: number;
   /** hvae: sweep z2 (2) instead of z1 (1) */
   level?: Level;
+  /** each tile area-averaged by this factor (see decodeRows); 1 = full size */
+  shrink?: number;
 }
 
 /**
@@ -104,7 +106,7 @@ export function sweepGrid(m: VaeModel, spec: SweepSpec): { tiles: Uint8Array; xV
       z[o + dy] = yValues[r]!;
     }
   }
-  const tiles = decodeRows(m, z, g * g, rowLabels(m, spec.label, g * g, 'sweepGrid'), spec.level);
+  const tiles = decodeRows(m, z, g * g, rowLabels(m, spec.label, g * g, 'sweepGrid'), spec.level, spec.shrink);
   return { tiles, xValues, yValues };
 }
 

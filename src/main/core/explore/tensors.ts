@@ -119,15 +119,37 @@ export function decodeRows(
   rows: number,
   labels: Int32Array | undefined,
   level: Level | undefined,
+  shrink = 1,
 ): Uint8Array {
   const width = rows === 0 ? 0 : z.length / rows;
-  const out = new Uint8Array(rows * m.inputSize);
+  const size = shrunkShape(m, shrink);
+  const tileBytes = size.height * size.width * size.channels;
+  const out = new Uint8Array(rows * tileBytes);
   for (let s = 0; s < rows; s += BATCH) {
     const b = Math.min(BATCH, rows - s);
     tf.tidy(() => {
       const zt = tf.tensor2d(z.subarray(s * width, (s + b) * width), [b, width]);
-      writeBytes(decodeAt(m, zt, labelBatch(m, labels, s, b), level), out, s * m.inputSize);
+      const img = decodeAt(m, zt, labelBatch(m, labels, s, b), level);
+      writeBytes(shrink > 1 ? areaAverage(m, img, shrink) : img, out, s * tileBytes);
     });
   }
   return out;
+}
+
+/** A tile's shape after area-averaging by `shrink` (a partial last block is dropped). */
+export function shrunkShape(m: VaeModel, shrink: number): { height: number; width: number; channels: 1 | 3 } {
+  const { height, width, channels } = m.shape;
+  if (!Number.isInteger(shrink) || shrink < 1 || shrink > Math.min(height, width))
+    throw new Error(`explore: shrink must be an integer 1..${Math.min(height, width)} for ${height}x${width} images, got ${shrink}`);
+  return { height: Math.floor(height / shrink), width: Math.floor(width / shrink), channels: channels as 1 | 3 };
+}
+
+// each shrink x shrink block of a decoded [b, D] batch as its mean: the tiles as they are shown
+// when the grid is drawn at under half its pixels (a quarter of the bytes to send and draw, and
+// a better downsample than the browser's bilinear one at that scale)
+function areaAverage(m: VaeModel, img: tf.Tensor2D, shrink: number): tf.Tensor2D {
+  const { height, width, channels } = m.shape;
+  const b = img.shape[0];
+  const pooled = tf.avgPool(tf.reshape(img, [b, height, width, channels]) as tf.Tensor4D, shrink, shrink, 'valid');
+  return tf.reshape(pooled, [b, -1]) as tf.Tensor2D;
 }

@@ -3,7 +3,7 @@
 // base, when one is chosen); the axes named with their share of the variance ("PC1 · 34%").
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import * as explore from '../explore';
-import { baseVector, type ModelGrid } from './grids';
+import { baseVector, shrunkTile, sweepShrink, type ModelGrid } from './grids';
 import { latentWidth } from './loaded';
 import { testCodeAxes } from './ranking';
 
@@ -33,7 +33,16 @@ export function pcaSweepGrid(spec: Spec, m: ModelGrid): Grid {
       for (let d = 0; d < latent; d++) z[o + d] = centre[d]! + xValues[c]! * ax!.sd * ax!.v[d]! + yValues[r]! * ay!.sd * ay!.v[d]!;
     }
   }
-  const tiles = explore.decodeLatents(m.model, z, label, spec.level);
+  const tiles = explore.decodeLatents(m.model, z, label, spec.level, sweepShrink(spec, m));
   const name = (d: number): string => `PC${d + 1} · ${Math.round(pca.share[d]! * 100)}%`;
-  return { ...m.tile, n: g * g, cols: g, tiles, xValues, yValues, axisNames: [name(spec.dims[0]), name(spec.dims[1])], note: m.note };
+  return {
+    ...shrunkTile(m, spec),
+    n: g * g,
+    cols: g,
+    tiles,
+    xValues,
+    yValues,
+    axisNames: [name(spec.dims[0]), name(spec.dims[1])],
+    note: m.note,
+  };
 }

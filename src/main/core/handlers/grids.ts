@@ -78,10 +78,11 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
     base,
     label,
     level: spec.level,
+    shrink: sweepShrink(spec, m),
   });
   const density = spec.density ? densityField(m, spec.level, spec.dims, g.xValues, g.yValues) : undefined;
   return {
-    ...m.tile,
+    ...shrunkTile(m, spec),
     n: spec.grid * spec.grid,
     cols: spec.grid,
     tiles: g.tiles,
@@ -90,6 +91,21 @@ async function sweepGrid(spec: Spec<'sweep'>, m: ModelGrid): Promise<Grid> {
     note: m.note,
     density,
   };
+}
+
+/** The sweep's `shrink`, checked against the run's images (a tile keeps at least one pixel a side). */
+export function sweepShrink(spec: Spec<'sweep'>, m: ModelGrid): number {
+  const k = spec.shrink ?? 1;
+  const side = Math.min(m.tile.height, m.tile.width);
+  if (k > side)
+    throw new AppFailure('bad-args', `shrink: ${k} is more than this run's ${m.tile.height}x${m.tile.width} images allow (1..${side})`);
+  return k;
+}
+
+/** The tile shape a sweep sends: the run's images, area-averaged by `shrink`. */
+export function shrunkTile(m: ModelGrid, spec: Spec<'sweep'>): ModelGrid['tile'] {
+  const k = sweepShrink(spec, m);
+  return { height: Math.floor(m.tile.height / k), width: Math.floor(m.tile.width / k), channels: m.tile.channels };
 }
 
 /** Where the dimensions that are not swept are pinned. */

@@ -84,6 +84,21 @@ export function fitScale(layout: GridLayout, boxW: number, boxH: number, max = 1
   return Math.min(max, Math.floor(exact));
 }
 
+/** Smallest side an area-averaged tile is sent at (below it a face is a blur, whatever its box). */
+const MIN_SHRUNK_SIDE = 8;
+
+/**
+ * By how much a grid's tiles can be area-averaged and still fill the screen pixels they are
+ * shown at: a 64 px tile shown at 29 CSS px on a 1x screen needs no more than 32 px. 1 = full
+ * size (shown at over half its pixels, or nothing measured yet).
+ */
+export function tileShrink(fullSide: number, shownCssPx: number, devicePixelRatio: number): number {
+  const shownPx = shownCssPx * (devicePixelRatio > 0 ? devicePixelRatio : 1);
+  if (!(fullSide > 0) || !(shownPx > 0)) return 1;
+  const k = Math.min(8, Math.floor(fullSide / shownPx), Math.floor(fullSide / MIN_SHRUNK_SIDE));
+  return k >= 2 ? k : 1;
+}
+
 /** Where v sits among monotonic sample points, as a fractional index (for the marker);
  *  null when it lies outside them. */
 export function fractionalIndex(values: number[], v: number): number | null {
