@@ -7,6 +7,7 @@
 // No messages per step: Atomics on shared ints, wake-ups within microseconds.
 import type { ImageShape } from '../model/vae.js';
 import type { TrainConfig } from '../types.js';
+import type { AdamLayout } from './adam-simd.js';
 
 /** ints of the control block */
 export const CTRL = {
@@ -38,13 +39,13 @@ export interface ParallelMemory {
   step: SharedArrayBuffer;
   /** the batch's training indices [batch] */
   indices: SharedArrayBuffer;
-  /** current weights, all parameters in model order [P] */
-  weights: SharedArrayBuffer;
-  /** Adam's first and second moments [P] each */
-  m: SharedArrayBuffer;
-  v: SharedArrayBuffer;
-  /** one gradient slot per thread, the leader's first [N, P] */
-  grads: SharedArrayBuffer;
+  /**
+   * The current weights [P] (all parameters in model order), Adam's first and second moments
+   * [P] each, and one gradient slot per thread [N, P] (the leader's first), in one shared wasm
+   * memory, where `layout` says: Adam's SIMD loop reads and writes them there (adam-simd.ts).
+   */
+  params: WebAssembly.Memory;
+  layout: AdamLayout;
   /** [N, RESULT_SIZE] */
   results: SharedArrayBuffer;
   error: SharedArrayBuffer;
@@ -67,15 +68,17 @@ export interface GradWorkerData {
 
 export function allocateMemory(batch: number, params: number, threads: number, pixels: Uint8Array): ParallelMemory {
   const pixelsShared = new SharedArrayBuffer(pixels.byteLength);
+  // 16-byte aligned arrays, one after the other
+  const bytes = Math.ceil(params / 4) * 16;
+  const layout: AdamLayout = { weights: 0, m: bytes, v: 2 * bytes, grads: 3 * bytes, params, slots: threads };
+  const pages = Math.max(1, Math.ceil((3 * bytes + threads * params * 4) / 65536));
   new Uint8Array(pixelsShared).set(pixels);
   return {
     ctrl: new SharedArrayBuffer(CTRL.size * 4),
     step: new SharedArrayBuffer(STEP.size * 8),
     indices: new SharedArrayBuffer(batch * 4),
-    weights: new SharedArrayBuffer(params * 4),
-    m: new SharedArrayBuffer(params * 4),
-    v: new SharedArrayBuffer(params * 4),
-    grads: new SharedArrayBuffer(threads * params * 4),
+    params: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }),
+    layout,
     results: new SharedArrayBuffer(threads * RESULT_SIZE * 8),
     error: new SharedArrayBuffer(ERROR_BYTES),
     pixels: pixelsShared,

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../model/rng.js';
 import type { VaeModel } from '../model/vae.js';
 import { adamSlice } from './adam.js';
+import { simdAdam, type AdamLayout, type SimdAdam } from './adam-simd.js';
 import { shareRows, stepSeed, type BatchSource } from './batch.js';
 import { paramSlice, RESULT_SIZE, STEP, type ParallelMemory } from './parallel-protocol.js';
 import { BatchBuffers, readKept, shareLoss, type KeptParts } from './step.js';
@@ -18,6 +19,9 @@ export class ParallelShare {
   readonly v: Float32Array;
   private readonly slots: Float32Array[];
   private readonly result: Float64Array;
+  private readonly layout: AdamLayout;
+  /** null where wasm SIMD is missing: then the JS loop */
+  private readonly simdAdam: SimdAdam | null;
   /** where each variable starts in the flat parameter vector */
   readonly offsets: number[];
 
@@ -32,11 +36,15 @@ export class ParallelShare {
     this.buffers = new BatchBuffers(data, model);
     this.indices = new Int32Array(memory.indices);
     this.args = new Float64Array(memory.step);
-    this.weights = new Float32Array(memory.weights);
-    this.m = new Float32Array(memory.m);
-    this.v = new Float32Array(memory.v);
-    const params = this.weights.length;
-    this.slots = Array.from({ length: shares }, (_, s) => new Float32Array(memory.grads, s * params * 4, params));
+    const { layout } = memory;
+    const params = layout.params;
+    const buffer = memory.params.buffer;
+    this.layout = layout;
+    this.weights = new Float32Array(buffer, layout.weights, params);
+    this.m = new Float32Array(buffer, layout.m, params);
+    this.v = new Float32Array(buffer, layout.v, params);
+    this.slots = Array.from({ length: shares }, (_, s) => new Float32Array(buffer, layout.grads + s * params * 4, params));
+    this.simdAdam = simdAdam(memory.params);
     this.result = new Float64Array(memory.results, share * RESULT_SIZE * 8, RESULT_SIZE);
     let at = 0;
     this.offsets = model.variables.map((v) => {
@@ -89,6 +97,9 @@ export class ParallelShare {
   /** Adam on this thread's slice, once every slot holds this step's gradient. */
   updateSlice(): void {
     const { from, to } = paramSlice(this.weights.length, this.shares, this.share);
-    adamSlice(this.weights, this.m, this.v, this.slots, from, to, this.args[STEP.lr]!, this.args[STEP.t]!);
+    const lr = this.args[STEP.lr]!;
+    const t = this.args[STEP.t]!;
+    if (this.simdAdam) this.simdAdam(this.layout, from, to, lr, t);
+    else adamSlice(this.weights, this.m, this.v, this.slots, from, to, lr, t);
   }
 }
