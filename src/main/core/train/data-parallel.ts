@@ -108,6 +108,9 @@ export async function parallelStepEngine(o: ParallelOptions): Promise<StepEngine
       Atomics.store(ctrl, CTRL.updated, 0);
       Atomics.add(ctrl, CTRL.generation, 1);
       Atomics.notify(ctrl, CTRL.generation);
+      // a thread still waiting for the last step's updates (to load the weights early) wakes,
+      // sees the new generation and loads them now (grad-worker.ts)
+      Atomics.notify(ctrl, CTRL.updated);
 
       // this thread's engine already holds the weights (loaded after the last step)
       share.computeGradient();
@@ -115,7 +118,9 @@ export async function parallelStepEngine(o: ParallelOptions): Promise<StepEngine
       Atomics.notify(ctrl, CTRL.done);
       await waitFor(CTRL.done, n);
       share.updateSlice();
-      await waitFor(CTRL.updated, n - 1);
+      Atomics.add(ctrl, CTRL.updated, 1);
+      Atomics.notify(ctrl, CTRL.updated);
+      await waitFor(CTRL.updated, n);
       iterations++;
       // the trainer's model must hold the new weights (held-out loss, checkpoints)
       share.loadWeights();

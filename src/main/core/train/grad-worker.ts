@@ -27,19 +27,34 @@ export async function runGradWorker(d: GradWorkerData): Promise<void> {
     const data = { height: d.shape.height, width: d.shape.width, channels, pixels: new Uint8Array(d.memory.pixels), labels: d.labels };
     const share = new ParallelShare(model, data, d.memory, d.share, d.shares, d.config.seed);
     let seen = Atomics.load(ctrl, CTRL.generation);
+    // the weights this engine holds: after which step's update, and which publish by the leader
+    let loaded: { generation: number; published: number } | null = null;
+    const load = (generation: number) => {
+      const published = Atomics.load(ctrl, CTRL.published);
+      share.loadWeights();
+      loaded = { generation, published };
+    };
     count(CTRL.ready);
     for (;;) {
       waitUntil(CTRL.generation, (g) => g !== seen);
       if (stopped()) break;
       seen = Atomics.load(ctrl, CTRL.generation);
-      // the leader wrote this step's weights, indices and arguments before the generation
-      share.loadWeights();
+      // the leader wrote this step's indices and arguments before the generation; the weights
+      // are loaded already unless the leader published others since (a resume) or the last
+      // update was missed (see below)
+      const l = loaded as { generation: number; published: number } | null;
+      if (!l || l.generation !== seen - 1 || l.published !== Atomics.load(ctrl, CTRL.published)) load(seen - 1);
       share.computeGradient();
       count(CTRL.done);
       waitUntil(CTRL.done, (n) => n >= d.shares);
       if (stopped()) break;
       share.updateSlice();
       count(CTRL.updated);
+      // load the new weights as soon as every slice is updated, before the next generation,
+      // so the next gradient starts as soon as it is asked for. A leader quick enough to start
+      // the next generation first resets the count: then the weights load at the next step.
+      waitUntil(CTRL.updated, (u) => u >= d.shares || Atomics.load(ctrl, CTRL.generation) !== seen);
+      if (Atomics.load(ctrl, CTRL.generation) === seen) load(seen);
     }
     model.dispose();
   } catch (err) {

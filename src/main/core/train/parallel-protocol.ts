@@ -21,8 +21,10 @@ export const CTRL = {
   failed: 3,
   /** threads that have built their model and are waiting for work */
   ready: 4,
-  /** threads that have taken the Adam step of their slice */
+  /** threads that have taken the Adam step of their slice (the leader too) */
   updated: 5,
+  /** bumped by the leader when it writes weights outside a step (the start, a resume) */
+  published: 6,
   size: 8,
 } as const;
 

@@ -7,7 +7,7 @@ import type { VaeModel } from '../model/vae.js';
 import { adamSlice } from './adam.js';
 import { simdAdam, type AdamLayout, type SimdAdam } from './adam-simd.js';
 import { shareRows, stepSeed, type BatchSource } from './batch.js';
-import { paramSlice, RESULT_SIZE, STEP, type ParallelMemory } from './parallel-protocol.js';
+import { CTRL, paramSlice, RESULT_SIZE, STEP, type ParallelMemory } from './parallel-protocol.js';
 import { BatchBuffers, readKept, shareLoss, type KeptParts } from './step.js';
 
 export class ParallelShare {
@@ -20,6 +20,7 @@ export class ParallelShare {
   private readonly slots: Float32Array[];
   private readonly result: Float64Array;
   private readonly layout: AdamLayout;
+  private readonly ctrl: SharedArrayBuffer;
   /** null where wasm SIMD is missing: then the JS loop */
   private readonly simdAdam: SimdAdam | null;
   /** where each variable starts in the flat parameter vector */
@@ -35,6 +36,7 @@ export class ParallelShare {
   ) {
     this.buffers = new BatchBuffers(data, model);
     this.indices = new Int32Array(memory.indices);
+    this.ctrl = memory.ctrl;
     this.args = new Float64Array(memory.step);
     const { layout } = memory;
     const params = layout.params;
@@ -67,6 +69,8 @@ export class ParallelShare {
   /** this thread's engine -> shared weights (the leader, at the start and after a resume) */
   publishWeights(): void {
     this.model.variables.forEach((v, i) => this.weights.set(v.dataSync() as Float32Array, this.offsets[i]));
+    const ctrl = new Int32Array(this.ctrl);
+    Atomics.add(ctrl, CTRL.published, 1);
   }
 
   /** The gradient of this share into its slot, the share's [loss, recon, kl] into its result. */
@@ -88,7 +92,7 @@ export class ParallelShare {
         () => shareLoss(this.model, x, y, this.args[STEP.beta]!, rng, scale, kept),
         this.model.variables,
       );
-      this.model.variables.forEach((v, i) => slot.set(grads[v.name]!.dataSync() as Float32Array, this.offsets[i]));
+      this.model.variables.forEach((v, i) => slot.set(floats(grads[v.name]!), this.offsets[i]));
       this.result[0] = value.dataSync()[0]!;
     });
     [this.result[1], this.result[2]] = readKept(kept);
@@ -102,4 +106,20 @@ export class ParallelShare {
     if (this.simdAdam) this.simdAdam(this.layout, from, to, lr, t);
     else adamSlice(this.weights, this.m, this.v, this.slots, from, to, lr, t);
   }
+}
+
+interface HeapBackend {
+  typedArrayFromHeap(t: tf.Tensor): Float32Array;
+}
+
+/**
+ * A float32 tensor's values: on wasm a view of the engine's heap, copied once into the slot
+ * (dataSync slices a fresh 2.6 MB of ArrayBuffers a step for the reference MLP, which both
+ * threads then allocate, fault in and free at once); elsewhere dataSync.
+ */
+function floats(t: tf.Tensor): Float32Array {
+  const b = tf.backend() as unknown as Partial<HeapBackend>;
+  return tf.getBackend() === 'wasm' && typeof b.typedArrayFromHeap === 'function'
+    ? b.typedArrayFromHeap(t)
+    : (t.dataSync() as Float32Array);
 }
