@@ -1,12 +1,15 @@
-// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu --models mlp,conv28,conv64 --import-files 2000 --no-import]`
+// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu --models mlp,conv28,conv64 --import-files 2000 --no-import --in-process]`
 //
 // Trains each model on each engine that loads, in one run, and prints: training images/s
 // (median of the trainer's ~100 ms spans after warm-up), held-out loss after each epoch,
 // tensors and RSS after each epoch, the time to decode a 16 x 16 sweep grid (MLP), and
 // import throughput. Engines: wasm with 1 thread and with one per core (data-parallel),
 // webgpu (Dawn: a software adapter is labelled so and trains a cut-down set), tfjs-node and
-// tfjs-node-gpu where they load, cpu (a few steps, to show why it is last). Appends the
-// figures to bench/results.md.
+// tfjs-node-gpu where they load, cpu (a few steps, to show why it is last). Each training runs
+// as the app runs it, in a training worker thread at background priority (its data-parallel
+// threads too); --in-process runs it on the bench's own thread, at normal priority (on 2 cores
+// the two measured the same, 8,513-8,909 and 8,612-8,808 images/s for the MLP, alternated).
+// Appends the figures to bench/results.md.
 import * as tf from '@tensorflow/tfjs-core';
 import { appendFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -32,10 +35,11 @@ interface Args {
   models: typeof MODELS;
   importFiles: number;
   noImport: boolean;
+  inProcess: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { epochs: 1, engines: ENGINES, models: MODELS, importFiles: 2000, noImport: false };
+  const a: Args = { epochs: 1, engines: ENGINES, models: MODELS, importFiles: 2000, noImport: false, inProcess: false };
   const pick = <T extends { id: string }>(all: T[], list: string, what: string): T[] =>
     list.split(',').map((id) => {
       const hit = all.find((x) => x.id === id);
@@ -49,10 +53,14 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--engines') a.engines = pick(ENGINES, v, 'engine');
     else if (k === '--models') a.models = pick(MODELS, v, 'model');
     else if (k === '--import-files') a.importFiles = Number(v);
-    else if (k === '--no-import') {
-      a.noImport = true;
+    else if (k === '--no-import' || k === '--in-process') {
+      if (k === '--no-import') a.noImport = true;
+      else a.inProcess = true;
       continue;
-    } else throw new Error(`bench: unknown argument ${k} (use --epochs N, --engines ..., --models ..., --import-files N, --no-import)`);
+    } else
+      throw new Error(
+        `bench: unknown argument ${k} (use --epochs N, --engines ..., --models ..., --import-files N, --no-import, --in-process)`,
+      );
     i++;
   }
   if (!Number.isInteger(a.epochs) || a.epochs < 1) throw new Error('bench: --epochs must be an integer >= 1');
@@ -116,7 +124,7 @@ async function main(): Promise<void> {
     if (args.models.some((m) => m.data === 'side64')) await writeUpscaled(files.side64, mnist, 64, 2048, 512);
     for (const engine of args.engines) {
       for (const model of args.models) {
-        const r = await benchRow(engine, model, files[model.data], args.epochs, work);
+        const r = await benchRow(engine, model, files[model.data], args.epochs, work, args.inProcess);
         if (typeof r !== 'string') rows.push(r);
         else {
           skipped.set(engine.id, r);
@@ -139,7 +147,7 @@ async function main(): Promise<void> {
   const lines = [
     `## ${started.toISOString().replace('T', ' ').slice(0, 16)} UTC — \`npm run bench${argText}\``,
     '',
-    `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), TensorFlow.js ${tf.version_core}. Adam 1e-3, batch 128, seed 1.`,
+    `Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), TensorFlow.js ${tf.version_core}. Adam 1e-3, batch 128, seed 1. Trained ${args.inProcess ? "on the bench's own thread (--in-process)" : 'in a training worker thread, as the app trains'}.`,
     '',
     ...args.models.map((m) => `- ${m.id}: ${m.title}`),
     '',

@@ -1,10 +1,9 @@
 // One benchmark row: a model trained by one engine (a backend, and for wasm a thread count),
 // timed as the trainer reports it (median of its ~100 ms spans after warm-up).
-import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { initBackend } from '../src/main/core/backend.js';
 import { sweepGrid } from '../src/main/core/explore/index.js';
-import { latestCheckpointDir, loadRunModel, trainInProcess } from '../src/main/core/train/index.js';
+import { latestCheckpointDir, loadRunModel, runTrainingInWorker, trainInProcess } from '../src/main/core/train/index.js';
 import type { BackendName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
@@ -79,6 +78,7 @@ export async function benchRow(
   datasetFile: string,
   epochs: number,
   work: string,
+  inProcess = false,
 ): Promise<Row | string> {
   let detail: string;
   try {
@@ -94,23 +94,28 @@ export async function benchRow(
   const r: Row = { engine, model, detail, imagesPerSec: 0, spans: 0, heldOut: [], epochSeconds: [], tensors: [], rss: [], sweepMs: null };
   if (limit) r.note = `${limit} training images only`;
   process.stdout.write(`\n${engine.id} · ${model.id}${limit ? ` (${limit} images)` : ''}\n`);
-  await trainInProcess({ config: cfg, datasetFile, runDir, resume: false, backend: engine.backend }, (e) => {
-    if (e.type === 'started') r.detail = e.backendDetail;
-    else if (e.type === 'step') {
-      // the first spans include warm-up (kernel setup, XNNPACK packing, shader compiles)
-      if (e.progress.step > 5) spans.push(e.progress.imagesPerSec);
-    } else if (e.type === 'epoch') {
-      const x = e.result;
-      epochRate = x.imagesPerSec;
-      r.heldOut.push(x.heldOut);
-      r.epochSeconds.push(x.seconds);
-      r.tensors.push(tf.memory().numTensors);
-      r.rss.push(process.memoryUsage().rss);
-      process.stdout.write(
-        `  epoch ${x.epoch}: held-out ${x.heldOut.toFixed(2)} nats, ${x.imagesPerSec.toFixed(0)} images/s, ${x.seconds.toFixed(1)} s, tensors ${tf.memory().numTensors}, rss ${mb(process.memoryUsage().rss)} MB\n`,
-      );
-    } else if (e.type === 'warning') process.stdout.write(`  warning: ${e.message}\n`);
-  });
+  // as the app trains: in a worker thread (whose data-parallel threads are its own), at the
+  // background priority every training thread takes; --in-process runs it on this thread
+  await (inProcess ? trainInProcess : runTrainingInWorker)(
+    { config: cfg, datasetFile, runDir, resume: false, backend: engine.backend },
+    (e) => {
+      if (e.type === 'started') r.detail = e.backendDetail;
+      else if (e.type === 'step') {
+        // the first spans include warm-up (kernel setup, XNNPACK packing, shader compiles)
+        if (e.progress.step > 5) spans.push(e.progress.imagesPerSec);
+      } else if (e.type === 'epoch') {
+        const x = e.result;
+        epochRate = x.imagesPerSec;
+        r.heldOut.push(x.heldOut);
+        r.epochSeconds.push(x.seconds);
+        r.tensors.push(e.tensors);
+        r.rss.push(process.memoryUsage().rss);
+        process.stdout.write(
+          `  epoch ${x.epoch}: held-out ${x.heldOut.toFixed(2)} nats, ${x.imagesPerSec.toFixed(0)} images/s, ${x.seconds.toFixed(1)} s, tensors ${e.tensors}, rss ${mb(process.memoryUsage().rss)} MB\n`,
+        );
+      } else if (e.type === 'warning') process.stdout.write(`  warning: ${e.message}\n`);
+    },
+  );
   // a cut-down run may end before any span after warm-up: then the epoch's own rate
   r.imagesPerSec = spans.length ? median(spans) : (epochRate ?? NaN);
   r.spans = spans.length;

@@ -134,7 +134,11 @@ describe('trainInProcess', () => {
         { config: { ...base, epochs: 3, limit: 600 }, datasetFile: file, runDir: join(dir, 'leak'), resume: false, backend: 'wasm' },
         (e) => {
           evs.push(e);
-          if (e.type === 'epoch') counts.push(tf.memory().numTensors);
+          if (e.type === 'epoch') {
+            counts.push(tf.memory().numTensors);
+            // the event says the count too (a training in a worker has no other way to tell)
+            expect(e.tensors).toBe(tf.memory().numTensors);
+          }
         },
       );
       return { events: evs };

@@ -321,7 +321,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         imagesPerSec: trainMs > 0 ? (sums.n * 1000) / trainMs : 0,
         seconds: (performance.now() - epochStart) / 1000,
       };
-      onEvent({ type: 'epoch', result, checkpointDir });
+      onEvent({ type: 'epoch', result, checkpointDir, tensors: tf.memory().numTensors });
       if (!collapseSaid) {
         const said = collapseWarning(model, ds, test, cfg, epoch + 1, backend.name);
         if (said) onEvent({ type: 'warning', message: said });

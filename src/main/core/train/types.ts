@@ -30,7 +30,8 @@ export type TrainEvent =
       testCount: number;
     }
   | { type: 'step'; progress: StepProgress }
-  | { type: 'epoch'; result: EpochResult; checkpointDir: string }
+  /** tensors: the training engine's live tensor count after the epoch (flat when nothing leaks) */
+  | { type: 'epoch'; result: EpochResult; checkpointDir: string; tensors: number }
   | { type: 'warning'; message: string };
 
 export interface TrainOutcome {
