@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { adapterLabel, startWebgpu, stopWebgpu, type GpuAdapterDescription } from './backends/webgpu.js';
+import { shareIdentityOnWasm } from './backends/wasm-identity.js';
 import type { BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -119,6 +120,7 @@ async function tryBackend(name: BackendName, named: boolean): Promise<BackendInf
       }
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
       await tf.ready();
+      shareIdentityOnWasm();
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       const threads = wasmThreads();
       const detail = `wasm · ${simd ? 'SIMD' : 'no SIMD'} · ${threads} thread${threads === 1 ? '' : 's'}`;

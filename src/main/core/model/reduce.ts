@@ -1,8 +1,12 @@
-// Sums over leading axes as a matmul. wasm's Sum over any axis but the innermost transposes
-// the tensor first: summing a conv layer's [128, 7, 7, 128] gradient over [0, 1, 2] took 6.3 ms
-// against 0.34 ms as ones[1, N] x g[N, C], and a dense layer's [128, 400] over axis 0 0.35 ms
-// against 0.10 (bench/results.md, "bias gradients"). Bias gradients and broadcast gradients
-// are such sums, every step.
+// Sums over leading axes (bias gradients and broadcast gradients, every step). wasm's Sum over
+// any axis but the innermost transposes the tensor first, so the sum is a pooling or a matmul:
+// - wasm: one average pool over a [n, 1] window, times n. XNNPACK's pooling streams the
+//   rows once; a matmul packs its second operand (the gradient, fresh every step) first.
+//   Summing a [12544, 32] conv gradient took 1.3 ms as ones[1, n] x g and ~0.25 ms pooled;
+//   the 28x28 conv VAE's bias gradients went from 3.9 to 0.4 ms a step (bench/results.md,
+//   "bias gradients, pooled").
+// - elsewhere (webgpu, cpu, tfjs-node): ones[1, n] x g, which a GPU spreads over many
+//   threads where a pooling window of n would give one thread per channel.
 import * as tf from '@tensorflow/tfjs-core';
 
 /** g summed over its first `lead` axes: [a0 .. a(lead-1), ...rest] -> rest. */
@@ -11,6 +15,11 @@ export function sumLeadingAxes(g: tf.Tensor, lead: number): tf.Tensor {
   const m = rest.reduce((p, s) => p * s, 1);
   const n = g.size / Math.max(m, 1);
   if (m === 0 || n === 0) return tf.sum(g, [...Array(lead).keys()]);
+  if (tf.getBackend() === 'wasm') {
+    // the pooled mean differs from the sum's rounding by ~1e-5 relative (gradients.test.ts)
+    const pooled = tf.avgPool(tf.reshape(g, [1, n, 1, m]) as tf.Tensor4D, [n, 1], 1, 'valid');
+    return tf.reshape(tf.mul(pooled, n), rest);
+  }
   return tf.reshape(tf.matMul(tf.ones([1, n]), tf.reshape(g, [n, m])), rest);
 }
 
