@@ -336,7 +336,12 @@ function phaseInputGrad(dy: tf.Tensor4D, f: tf.Tensor4D, r: Phase, c: Phase, hs:
   const top = r.a - r.count + 1;
   const left = c.a - c.count + 1;
   // dy rows top .. top + hs + count - 2 feed outputs 0 .. hs-1 (zeros outside dy)
-  return borderedConv(dy, f, { top: -top, bottom: top + hs + r.count - 2 - (oh - 1), left: -left, right: left + ws + c.count - 2 - (ow - 1) });
+  return borderedConv(dy, f, {
+    top: -top,
+    bottom: top + hs + r.count - 2 - (oh - 1),
+    left: -left,
+    right: left + ws + c.count - 2 - (ow - 1),
+  });
 }
 
 /** act(conv2d(x, W, stride s, 'same') + b) with the gradients above. */
