@@ -3,6 +3,7 @@
 // cores are the lever. This thread (the leader) owns the model the trainer checkpoints and
 // computes share 0 of every batch; N-1 gradient threads (grad-worker.ts) compute the rest,
 // and every thread takes the Adam step of its slice of the parameters (parallel-share.ts).
+// With one thread there are no gradient threads: the leader alone, for the SIMD Adam.
 import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { ImageShape, VaeModel } from '../model/vae.js';

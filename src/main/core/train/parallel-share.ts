@@ -92,7 +92,15 @@ export class ParallelShare {
         () => shareLoss(this.model, x, y, this.args[STEP.beta]!, rng, scale, kept),
         this.model.variables,
       );
-      this.model.variables.forEach((v, i) => slot.set(floats(grads[v.name]!), this.offsets[i]));
+      this.model.variables.forEach((v, i) => {
+        const g = grads[v.name];
+        const o = this.offsets[i]!;
+        // a parameter the loss did not reach has no gradient (an HVAE's upper level while the
+        // KL warm-up weight is 0): zero, which leaves Adam's moments at zero and the weight as
+        // it was while it has never had one, as tfjs's Adam, which skips it
+        if (g) slot.set(floats(g), o);
+        else slot.fill(0, o, o + v.size);
+      });
       this.result[0] = value.dataSync()[0]!;
     });
     [this.result[1], this.result[2]] = readKept(kept);

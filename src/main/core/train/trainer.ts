@@ -219,8 +219,11 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     if (cfg.threads !== undefined && cfg.threads > 1 && backend.name !== 'wasm') {
       onEvent({ type: 'warning', message: `threads apply to the wasm backend; ${backend.name} trains on one thread` });
     }
+    // wasm trains through the shared-memory engine even on one thread: its Adam is wasm SIMD
+    // (adam-simd.ts), where tfjs's is a chain of element-wise kernels, ~19% of a one-thread
+    // step of the reference MLP (5,386 -> 6,405 images/s, bench/results.md)
     engine =
-      threads > 1
+      threads > 1 || backend.name === 'wasm'
         ? await parallelStepEngine({
             model,
             data: ds,
