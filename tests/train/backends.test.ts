@@ -118,14 +118,18 @@ describe('data-parallel wasm', () => {
     for (const r of [twoA, three]) expect(Math.abs(last(r.epochs).heldOut - last(one.epochs).heldOut)).toBeLessThan(5);
   });
 
-  it('trains a model whose loss leaves parameters without a gradient (an HVAE while the KL weight is 0)', { timeout: 120_000 }, async () => {
-    const hvae: Partial<TrainConfig> = { ...cfg, model: 'hvae', latent2: 2, warmup: 1, epochs: 1 };
-    for (const threads of [1, 2]) {
-      const run = await train(`dp-hvae-${threads}`, { ...hvae, threads }, 'wasm');
-      expect(run.epochs, `${threads} thread(s)`).toHaveLength(1);
-      expect(Number.isFinite(run.epochs[0]!.heldOut), `${threads} thread(s)`).toBe(true);
-    }
-  });
+  it(
+    'trains a model whose loss leaves parameters without a gradient (an HVAE while the KL weight is 0)',
+    { timeout: 120_000 },
+    async () => {
+      const hvae: Partial<TrainConfig> = { ...cfg, model: 'hvae', latent2: 2, warmup: 1, epochs: 1 };
+      for (const threads of [1, 2]) {
+        const run = await train(`dp-hvae-${threads}`, { ...hvae, threads }, 'wasm');
+        expect(run.epochs, `${threads} thread(s)`).toHaveLength(1);
+        expect(Number.isFinite(run.epochs[0]!.heldOut), `${threads} thread(s)`).toBe(true);
+      }
+    },
+  );
 
   it('resumes after a cancel to what an uninterrupted run gives', { timeout: 120_000 }, async () => {
     const straight = await train('dp-straight', { ...cfg, threads: 2, epochs: 3 }, 'wasm');
