@@ -8,7 +8,9 @@
 // moves the loss by percent) without failing on rounding.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/main/core/backend.js';
 import { probeAdapter, stopWebgpu } from '../../src/main/core/backends/webgpu.js';
 import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
 import { loadMnist } from '../../src/main/core/data/mnist.js';
@@ -84,6 +86,16 @@ describe.skipIf('why' in gpu)('webgpu against wasm, same seed', () => {
       }
     });
   }
+});
+
+describe.skipIf('why' in gpu)('explore code after a webgpu training in the same thread', () => {
+  it('gets a backend that reads synchronously, not the training one', async () => {
+    expect((await initBackend('webgpu', 'train')).name).toBe('webgpu');
+    const explore = await initBackend('auto', 'explore');
+    expect(explore.name).not.toBe('webgpu');
+    expect(tf.getBackend()).toBe(explore.name);
+    expect(Array.from(tf.tidy(() => tf.add(tf.tensor1d([1, 2]), 1).dataSync()))).toEqual([2, 3]);
+  });
 });
 
 describe.skipIf('why' in gpu)('webgpu with a dataset bigger than a storage buffer', () => {

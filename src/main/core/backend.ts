@@ -48,10 +48,13 @@ export function currentBackend(): BackendInfo | null {
  */
 export async function initBackend(pref: BackendPreference = 'auto', purpose: BackendPurpose = 'explore'): Promise<BackendInfo> {
   const wanted: BackendPreference = purpose === 'explore' && pref === 'webgpu' ? 'auto' : pref;
-  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+  // a training's webgpu is no backend for explore code, even in the same thread (the bench's
+  // sweep timing after a webgpu row read a tensor synchronously and crashed)
+  const fits = (info: BackendInfo) => (wanted === 'auto' || wanted === info.name) && !(purpose === 'explore' && info.name === 'webgpu');
+  if (current && fits(current)) return current;
   if (pending) {
     const info = await pending;
-    if (wanted === 'auto' || wanted === info.name) return info;
+    if (fits(info)) return info;
   }
   pending = choose(wanted, purpose);
   try {
