@@ -10,11 +10,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/main/core/backend.js';
+import { initBackend, releaseBackend } from '../../src/main/core/backend.js';
 import { probeAdapter, stopWebgpu } from '../../src/main/core/backends/webgpu.js';
 import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
 import { loadMnist } from '../../src/main/core/data/mnist.js';
 import { trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
+import { allocateMemory } from '../../src/main/core/train/parallel-protocol.js';
 import type { BackendName, EpochResult, TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile, tinyVae } from './mnist-subset.js';
 
@@ -95,6 +96,10 @@ describe.skipIf('why' in gpu)('explore code after a webgpu training in the same 
     expect(explore.name).not.toBe('webgpu');
     expect(tf.getBackend()).toBe(explore.name);
     expect(Array.from(tf.tidy(() => tf.add(tf.tensor1d([1, 2]), 1).dataSync()))).toEqual([2, 3]);
+    // the training's GPU device is still let go of (it would keep the thread alive)
+    releaseBackend();
+    const registry = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry;
+    expect(registry['webgpu']).toBeUndefined();
   });
 });
 
@@ -128,6 +133,14 @@ describe('data-parallel wasm', () => {
     expect(last(twoA.epochs).loss).toBe(last(twoB.epochs).loss);
     // other noise draws per share, the same gradient estimator: within a few nats
     for (const r of [twoA, three]) expect(Math.abs(last(r.epochs).heldOut - last(one.epochs).heldOut)).toBeLessThan(5);
+  });
+
+  it('shares the pixels with gradient threads only: one thread keeps no second copy of the dataset', () => {
+    const pixels = new Uint8Array(784 * 10).fill(7);
+    expect(allocateMemory(16, 100, 1, pixels).pixels.byteLength).toBe(0);
+    const two = allocateMemory(16, 100, 2, pixels);
+    expect(Array.from(new Uint8Array(two.pixels).subarray(0, 3))).toEqual([7, 7, 7]);
+    expect(two.pixels.byteLength).toBe(pixels.byteLength);
   });
 
   it(

@@ -33,6 +33,8 @@ const ORDER: Record<BackendPurpose, BackendName[]> = {
 };
 
 let current: BackendInfo | null = null;
+/** webgpu was current in this thread since the last release (its device keeps the thread alive) */
+let webgpuStarted = false;
 let pending: Promise<BackendInfo> | null = null;
 /** why each backend that was tried did not load (for the error message and the UI) */
 const failures = new Map<BackendName, string>();
@@ -59,6 +61,7 @@ export async function initBackend(pref: BackendPreference = 'auto', purpose: Bac
   pending = choose(wanted, purpose);
   try {
     current = await pending;
+    if (current.name === 'webgpu') webgpuStarted = true;
     return current;
   } finally {
     pending = null;
@@ -70,7 +73,9 @@ export async function initBackend(pref: BackendPreference = 'auto', purpose: Bac
  * alive (Dawn's device); the next initBackend starts afresh.
  */
 export function releaseBackend(): void {
-  if (current?.name === 'webgpu') stopWebgpu();
+  // webgpu may have been current before explore code switched this thread to another one
+  if (current?.name === 'webgpu' || webgpuStarted) stopWebgpu();
+  webgpuStarted = false;
   current = null;
 }
 

@@ -4,6 +4,10 @@
 // 2.7 ms of a 89 ms step, copying activations nobody writes to. Tensor data is never
 // written in place (a variable's assign swaps in a new data id), so sharing the bytes under
 // a second reference is safe, as tfjs's own Reshape and the cpu backend's Identity do.
+// One catch: tfjs-wasm caches XNNPACK operators per tensor (a conv's filter, a matmul's second
+// operand), and a saved weight now is the forward's tensor. Used as a conv filter and then as
+// a matmul's second operand, it aborted the engine a few calls later (odd shapes, in a
+// sequence); layers.ts keeps saved weights out of that second-operand place.
 import * as tf from '@tensorflow/tfjs-core';
 
 interface WasmBackend {

@@ -191,13 +191,23 @@ function cropNegative(x: tf.Tensor4D, b: Border): tf.Tensor4D {
  * of the activations was ~1.5 ms a step on the 28x28 conv VAE); cut ones are sliced off.
  */
 function borderedConv(x: tf.Tensor4D, f: tf.Tensor4D, b: Border, dilation = 1): tf.Tensor4D {
+  const cropped = cropNegative(x, b);
+  const [n, h, w] = cropped.shape;
+  if (h === 0 || w === 0) {
+    // every row or column cut (a stride-3 phase of a tiny image): the conv would see only
+    // padding, and WebGPU refuses a zero-sized input
+    const [kh, kw, , cout] = f.shape;
+    const oh = Math.max(b.top, 0) + Math.max(b.bottom, 0) + h - dilation * (kh - 1);
+    const ow = Math.max(b.left, 0) + Math.max(b.right, 0) + w - dilation * (kw - 1);
+    return tf.zeros([n, Math.max(oh, 0), Math.max(ow, 0), cout]);
+  }
   const pad: tf.backend_util.ExplicitPadding = [
     [0, 0],
     [Math.max(b.top, 0), Math.max(b.bottom, 0)],
     [Math.max(b.left, 0), Math.max(b.right, 0)],
     [0, 0],
   ];
-  return tf.conv2d(cropNegative(x, b), f, 1, pad, 'NHWC', dilation);
+  return tf.conv2d(cropped, f, 1, pad, 'NHWC', dilation);
 }
 
 /**
@@ -207,7 +217,8 @@ function borderedConv(x: tf.Tensor4D, f: tf.Tensor4D, b: Border, dilation = 1): 
  */
 export function conv2dFilterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number): tf.Tensor4D {
   const [, h, w, cin] = x.shape;
-  if (k * k * cin <= PATCH_LIMIT) return patchFilterGrad(x, dy, k, s);
+  // k < s: XNNPACK cannot set up the one-hot conv for some such shapes (its result is garbage)
+  if (k * k * cin <= PATCH_LIMIT && k >= s) return patchFilterGrad(x, dy, k, s);
   const [, oh, ow] = dy.shape;
   const ph = samePad(h, k, s);
   const pw = samePad(w, k, s);
@@ -300,8 +311,11 @@ function phase(k: number, s: number, padBefore: number, r: number): Phase {
 /**
  * Every phase's filter at once: the taps W[s*j + q] of each (row, column) phase, in reverse
  * order and transposed to [.., cout, cin], in the order rh*s + rw (null for a phase with no
- * taps). One matmul of a one-hot selection matrix with W viewed as [k*k, cin*cout] picks and
+ * taps). One matmul of W viewed as [cin*cout, k*k] with a one-hot selection matrix picks and
  * orders the taps (exact: each output is 1 * one weight), one transpose swaps the channels.
+ * W is the matmul's first operand on purpose: wasm caches a matmul's second operand per
+ * tensor, and the saved W shares its tensor with the forward conv's cached filter (the
+ * zero-copy Identity); using one tensor as both aborted the wasm engine a few calls later.
  * Why not stridedSlice + reverse per phase: on wasm both are plain loops, 4.5 ms a step for
  * the 4x4x32x64 filter against ~0.3 ms this way (bench/results.md, "phase taps").
  */
@@ -319,8 +333,12 @@ function reversedTaps(w: tf.Tensor4D, s: number, rows: Phase[], cols: Phase[]): 
   }
   const select = new Float32Array(picks.length * kh * kw);
   picks.forEach((tap, row) => (select[row * kh * kw + tap] = 1));
-  const chosen = tf.matMul(tf.tensor2d(select, [picks.length, kh * kw]), tf.reshape(w, [kh * kw, cin * cout]));
-  const swapped = tf.transpose(tf.reshape(chosen, [picks.length, cin, cout]), [0, 2, 1]); // [taps, cout, cin]
+  const t = picks.length;
+  const selectT = new Float32Array(t * kh * kw);
+  picks.forEach((tap, row) => (selectT[tap * t + row] = 1));
+  const wT = tf.transpose(tf.reshape(w, [kh * kw, cin * cout]));
+  const chosenT = tf.matMul(wT, tf.tensor2d(selectT, [kh * kw, t])); // [cin*cout, taps]
+  const swapped = tf.transpose(tf.reshape(chosenT, [cin, cout, t]), [2, 1, 0]); // [taps, cout, cin]
   return spans.map(({ from, r, c }) => {
     if (r.count === 0 || c.count === 0) return null;
     const part = tf.slice(swapped, [from, 0, 0], [r.count * c.count, cout, cin]);

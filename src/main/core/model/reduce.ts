@@ -16,7 +16,9 @@ export function sumLeadingAxes(g: tf.Tensor, lead: number): tf.Tensor {
   const n = g.size / Math.max(m, 1);
   if (m === 0 || n === 0) return tf.sum(g, [...Array(lead).keys()]);
   if (tf.getBackend() === 'wasm') {
-    // the pooled mean differs from the sum's rounding by ~1e-5 relative (gradients.test.ts)
+    // the pooled mean differs from the sum's rounding by ~1e-5 relative (gradients.test.ts);
+    // a NaN comes out as -Infinity (XNNPACK clamps the pool's output), which Adam turns into
+    // NaN weights as it would the NaN
     const pooled = tf.avgPool(tf.reshape(g, [1, n, 1, m]) as tf.Tensor4D, [n, 1], 1, 'valid');
     return tf.reshape(tf.mul(pooled, n), rest);
   }

@@ -69,12 +69,13 @@ export interface GradWorkerData {
 }
 
 export function allocateMemory(batch: number, params: number, threads: number, pixels: Uint8Array): ParallelMemory {
-  const pixelsShared = new SharedArrayBuffer(pixels.byteLength);
+  // the pixels are shared for the gradient threads; one thread alone reads the dataset it has
+  const pixelsShared = new SharedArrayBuffer(threads > 1 ? pixels.byteLength : 0);
   // 16-byte aligned arrays, one after the other
   const bytes = Math.ceil(params / 4) * 16;
   const layout: AdamLayout = { weights: 0, m: bytes, v: 2 * bytes, grads: 3 * bytes, params, slots: threads };
   const pages = Math.max(1, Math.ceil((3 * bytes + threads * params * 4) / 65536));
-  new Uint8Array(pixelsShared).set(pixels);
+  if (threads > 1) new Uint8Array(pixelsShared).set(pixels);
   return {
     ctrl: new SharedArrayBuffer(CTRL.size * 4),
     step: new SharedArrayBuffer(STEP.size * 8),
