@@ -9,6 +9,7 @@ import { probeAdapter } from '../../src/main/core/backends/webgpu.js';
 import { conv2d, dense, depthToSpace, type Activation } from '../../src/main/core/model/layers.js';
 import { bernoulliNll, negLogLik } from '../../src/main/core/model/likelihood.js';
 import { Rng } from '../../src/main/core/model/rng.js';
+import { dropTransposedWeight, setTransposedWeight } from '../../src/main/core/model/transposed-weights.js';
 
 function randn(rng: Rng, shape: number[], scale = 1): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -81,10 +82,22 @@ describe('dense layer gradient', () => {
         }),
       );
 
-      for (const backend of LAYER_BACKENDS) {
+      // with a transposed copy of W too, as data-parallel training keeps (the forward is then
+      // (W^T x^T)^T), where the batch is the smaller side
+      const transposedToo = n * (k + m) < k * m;
+      for (const [backend, transposed] of LAYER_BACKENDS.flatMap(
+        (be) =>
+          (transposedToo
+            ? [
+                [be, false],
+                [be, true],
+              ]
+            : [[be, false]]) as [LayerBackend, boolean][],
+      )) {
         const got = await onBackend(backend, async () => {
           const w = tf.variable(tf.tensor2d(wv, [k, m]));
           const b = tf.variable(tf.tensor1d(bv));
+          if (transposed) setTransposedWeight(w);
           const out = tf.tidy(() => {
             const x = tf.tensor2d(xv, [n, k]);
             const r = tf.tensor2d(rv, [n, m]);
@@ -93,16 +106,53 @@ describe('dense layer gradient', () => {
             return [dx, vg.grads[w.name]!, vg.grads[b.name]!];
           });
           const read = await readAll(out);
+          dropTransposedWeight(w);
           w.dispose();
           b.dispose();
           return read;
         });
-        expect(relErr(got[0]!, ref[0]!), `${backend} dx`).toBeLessThan(1e-4);
-        expect(relErr(got[1]!, ref[1]!), `${backend} dW`).toBeLessThan(1e-4);
-        expect(relErr(got[2]!, ref[2]!), `${backend} db`).toBeLessThan(1e-4);
+        const on = `${backend}${transposed ? ' from W^T' : ''}`;
+        expect(relErr(got[0]!, ref[0]!), `${on} dx`).toBeLessThan(1e-4);
+        expect(relErr(got[1]!, ref[1]!), `${on} dW`).toBeLessThan(1e-4);
+        expect(relErr(got[2]!, ref[2]!), `${on} db`).toBeLessThan(1e-4);
       }
     });
   }
+});
+
+describe('dense forward from a transposed copy of W', () => {
+  it('is taken while the copy is of the weights the variable holds, and only then', async () => {
+    await initBackend('wasm');
+    const rng = new Rng(3);
+    const w = tf.variable(randn(rng, [40, 30], 0.3) as tf.Tensor2D);
+    const b = tf.variable(randn(rng, [30], 0.1) as tf.Tensor1D);
+    const x = randn(rng, [4, 40]) as tf.Tensor2D;
+    const kernels = async () => (await tf.profile(() => dense(x, w, b, 'relu', true))).kernelNames;
+    const want = () =>
+      tf.tidy(() =>
+        tf
+          .relu(tf.add(tf.matMul(x, w), b))
+          .dataSync()
+          .slice(),
+      );
+    const close = (got: ArrayLike<number>) => expect(relErr(got, want())).toBeLessThan(1e-5);
+
+    setTransposedWeight(w);
+    expect(await kernels(), 'W^T x^T rather than the fused x W').not.toContain('_FusedMatMul');
+    close(tf.tidy(() => dense(x, w, b, 'relu', true).dataSync().slice()));
+    // new weights (as a resume or setWeights gives): the copy is of the old ones and unused
+    w.assign(randn(rng, [40, 30], 0.3) as tf.Tensor2D);
+    expect(await kernels()).toContain('_FusedMatMul');
+    close(tf.tidy(() => dense(x, w, b, 'relu', true).dataSync().slice()));
+    // at a batch larger than the layer, packing W costs less: the copy is left alone
+    setTransposedWeight(w);
+    const wide = randn(rng, [64, 40]) as tf.Tensor2D;
+    expect((await tf.profile(() => dense(wide, w, b, 'relu', true))).kernelNames).toContain('_FusedMatMul');
+    const before = tf.memory().numTensors;
+    dropTransposedWeight(w);
+    expect(tf.memory().numTensors, 'dropping the copy frees it').toBe(before - 1);
+    tf.dispose([w, b, x, wide]);
+  });
 });
 
 describe('conv layer gradient', () => {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { adapterLabel, startWebgpu, stopWebgpu, type GpuAdapterDescription } from './backends/webgpu.js';
 import { shareIdentityOnWasm } from './backends/wasm-identity.js';
+import { fastTransposeOnWasm } from './backends/wasm-transpose.js';
 import type { BackendName } from './types.js';
 
 export interface BackendInfo {
@@ -129,6 +130,7 @@ async function tryBackend(name: BackendName, named: boolean): Promise<BackendInf
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
       await tf.ready();
       shareIdentityOnWasm();
+      fastTransposeOnWasm();
       const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       const threads = wasmThreads();
       const detail = `wasm · ${simd ? 'SIMD' : 'no SIMD'} · ${threads} thread${threads === 1 ? '' : 's'}`;

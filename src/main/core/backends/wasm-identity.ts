@@ -9,29 +9,19 @@
 // a matmul's second operand, it aborted the engine a few calls later (odd shapes, in a
 // sequence); layers.ts keeps saved weights out of that second-operand place.
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-override.js';
 
 interface WasmBackend {
   incRef(dataId: object): void;
 }
 
-let installed = false;
-
-/** Replaces wasm's Identity with one that shares the input's data (once; call after wasm is registered). */
+/** Replaces wasm's Identity with one that shares the input's data. */
 export function shareIdentityOnWasm(): void {
-  if (installed) return;
-  installed = true;
-  const stock = tf.getKernel('Identity', 'wasm');
-  if (!stock) return;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      // strings live outside the heap: the stock kernel handles them
-      if (x.dtype === 'string') return stock.kernelFunc(args);
-      (args.backend as unknown as WasmBackend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  overrideWasmKernel('Identity', (stock) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    // strings live outside the heap: the stock kernel handles them
+    if (x.dtype === 'string') return stock(args);
+    (args.backend as unknown as WasmBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
 }

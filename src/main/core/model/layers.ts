@@ -4,6 +4,7 @@
 // conv layer throws). See ARCHITECTURE.md "Pitfalls found".
 import * as tf from '@tensorflow/tfjs-core';
 import { sumLeadingAxes } from './reduce.js';
+import { dropTransposedWeight, transposedWeight } from './transposed-weights.js';
 import './gradients.js';
 import { Rng } from './rng.js';
 
@@ -73,7 +74,10 @@ export class ParamStore {
   }
 
   dispose(): void {
-    for (const v of this.vars) v.dispose();
+    for (const v of this.vars) {
+      dropTransposedWeight(v);
+      v.dispose();
+    }
   }
 }
 
@@ -110,36 +114,60 @@ function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: Activ
  * by data (the first layer), which saves the largest matmul of the backward pass.
  */
 export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activation, inputGrad: boolean): tf.Tensor2D {
+  const wT = transposedFor(w, x.shape[0]);
+  // y, and what the weight's gradient x^T d needs: x^T where the forward made it, else x
+  const forward = (xi: tf.Tensor2D, wi: tf.Tensor2D, bi: tf.Tensor1D): { y: tf.Tensor2D; xOrT: tf.Tensor2D } =>
+    wT ? denseForwardTransposed(xi, wT, bi, act) : { y: denseForward(xi, wi, bi, act), xOrT: xi };
+  const weightGrad = (xOrT: tf.Tensor2D, d: tf.Tensor2D) => tf.matMul(wT ? xOrT : tf.transpose(xOrT), d);
   if (!inputGrad) {
     // x is not an input (no gradient wanted) but the backward pass needs it: save() keeps
     // it alive past the forward tidy, a closure would not
     const f = tf.customGrad((wi, bi, save) => {
-      const y = denseForward(x, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
-      (save as tf.GradSaveFunc)([y, x]);
+      const { y, xOrT } = forward(x, wi as tf.Tensor2D, bi as tf.Tensor1D);
+      (save as tf.GradSaveFunc)([y, xOrT]);
       return {
         value: y,
         gradFunc: (dy, saved) => {
           const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
           const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-          return [tf.matMul(tf.transpose(xs), d), biasGrad(d)];
+          return [weightGrad(xs, d), biasGrad(d)];
         },
       };
     });
     return f(w, b) as tf.Tensor2D;
   }
   const f = tf.customGrad((xi, wi, bi, save) => {
-    const y = denseForward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, act);
-    (save as tf.GradSaveFunc)([xi as tf.Tensor, wi as tf.Tensor, y]);
+    const { y, xOrT } = forward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D);
+    (save as tf.GradSaveFunc)([xOrT, wi as tf.Tensor, y]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
         const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
         const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-        return [denseInputGrad(d, ws), tf.matMul(tf.transpose(xs), d), biasGrad(d)];
+        return [denseInputGrad(d, ws), weightGrad(xs, d), biasGrad(d)];
       },
     };
   });
   return f(x, w, b) as tf.Tensor2D;
+}
+
+/**
+ * The forward as y = ((W^T) x^T)^T from a copy of W^T the trainer made (transposed-weights.ts):
+ * the matmul packs its second operand, x^T, rather than a W that is new every step. x^T is
+ * what the weight's gradient needs too.
+ */
+function denseForwardTransposed(x: tf.Tensor2D, wT: tf.Tensor2D, b: tf.Tensor1D, act: Activation): { y: tf.Tensor2D; xOrT: tf.Tensor2D } {
+  const xT = tf.transpose(x) as tf.Tensor2D;
+  const z = tf.add(tf.transpose(tf.matMul(wT, xT)), b);
+  const y = act === 'relu' ? tf.relu(z) : act === 'tanh' ? tf.tanh(z) : z;
+  return { y: y as tf.Tensor2D, xOrT: xT };
+}
+
+/** W^T when the trainer holds it for these weights and it pays at this many rows, else null. */
+function transposedFor(w: tf.Variable, rows: number): tf.Tensor2D | null {
+  const [inSize, out] = w.shape as [number, number];
+  // packing x^T (rows x in) and transposing y back (rows x out) against packing W (in x out)
+  return rows * (inSize + out) < inSize * out ? transposedWeight(w) : null;
 }
 
 /** A bias's gradient: d summed over every axis but the channels (see reduce.ts for why a matmul). */

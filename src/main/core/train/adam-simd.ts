@@ -4,10 +4,10 @@
 // root: 2.1 ms a step on half of the 784-400-20 VAE's 650k parameters, a tenth of the step.
 // f32x4.div and f32x4.sqrt take four lanes at a time.
 //
-// The module is one small function, so it is assembled here from its opcodes rather than
-// compiled by a wasm toolchain the build would then need. Float32 throughout, as the moments
-// are stored; the JS loop computes in float64 between its float32 loads and stores, so the
-// two agree to float32 rounding (tests/train/adam-simd.test.ts).
+// The module is one small function, assembled from its opcodes (wasm/assemble.ts). Float32
+// throughout, as the moments are stored; the JS loop computes in float64 between its float32
+// loads and stores, so the two agree to float32 rounding (tests/train/adam-simd.test.ts).
+import { F32, funcBody, get, I32, i32add, load, oneFunctionModule, set, simd, store, V128 } from '../wasm/assemble.js';
 import { ADAM } from './adam.js';
 
 /** Where the arrays sit in the memory, in bytes; the gradient slots follow each other. */
@@ -60,40 +60,18 @@ export function simdAdam(memory: WebAssembly.Memory): SimdAdam | null {
 
 // ---- the module: (import "env" "memory" (memory 0 65536 shared)) (func (export "adam") ...) ----
 
-const I32 = 0x7f;
-const F32 = 0x7d;
-const V128 = 0x7b;
-
 // parameters: 0 w, 1 m, 2 v, 3 g, 4 stride, 5 slots, 6 from, 7 end (i32, bytes but slots);
 // 8 b1, 9 a1, 10 b2, 11 a2, 12 step, 13 root, 14 eps (f32)
 const P = { w: 0, m: 1, v: 2, g: 3, stride: 4, slots: 5, from: 6, end: 7, b1: 8, a1: 9, b2: 10, a2: 11, step: 12, root: 13, eps: 14 };
 // locals after the parameters: i32 s, q; v128 B1, A1, B2, A2, ST, RT, EP, G, M, V
 const L = { s: 15, q: 16, B1: 17, A1: 18, B2: 19, A2: 20, ST: 21, RT: 22, EP: 23, G: 24, M: 25, V: 26 };
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const simd = (op: number) => [0xfd, ...uleb(op)];
-// memarg: alignment hint 2^0 (the slices start anywhere), offset 0
-const load = [...simd(0x00), 0x00, 0x00];
-const store = [...simd(0x0b), 0x00, 0x00];
 const splat = simd(0x13);
 const sqrt = simd(0xe3);
 const add = simd(0xe4);
 const sub = simd(0xe5);
 const mul = simd(0xe6);
 const div = simd(0xe7);
-const i32add = 0x6a;
 const at = (base: number) => [...get(base), ...get(P.from), i32add]; // base + i (bytes)
 
 function body(): number[] {
@@ -140,28 +118,17 @@ function body(): number[] {
     0x0b, 0x0b, // end loop, end block
     0x0b, // end function
   ];
-  const locals = [0x02, 0x02, I32, 0x0a, V128]; // 2 groups: 2 x i32, 10 x v128
-  return [...uleb(locals.length + code.length), ...locals, ...code];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function name(s: string): number[] {
-  return [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+  return funcBody(
+    [
+      [2, I32],
+      [10, V128],
+    ],
+    code,
+  );
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32];
-  // prettier-ignore
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [0x01, 0x60, ...uleb(params.length), ...params, 0x00]),
-    // a shared memory, any size up to 4 GiB (the caller's has its own maximum)
-    ...section(2, [0x01, ...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(0), ...uleb(65536)]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, ...name('adam'), 0x00, 0x00]),
-    ...section(10, [0x01, ...body()]),
-  ]);
+  // a shared memory, any size up to 4 GiB (the caller's has its own maximum)
+  return oneFunctionModule('adam', params, body(), true);
 }

@@ -3,12 +3,19 @@
 // its slice of the parameters. Keeping one implementation is what makes the threads agree.
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../model/rng.js';
+import { setTransposedWeight } from '../model/transposed-weights.js';
 import type { VaeModel } from '../model/vae.js';
 import { adamSlice } from './adam.js';
 import { simdAdam, type AdamLayout, type SimdAdam } from './adam-simd.js';
 import { shareRows, stepSeed, type BatchSource } from './batch.js';
 import { CTRL, paramSlice, RESULT_SIZE, STEP, type ParallelMemory } from './parallel-protocol.js';
 import { BatchBuffers, readKept, shareLoss, type KeptParts } from './step.js';
+
+/**
+ * dense weights from this size keep a transposed copy: the 784x400 layer of the reference
+ * MLP (its step 15% shorter) and larger; a small one costs more calls than it saves
+ */
+const TRANSPOSED_MIN = 65536;
 
 export class ParallelShare {
   private readonly buffers: BatchBuffers;
@@ -56,12 +63,16 @@ export class ParallelShare {
     });
   }
 
-  /** shared weights -> this thread's engine */
+  /**
+   * shared weights -> this thread's engine, with the transposed copy of each large dense
+   * weight that spares the forward matmul repacking it (transposed-weights.ts)
+   */
   loadWeights(): void {
     tf.tidy(() => {
       this.model.variables.forEach((v, i) => {
         const o = this.offsets[i]!;
         v.assign(tf.tensor(this.weights.subarray(o, o + v.size), v.shape));
+        if (v.rank === 2 && v.size >= TRANSPOSED_MIN) setTransposedWeight(v);
       });
     });
   }
