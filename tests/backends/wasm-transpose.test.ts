@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
-import { asTwoD } from '../../src/main/core/backends/wasm-transpose.js';
+import { asTwoD, simdTransposeCalls } from '../../src/main/core/backends/wasm-transpose.js';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -69,6 +69,18 @@ describe('wasm 2-D transpose', () => {
           if (!sameBits(got, ref)) wrong.push(`${r}x${c} ${dtype}`);
         }
     expect(wrong).toEqual([]);
+  });
+
+  it('takes the SIMD path for a 2-D swap and the stock kernel for the rest', async () => {
+    await initBackend('wasm');
+    const x = tf.ones([3, 4, 5]);
+    const before = simdTransposeCalls();
+    tf.transpose(x, [2, 0, 1]).dispose();
+    expect(simdTransposeCalls(), '[3, 4, 5] by [2, 0, 1] is [12, 5] swapped').toBe(before + 1);
+    tf.transpose(x, [0, 2, 1]).dispose();
+    tf.transpose(tf.cast(x, 'bool'), [2, 0, 1]).dispose();
+    expect(simdTransposeCalls(), 'a batched swap and a 1-byte dtype go to the stock kernel').toBe(before + 1);
+    x.dispose();
   });
 
   it("equals it on the models' shapes and on perms of higher rank", async () => {
@@ -138,5 +150,28 @@ describe('wasm 2-D transpose', () => {
     await initBackend('wasm');
     big.dispose();
     expect(sameBits(got, ref)).toBe(true);
+  });
+
+  it('works on a wasm backend made anew, the stock kernel included', async () => {
+    await initBackend('wasm');
+    const engine = tf.engine() as unknown as { registryFactory: Record<string, { factory: () => tf.KernelBackend; priority: number }> };
+    const { factory, priority } = engine.registryFactory['wasm']!;
+    tf.removeBackend('wasm');
+    tf.registerBackend('wasm', factory, priority);
+    const before = simdTransposeCalls();
+    for (const [shape, perm] of [
+      [
+        [5, 7, 9],
+        [0, 2, 1],
+      ],
+      [
+        [6, 10],
+        [1, 0],
+      ],
+    ] as [number[], number[]][]) {
+      const [got, ref] = await both(shape, perm, 'float32');
+      expect(sameBits(got, ref), `[${shape}] by [${perm}]`).toBe(true);
+    }
+    expect(simdTransposeCalls()).toBe(before + 1);
   });
 });

@@ -11,5 +11,7 @@ export function overrideWasmKernel(kernelName: string, make: (stock: tf.KernelFu
   const stock = tf.getKernel(kernelName, 'wasm');
   if (!stock) return;
   tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: make(stock.kernelFunc) });
+  // the stock kernel's setup and dispose come along: tfjs runs setupFunc for every wasm
+  // backend it makes (Transpose's binds its C++ function), and the fallback needs that
+  tf.registerKernel({ ...stock, kernelFunc: make(stock.kernelFunc) });
 }

@@ -21,6 +21,13 @@ interface WasmBackend {
 
 type Run = (...args: number[]) => void;
 
+let simdCalls = 0;
+
+/** How many transposes the SIMD function has done in this process (the rest went to the stock kernel). */
+export function simdTransposeCalls(): number {
+  return simdCalls;
+}
+
 /** Replaces wasm's Transpose with the SIMD one for 2-D transposes. */
 export function fastTransposeOnWasm(): void {
   // the SIMD function, made over the memory of the backend that calls (a backend made anew
@@ -36,6 +43,7 @@ export function fastTransposeOnWasm(): void {
     if (made?.memory !== memory) made = { memory, run: simdTranspose(memory) };
     const run = made.run;
     if (!run) return stock(args);
+    simdCalls++;
     const out = backend.makeOutput(
       perm.map((p) => x.shape[p]!),
       x.dtype,

@@ -167,7 +167,7 @@ function denseForwardTransposed(x: tf.Tensor2D, wT: tf.Tensor2D, b: tf.Tensor1D,
 function transposedFor(w: tf.Variable, rows: number): tf.Tensor2D | null {
   const [inSize, out] = w.shape as [number, number];
   // packing x^T (rows x in) and transposing y back (rows x out) against packing W (in x out)
-  return rows * (inSize + out) < inSize * out ? transposedWeight(w) : null;
+  return rows > 0 && rows * (inSize + out) < inSize * out ? transposedWeight(w) : null;
 }
 
 /** A bias's gradient: d summed over every axis but the channels (see reduce.ts for why a matmul). */
