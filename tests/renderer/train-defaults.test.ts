@@ -2,7 +2,8 @@
 // Bernoulli (not a Bernoulli the trainer then warns about), MNIST keeps its Bernoulli, colour
 // photos a Gaussian; a conv VAE on photos gets a KL warm-up, as an HVAE does.
 import { describe, expect, it } from 'vitest';
-import { defaultsFor, suggestedWarmup } from '../../src/renderer/src/lib/models';
+import { defaultsFor, fromTrainConfig, suggestedWarmup, toTrainConfig } from '../../src/renderer/src/lib/models';
+import type { TrainConfigInput } from '../../src/shared/schemas';
 import type { DatasetInfo } from '../../src/shared/contract';
 
 const ds = (over: Partial<DatasetInfo>): DatasetInfo =>
@@ -37,5 +38,72 @@ describe('train form defaults', () => {
     expect(suggestedWarmup({ model: 'ae', family: 'conv', warmup: 0 }, faces)).toBe(0);
     expect(suggestedWarmup({ model: 'hvae', family: 'mlp', warmup: 0 }, mnist)).toBe(5);
     expect(suggestedWarmup({ model: 'vae', family: 'conv', warmup: 3 }, faces)).toBe(3);
+  });
+
+  it("reads a run's config back into the form, so the form can show a training it did not start", () => {
+    const mnist = ds({ kind: 'mnist', channels: 1, width: 28, trainCount: 60000 });
+    const configs: TrainConfigInput[] = [
+      { model: 'ae', family: 'mlp', latent: 3, likelihood: 'bernoulli', beta: 1, epochs: 400, batch: 8, lr: 0.002, seed: 7, hidden: [64] },
+      {
+        model: 'hvae',
+        family: 'mlp',
+        latent: 32,
+        latent2: 16,
+        levels: 3,
+        latent3: 8,
+        likelihood: 'gaussian',
+        sigma: 0.2,
+        beta: 2,
+        epochs: 5,
+        batch: 64,
+        lr: 0.001,
+        seed: 1,
+        warmup: 5,
+        hidden: [400, 200],
+      },
+      {
+        model: 'cvae',
+        family: 'conv',
+        latent: 10,
+        likelihood: 'cbernoulli',
+        beta: 1,
+        epochs: 3,
+        batch: 32,
+        lr: 0.001,
+        seed: 2,
+        form: 4,
+        hidden: [128],
+        objective: 'iwae',
+        k: 7,
+      },
+      {
+        model: 'cvae',
+        family: 'mlp',
+        latent: 10,
+        likelihood: 'bernoulli',
+        beta: 1,
+        epochs: 3,
+        batch: 32,
+        lr: 0.001,
+        seed: 2,
+        learnedPrior: true,
+        hidden: [128],
+      },
+      {
+        model: 'dae',
+        family: 'mlp',
+        latent: 8,
+        likelihood: 'binarized',
+        beta: 1,
+        epochs: 2,
+        batch: 16,
+        lr: 0.01,
+        seed: 3,
+        noise: { kind: 'mask', level: 0.5 },
+        limit: 1000,
+        hidden: [32],
+      },
+    ];
+    for (const c of configs) expect(toTrainConfig(fromTrainConfig(c, mnist)), c.model).toEqual(c);
   });
 });

@@ -167,6 +167,41 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
   return cfg;
 }
 
+/**
+ * A run's config back into the form's fields (toTrainConfig's inverse), so the form can show
+ * the settings of a run it did not start (a training that was going on before a reload).
+ */
+export function fromTrainConfig(c: TrainConfigInput, ds: DatasetInfo | undefined): FormConfig {
+  const d = defaultsFor(ds);
+  return {
+    ...d,
+    model: c.model ?? d.model,
+    family: c.family ?? d.family,
+    latent: c.latent ?? d.latent,
+    likelihood: c.likelihood ?? d.likelihood,
+    beta: c.beta ?? d.beta,
+    epochs: c.epochs ?? d.epochs,
+    batch: c.batch ?? d.batch,
+    lr: c.lr ?? d.lr,
+    seed: c.seed ?? d.seed,
+    // none given: the model's own default, which the empty field stands for
+    hidden: c.hidden ? c.hidden.join(', ') : '',
+    warmup: c.warmup ?? 0,
+    noiseKind: c.noise?.kind ?? d.noiseKind,
+    noiseLevel: c.noise?.level ?? d.noiseLevel,
+    limit: c.limit ?? null,
+    latent2: c.latent2 ?? d.latent2,
+    levels: c.levels ?? 2,
+    latent3: c.latent3 ?? d.latent3,
+    latent4: c.latent4 ?? d.latent4,
+    sigma: c.sigma ?? d.sigma,
+    learnedPrior: c.learnedPrior ?? false,
+    form: c.learnedPrior ? 1 : (c.form ?? 2),
+    objective: c.objective ?? 'elbo',
+    k: c.k ?? d.k,
+  };
+}
+
 export function modelLabel(kind: string): string {
   return MODEL_KINDS.find((m) => m.id === kind)?.label ?? kind;
 }
