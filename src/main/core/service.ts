@@ -75,7 +75,6 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
           door: opts.door,
           version,
           backend: backend.name,
-          workerEntry: opts.workerEntry,
         });
   const ctx: Context = {
     db,

@@ -15,8 +15,6 @@ export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
   backend?: BackendPreference;
-  /** the bundled training worker (Electron build); dev and tests use the tsx bootstrap */
-  workerEntry?: string;
 }
 
 export interface Context {
