@@ -4,6 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NamedWeight } from '../../model/layers.js';
+import { readCheckpoint } from '../../train/checkpoint.js';
 import { writeFileAtomic } from '../atomic.js';
 import { stockGraphs, type StockTopology } from './networks.js';
 import { toOnnxModel } from './onnx.js';
@@ -31,4 +32,11 @@ export async function writeStockModels(outDir: string, t: StockTopology, weights
   }
   await write(join(outDir, 'README.md'), stockReadme(t, graphs));
   return files;
+}
+
+/** The stock models of a checkpoint's weights, written into outDir. */
+export async function exportStockModels(checkpointDir: string, outDir: string): Promise<string[]> {
+  const { json, weights } = await readCheckpoint(checkpointDir, false);
+  const { config, shape, numClasses } = json.modelTopology;
+  return writeStockModels(outDir, { config, shape, numClasses }, weights, json.generatedBy);
 }
