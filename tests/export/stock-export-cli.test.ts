@@ -36,6 +36,10 @@ describe('export-model', () => {
       'onnx/encoder.onnx',
     ])
       expect(existsSync(join(out, f)), f).toBe(true);
+    const readme = readFileSync(join(out, 'README.md'), 'utf8');
+    expect(readme).toContain("tf.loadGraphModel('tfjs/decoder/model.json')");
+    expect(readme).toContain("ort.InferenceSession.create('onnx/decoder.onnx')");
+    expect(readme).toMatch(/`mean` \[batch, 784\]: pixel probabilities/);
     // the app's own format is still what bundles and resume read
     expect(JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')).format).toBe('latent-lab-vae');
 

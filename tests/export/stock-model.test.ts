@@ -83,7 +83,8 @@ function uniform(rng: Rng, n: number, scale = 1, shift = 0): Float32Array {
 
 /** What the app itself computes for each network's outputs, from the same inputs. */
 function appOutputs(model: VaeModel, graph: string, inputs: Record<string, tf.Tensor2D>): Record<string, tf.Tensor> | null {
-  const { x, y, z } = inputs;
+  const { x, y } = inputs;
+  const z = inputs.z ?? inputs.z1; // an hvae decodes z1
   const gauss = (g: { mu: tf.Tensor; logvar: tf.Tensor | null }) => ({ mu: g.mu, logvar: g.logvar! });
   if (graph === 'decoder') {
     const p = model.decodeParams(z!, y);

@@ -114,7 +114,7 @@ const MEAN_ABOUT: Record<NormalizedModelConfig['likelihood'], string> = {
   bernoulli: 'pixel probabilities of the Bernoulli p(x|z), which are also its mean image; 0..1',
   binarized: 'pixel probabilities of the Bernoulli p(x|z) (trained on binarized images), its mean image; 0..1',
   cbernoulli: 'mean image of the continuous Bernoulli p(x|z); 0..1',
-  gaussian: 'mean image of the Gaussian p(x|z) (fixed standard deviation sigma, see the config); 0..1',
+  gaussian: 'mean image of the Gaussian p(x|z), whose standard deviation is fixed (the README says it); 0..1',
   'gaussian-learned': 'mean image of the Gaussian p(x|z); 0..1',
 };
 
@@ -123,7 +123,8 @@ function decoderGraph(w: Weights, t: StockTopology, labels: number): Graph {
   const { config: cfg, shape } = t;
   const g = new Graph('decoder', 'p(x | z): the image a code decodes to');
   const D = shape.height * shape.width * shape.channels;
-  const z = g.input('z', [cfg.latent], `latent codes, ${cfg.latent} numbers each (the prior is ${priorWords(cfg)})`);
+  // an hvae decodes its bottom level, z1, which its prior-z1 network gives
+  const z = g.input(cfg.model === 'hvae' ? 'z1' : 'z', [cfg.latent], `latent codes, ${cfg.latent} numbers each; ${priorWords(cfg)}`);
   const out = decoderNet(g, w, cfg, shape, labels ? g.concat([z, labelInput(g, labels)], 1) : z);
   let logits = out;
   let logvar: Value | null = null;
@@ -141,10 +142,10 @@ function decoderGraph(w: Weights, t: StockTopology, labels: number): Graph {
 }
 
 function priorWords(cfg: NormalizedModelConfig): string {
-  if (cfg.model === 'ae' || cfg.model === 'dae') return 'none: an autoencoder has no prior; use codes near those the encoder gives';
-  if (cfg.model === 'hvae') return 'p(z1 | z2), see prior-z1';
-  if (cfg.model === 'cvae' && (cfg.form === 1 || cfg.form === 4)) return 'p(z | y), see prior';
-  return 'N(0, I)';
+  if (cfg.model === 'ae' || cfg.model === 'dae') return 'an autoencoder has no prior: use codes near those the encoder gives';
+  if (cfg.model === 'hvae') return 'draw them from prior-z1';
+  if (cfg.model === 'cvae' && (cfg.form === 1 || cfg.form === 4)) return 'draw them for a class from prior';
+  return 'the prior is N(0, I)';
 }
 
 /** The encoder q(z|x) (and y where it sees the label): mean and log-variance, or the code of an autoencoder. */

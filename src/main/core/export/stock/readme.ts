@@ -23,7 +23,7 @@ export function stockReadme(t: StockTopology, graphs: Graph[]): string {
     `# ${cfg.model.toUpperCase()} (${cfg.family}), exported by Latent Lab`,
     '',
     `Images are ${shape.height}x${shape.width} with ${shape.channels} channel${shape.channels > 1 ? 's' : ''}; the latent code has ${cfg.latent} numbers. ` +
-      `Decoder likelihood: ${cfg.likelihood}.`,
+      `Decoder likelihood: ${cfg.likelihood}${cfg.likelihood === 'gaussian' ? ` with standard deviation ${cfg.sigma}` : ''}.`,
     '',
     'Each network is here twice: as a TensorFlow.js graph model (`tfjs/<name>/model.json` with its `weights.bin`)',
     'and as ONNX (`onnx/<name>.onnx`, opset 17). Both take and give float32 tensors with the batch first.',
