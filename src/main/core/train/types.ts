@@ -13,8 +13,6 @@ export interface TrainJobSpec {
   /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
   callerPrunes?: boolean;
   backend: 'auto' | BackendName;
-  /** the worker script (the bundled JS worker in the Electron build); default: the tsx bootstrap */
-  workerEntry?: string;
 }
 
 export type TrainEvent =
