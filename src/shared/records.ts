@@ -101,6 +101,10 @@ export interface ProbeResult {
   truncated?: boolean;
   /** non-square images: one of them (its size) squared by fit and by crop, to show the choice */
   resize?: { width: number; height: number; fit: Grid; crop: Grid };
+  /** sampled files named as images that could not be read as one: how many of those sampled, the first and why */
+  unreadable?: { count: number; of: number; file: string; reason: string };
+  /** a few of the sampled images, small, to show what the import will bring in */
+  thumbs?: Grid;
 }
 
 /** A folder on the server, for the import sheet's folder browser (datasets:browse). */

@@ -171,6 +171,25 @@ describe('importFolder on a messy folder', () => {
     expect(p.gray).toBe(false);
     expect(p.labels).toEqual(['cats', 'dogs']);
     expect(p.imageFiles).toBe(17); // every image-named or image-sniffed file, bad ones included
+    // the bad ones are counted and one is named, and a few good ones come back as thumbnails
+    expect(p.unreadable).toMatchObject({ of: 17, file: expect.stringContaining(root) });
+    expect(p.unreadable!.count).toBeGreaterThan(0);
+    expect(p.unreadable!.count).toBeLessThan(17);
+    expect(p.thumbs).toMatchObject({ n: 8, height: 32, width: 32, channels: 3 });
+    expect(p.thumbs!.tiles.length).toBe(8 * 32 * 32 * 3);
+  });
+
+  it('says when no file named as an image is one (text files called .png)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'll-fake-png-'));
+    try {
+      for (const n of ['a', 'b', 'c']) await writeFile(join(dir, `${n}.png`), 'just some text\n');
+      const p = await probeFolder(dir);
+      expect(p.imageFiles).toBe(3);
+      expect(p.unreadable).toEqual({ count: 3, of: 3, file: join(dir, 'a.png'), reason: expect.stringMatching(/text/) });
+      expect(p.thumbs).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('cancels mid-import with an AbortError', async () => {

@@ -1,13 +1,13 @@
 // The import sheet, as a new user meets it in browser mode: labels from file names in a flat
 // folder (`obj1__0.png`, ...), with a preview of the labels found and their counts; the
 // folder browser and path completion from the server's own listing.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { useBrowser } from './fixtures';
-import { screenshot } from './harness';
+import { screenshot, screenshotSizes } from './harness';
 
 const { withApp } = useBrowser();
 
@@ -189,5 +189,49 @@ describe('import sheet defects', () => {
       await page.getByTestId('import-resize-crop-thumb').click();
       expect(await page.getByTestId('import-resize-crop').getAttribute('aria-checked')).toBe('true');
       await screenshot(page, 'import-fit-crop');
+    }));
+
+  it('says when no file named as an image is one, shows thumbnails of those that are, and drops an old error for a new folder', () =>
+    withApp('unreadable', async (app, page) => {
+      // text files named .png: not "3 images, median side 0 px" with Import enabled
+      const fake = join(app.dataDir, 'fake');
+      mkdirSync(fake, { recursive: true });
+      for (const n of ['a', 'b', 'c']) writeFileSync(join(fake, `${n}.png`), 'just some text\n');
+      await page.getByTestId('empty-import').click();
+      await page.getByTestId('import-path').fill(fake);
+      const unreadable = page.getByTestId('import-unreadable');
+      await unreadable.filter({ hasText: 'None of the 3 files looked at could be read as an image' }).waitFor();
+      expect(await unreadable.textContent()).toContain(join(fake, 'a.png'));
+      expect(await page.getByTestId('import-start').isDisabled()).toBe(true);
+      await screenshotSizes(page, 'import-unreadable');
+
+      // images that turn into text between the look and the import: the import fails and says so
+      const spoilt = await objectFolder(join(app.dataDir, 'spoilt'), [1, 2], 2);
+      await page.getByTestId('import-path').fill(spoilt);
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      for (const f of readdirSync(spoilt)) writeFileSync(join(spoilt, f), 'not an image any more\n');
+      await page.getByTestId('import-start').click();
+      const result = page.getByTestId('import-result');
+      await result.waitFor();
+
+      // browsing from a path that is no folder opens the browser at home; a folder typed then is
+      // the choice, and the browser showing home goes
+      await page.getByTestId('import-path').fill(join(app.dataDir, 'nowhere'));
+      await page.getByTestId('import-probe').filter({ hasText: 'does not exist' }).waitFor();
+      await page.getByTestId('import-path-browse').click();
+      await page.getByTestId('folder-browser').waitFor();
+
+      // a new, valid folder: the old folder's error goes, its images show as thumbnails
+      const good = await objectFolder(join(app.dataDir, 'good'), [1, 2, 3], 2);
+      await page.getByTestId('import-path').fill(good);
+      await page.getByTestId('folder-browser').waitFor({ state: 'detached' });
+      await page.getByTestId('import-probe').filter({ hasText: '6 images' }).waitFor();
+      expect(await result.count()).toBe(0);
+      expect(await unreadable.count()).toBe(0);
+      const thumbs = page.locator('[data-testid="import-thumbs"] canvas, canvas[data-testid="import-thumbs"]');
+      await thumbs.waitFor();
+      expect(await thumbs.evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThanOrEqual(6 * 32);
+      expect(await page.getByTestId('import-start').isDisabled()).toBe(false);
+      await screenshotSizes(page, 'import-thumbs');
     }));
 });

@@ -7,7 +7,7 @@ import { decodeImage, probeImage, sniffFormat, IMAGE_EXTENSIONS, SkipError } fro
 import { countLabels, defaultNameLabel, labelRule, type LabelSource } from './label-source.js';
 import { median, resizePreview, suggestSide } from './probe-extras.js';
 import { stratifiedSplit } from './split.js';
-import type { ProbeResult } from '../../../shared/contract';
+import type { Grid, ProbeResult } from '../../../shared/contract';
 import { abortError, naturalCompare, scanFolder, type ScanBounds, type ScannedFile } from './scan.js';
 
 export { scanFolder, type ScanBounds, type ScannedFile, type ScanResult } from './scan.js';
@@ -116,20 +116,29 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
   const shortSides: number[] = [];
   let nonSquare: { path: string; width: number; height: number } | null = null;
   let gray = true;
-  for (let k = 0; k < Math.min(sample, images.length); k++) {
+  const sampled = Math.min(sample, images.length);
+  const readable: string[] = [];
+  let unreadable: ProbeResult['unreadable'];
+  for (let k = 0; k < sampled; k++) {
     if (signal?.aborted) throw abortError(signal);
+    const path = images[Math.floor(k * step)]!.path;
     try {
-      const info = await probeImage(images[Math.floor(k * step)]!.path);
+      const info = await probeImage(path);
       sides.push(Math.max(info.width, info.height));
       shortSides.push(Math.min(info.width, info.height));
-      if (!nonSquare && info.width !== info.height) nonSquare = { path: images[Math.floor(k * step)]!.path, ...info };
+      if (!nonSquare && info.width !== info.height) nonSquare = { path, ...info };
       gray &&= info.gray;
-    } catch {
-      // a bad file says nothing about the folder
+      readable.push(path);
+    } catch (e) {
+      // a file named as an image that is none (a text file called .png): counted, and the first
+      // one named, so the sheet can say so instead of "median side 0 px"
+      unreadable ??= { count: 0, of: sampled, file: path, reason: (e as Error).message };
+      unreadable.count++;
     }
   }
   const medianSide = median(sides);
   const resize = preview && nonSquare ? await resizeSample(nonSquare, gray) : undefined;
+  const thumbs = preview ? await thumbnails(readable, gray) : undefined;
   return {
     files: files.length,
     imageFiles: images.length,
@@ -142,7 +151,27 @@ async function probeFiles(files: ScannedFile[], sample: number, signal?: AbortSi
     unlabeled,
     nameLabels,
     ...(resize ? { resize } : {}),
+    ...(unreadable ? { unreadable } : {}),
+    ...(thumbs ? { thumbs } : {}),
   };
+}
+
+/** Up to eight of the sampled images, 32 px and fitted, so the sheet shows what it will import. */
+async function thumbnails(paths: string[], gray: boolean): Promise<Grid | undefined> {
+  const side = 32;
+  const channels = gray ? 1 : 3;
+  const tiles: Uint8Array[] = [];
+  for (const path of paths.slice(0, 8)) {
+    try {
+      tiles.push(await decodeImage(path, { side, color: gray ? 'gray' : 'rgb', resize: 'fit' }));
+    } catch {
+      // read once already; a file that changed since is left out of the preview
+    }
+  }
+  if (!tiles.length) return undefined;
+  const all = new Uint8Array(tiles.length * side * side * channels);
+  tiles.forEach((t, i) => all.set(t, i * side * side * channels));
+  return { n: tiles.length, cols: tiles.length, height: side, width: side, channels, tiles: all };
 }
 
 async function resizeSample(img: { path: string; width: number; height: number }, gray: boolean): Promise<ProbeResult['resize']> {
