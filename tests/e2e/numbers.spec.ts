@@ -3,7 +3,7 @@
 // the epoch strips stay on screen from one epoch to the next.
 import { describe, expect, it } from 'vitest';
 import { objectDataset, train, useBrowser } from './fixtures';
-import { screenshot } from './harness';
+import { screenshot, screenshotSizes } from './harness';
 
 const { withApp } = useBrowser();
 
@@ -68,6 +68,40 @@ describe('honest numbers', () => {
       const seen = await page.evaluate(() => (window as unknown as { __strips: { shown: number; gone: number } }).__strips);
       expect(seen.shown).toBe(1);
       expect(seen.gone).toBe(0);
-      expect(await page.getByTestId('train-run-bpd').textContent()).toMatch(/^\d\.\d{3}( ≠| b)?( \*)? bits\/dim$/);
+      expect(await page.getByTestId('train-run-bpd').textContent()).toMatch(/^\d\.\d{3} bits per /);
+    }));
+
+  it('gives one figure per quantity while training: the same epoch in the header and the status line, one images/s, units in words', () =>
+    withApp('one-figure', async (app, page) => {
+      const a = await objectDataset(app, 'objects', 40, 6);
+      await page.getByTestId('tab-train').click();
+      const run = await train(app, a, { model: 'vae', latent: 4, hidden: [256, 256], epochs: 3, batch: 8 }, false);
+      await page.locator('[data-testid="sidebar-run"][data-status="running"]').click(); // shown on Train, also once done
+      await page.locator('[data-testid="train-run"][data-status="running"]').waitFor();
+      await page.getByTestId('loss-last').waitFor();
+      const epochOf = (t: string | null) =>
+        /epoch (\d+) of (\d+)/
+          .exec(t ?? '')
+          ?.slice(1)
+          .join('/') ?? `none in "${t}"`;
+      // read together, between two progress events: the header's epoch is the status line's
+      await expect
+        .poll(async () => {
+          const [head, foot] = await page.evaluate(() => [
+            document.querySelector('[data-testid="train-run-epoch"]')?.textContent ?? null,
+            document.querySelector('[data-testid="status-job"][data-kind="train"]')?.textContent ?? null,
+          ]);
+          return epochOf(head) === epochOf(foot) ? epochOf(head) : `${epochOf(head)} vs ${epochOf(foot)}`;
+        })
+        .toMatch(/^\d\/3$/);
+      // one speed on the page: the status line's
+      expect((await page.locator('body').innerText()).match(/images\/s/g)?.length ?? 0).toBeLessThanOrEqual(1);
+      await screenshotSizes(page, 'train-one-figure');
+      await page.locator('[data-testid="train-run"][data-status="done"]').waitFor({ timeout: 120_000 });
+      expect(await page.getByTestId('train-run-epoch').textContent()).toBe('3 of 3 epochs done');
+      expect(await page.getByTestId('train-run-heldout').textContent()).toMatch(
+        /^Best held-out loss -?[\d,]+\.\d\d nats per image.*, \d+\.\d{3} bits per /s,
+      );
+      expect((await app.service.waitForJob(run.jobId)).status).toBe('done');
     }));
 });

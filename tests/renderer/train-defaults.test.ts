@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultsFor, fromTrainConfig, suggestedWarmup, toTrainConfig } from '../../src/renderer/src/lib/models';
 import type { TrainConfigInput } from '../../src/shared/schemas';
-import type { DatasetInfo } from '../../src/shared/contract';
+import type { DatasetInfo, RunInfo } from '../../src/shared/contract';
+import { heldOutWords } from '../../src/renderer/src/lib/run-figures';
 
 const ds = (over: Partial<DatasetInfo>): DatasetInfo =>
   ({
@@ -105,5 +106,24 @@ describe('train form defaults', () => {
       },
     ];
     for (const c of configs) expect(toTrainConfig(fromTrainConfig(c, mnist)), c.model).toEqual(c);
+  });
+});
+
+describe('the best held-out loss in words', () => {
+  const run = (over: Partial<RunInfo['config']>, bestHeldOut: number) =>
+    ({ datasetId: 1, bestHeldOut, config: { model: 'vae', likelihood: 'gaussian', ...over } }) as unknown as RunInfo;
+  const data = [ds({ id: 1, width: 16, height: 16, channels: 1 })];
+
+  it('says each unit, and why a negative figure is not a bug', () => {
+    const g = heldOutWords(run({}, -1738.2), data)!;
+    expect(g.nats).toBe(
+      '-1,738.20 nats per image (below zero: the Gaussian density of continuous pixels is above 1; lower is still better)',
+    );
+    expect(g.bpd).toMatch(/^-?\d+\.\d{3} bits per 8-bit pixel value$/);
+    const b = heldOutWords(run({ likelihood: 'bernoulli' }, 146.58), data)!;
+    expect(b.nats).toBe('146.58 nats per image');
+    expect(b.bpd).toBe('0.826 bits per pixel as a cross-entropy on grey pixels (compares with other Bernoulli runs only)');
+    expect(heldOutWords(run({ model: 'ae' }, 10), data)!.bpd).toMatch(/reconstruction only: an autoencoder has no KL term$/);
+    expect(heldOutWords(run({}, NaN), data)).toBeNull();
   });
 });

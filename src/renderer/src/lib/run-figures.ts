@@ -22,6 +22,27 @@ export function fmtBpd(b: Bpd | null): { text: string; title: string } {
   return { text: `${b.value.toFixed(3)}${mark}`, title: bpdNote(b) };
 }
 
+/**
+ * A run's best held-out loss in words, one figure per quantity with its unit said: nats per
+ * image, then bits per dimension in the unit its likelihood gives. A negative figure (a Gaussian
+ * density on continuous pixels is above 1) says why, so it does not read like a bug.
+ */
+export function heldOutWords(run: RunInfo, datasets: DatasetInfo[], nats = run.bestHeldOut): { nats: string; bpd: string } | null {
+  if (nats === null || !Number.isFinite(nats)) return null;
+  const n = `${nats.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} nats per image`;
+  const below = nats < 0 ? ' (below zero: the Gaussian density of continuous pixels is above 1; lower is still better)' : '';
+  const b = runBpd(run, datasets, nats);
+  if (!b) return { nats: n + below, bpd: '' };
+  const v = b.value.toFixed(3);
+  const unit =
+    b.kind === '8-bit'
+      ? `${v} bits per 8-bit pixel value`
+      : b.kind === 'binary'
+        ? `${v} bits per binarized pixel`
+        : `${v} bits per pixel as a cross-entropy on grey pixels (compares with other Bernoulli runs only)`;
+  return { nats: n + below, bpd: b.reconstructionOnly ? `${unit}; reconstruction only: an autoencoder has no KL term` : unit };
+}
+
 /** What makes figures of these runs not comparable, in one sentence each (empty: they compare). */
 export function compareWarnings(runs: RunInfo[], datasets: DatasetInfo[]): string[] {
   const out: string[] = [];
