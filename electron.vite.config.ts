@@ -4,6 +4,7 @@
 //   out/main/train-worker.js   the training worker_thread, passed to openService({ workerEntry })
 //   out/preload/index.cjs      the preload, CommonJS because sandboxed preloads cannot be ESM
 //   out/renderer/index.html    the Svelte app (also served by browser mode)
+//   out/renderer/trainer.html  the trainer page on Chromium's WebGPU (engines/chromium/)
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -51,7 +52,8 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       rolldownOptions: {
-        input: { index: resolve(root, 'src/renderer/index.html') },
+        // trainer.html: the page that trains on Chromium's WebGPU (engines/chromium/), no UI
+        input: { index: resolve(root, 'src/renderer/index.html'), trainer: resolve(root, 'src/renderer/trainer.html') },
       },
     },
   },
