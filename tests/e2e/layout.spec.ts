@@ -88,7 +88,14 @@ describe('layout', () => {
         await page.setViewportSize({ width: w, height: h });
         const views: [string, () => Promise<void>][] = [
           ['datasets', async () => void (await page.getByTestId('sidebar-dataset').first().click())],
-          ['train', async () => void (await page.getByTestId('tab-train').click())],
+          [
+            'train',
+            async () => {
+              // a finished run on show: its epoch strips must fit the panel
+              await page.getByTestId('sidebar-run').first().click();
+              await page.getByTestId('tab-train').click();
+            },
+          ],
           ['explore', async () => void (await page.getByTestId('tab-explore').click())],
           ['runs', async () => void (await page.getByTestId('tab-runs').click())],
         ];
@@ -96,13 +103,28 @@ describe('layout', () => {
           await open();
           await page.getByTestId(view === 'datasets' ? 'dataset-page' : `view-${view}`).waitFor();
           if (view === 'explore') await page.getByTestId('sweep-canvas').waitFor();
+          if (view === 'train') {
+            await page.getByTestId('strip-recon').waitFor();
+            for (const strip of ['strip-recon', 'strip-samples'])
+              expect(await fullyShown(page, strip), `${strip} at ${w}x${h}`).toEqual([true]);
+          }
           if (view === 'runs') {
             await page.getByTestId('run-delete').first().waitFor();
             expect(await fullyShown(page, 'run-delete'), `Runs actions at ${w}x${h}`).toEqual([true, true]);
             expect(await fullyShown(page, 'run-rename'), `Runs actions at ${w}x${h}`).toEqual([true, true]);
             // and the figures are not under the frozen actions column
             const edge = (await page.locator('th.actions').boundingBox())!.x;
-            for (const col of ['sort-bestHeldOut', 'sort-bpd', 'sort-psnr']) {
+            // each figure under its own header
+            for (const [head, cell] of [
+              ['sort-latent', 'run-latent'],
+              ['sort-bpd', 'run-bpd'],
+              ['sort-seconds', 'run-time'],
+            ] as const) {
+              const hb = (await page.getByTestId(head).locator('xpath=ancestor::th').boundingBox())!;
+              const cb = (await page.getByTestId(cell).first().locator('xpath=ancestor-or-self::td').boundingBox())!;
+              expect(Math.abs(cb.x - hb.x), `${cell} under ${head} at ${w}x${h}`).toBeLessThan(2);
+            }
+            for (const col of ['sort-latent', 'sort-bestHeldOut', 'sort-bpd', 'sort-psnr', 'sort-seconds']) {
               const b = (await page.getByTestId(col).boundingBox())!;
               expect(b.x + b.width, `${col} at ${w}x${h}`).toBeLessThanOrEqual(edge + 0.5);
             }
