@@ -1,0 +1,55 @@
+// Small things a first walk tripped on: "Use at most" showing its whole number, the conv
+// family's dense sizes called what they are, the CVAE's learned prior asked once (its form),
+// and a rename that keeps the columns in place and says why an emptied name changes nothing.
+import { describe, expect, it } from 'vitest';
+import { objectDataset, train, useBrowser } from './fixtures';
+import { screenshotSizes } from './harness';
+
+const { withApp } = useBrowser();
+
+describe('polish', () => {
+  it('shows the whole number of images, names the dense sizes of a conv net and asks for a learned prior once', () =>
+    withApp('polish-form', async (app, page) => {
+      await objectDataset(app, 'objects', 8, 4);
+      await page.reload();
+      await page.getByTestId('tab-train').click();
+      await page.getByTestId('train-advanced').click();
+      await page.getByTestId('train-limit').fill('15000');
+      const clipped = await page.getByTestId('train-limit').evaluate((el) => {
+        const input = el as HTMLInputElement;
+        // the text's width against the room the field gives it (the spinner takes ~16 px)
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = getComputedStyle(input).font;
+        const s = getComputedStyle(input);
+        const room = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight) - 16;
+        return ctx.measureText(input.value).width > room;
+      });
+      expect(clipped).toBe(false);
+      await page.getByTestId('train-family-conv').click();
+      expect(await page.locator('label[for="t-hidden"]').textContent()).toBe('Dense sizes');
+      await page.getByTestId('train-hidden-explain').waitFor();
+      await page.getByTestId('train-model-cvae').click();
+      await page.getByTestId('train-form-kind').waitFor();
+      expect(await page.getByTestId('train-learned-prior').count()).toBe(0);
+      await page.getByTestId('train-advanced').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await screenshotSizes(page, 'polish-train-advanced');
+    }));
+
+  it('renames in place without moving the columns, and says why an emptied name changes nothing', () =>
+    withApp('polish-rename', async (app, page) => {
+      const ds = await objectDataset(app, 'objects', 8, 4);
+      await train(app, ds, { model: 'ae', latent: 2, hidden: [16], epochs: 1, batch: 8 });
+      await page.reload();
+      await page.getByTestId('tab-runs').click();
+      const heads = () => page.locator('thead th').evaluateAll((ths) => ths.map((t) => Math.round(t.getBoundingClientRect().left)));
+      const before = await heads();
+      await page.getByTestId('run-name').first().dblclick();
+      const input = page.getByTestId('run-rename-input');
+      await input.waitFor();
+      expect(await heads()).toEqual(before);
+      await input.fill('');
+      await input.press('Enter');
+      await page.locator('.toasts').filter({ hasText: 'A run needs a name: it stays "ae-2 · objects".' }).waitFor();
+      expect(await page.getByTestId('run-name').first().textContent()).toBe('ae-2 · objects');
+    }));
+});
