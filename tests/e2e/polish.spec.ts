@@ -1,6 +1,7 @@
 // Small things a first walk tripped on: "Use at most" showing its whole number, the conv
 // family's dense sizes called what they are, the CVAE's learned prior asked once (its form),
 // and a rename that keeps the columns in place and says why an emptied name changes nothing.
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { objectDataset, train, useBrowser } from './fixtures';
 import { screenshotSizes } from './harness';
@@ -51,5 +52,31 @@ describe('polish', () => {
       await input.press('Enter');
       await page.locator('.toasts').filter({ hasText: 'A run needs a name: it stays "ae-2 · objects".' }).waitFor();
       expect(await page.getByTestId('run-name').first().textContent()).toBe('ae-2 · objects');
+    }));
+
+  it('shows the exported PNG and its size before saving, as the file will be', () =>
+    withApp('polish-export', async (app, page) => {
+      const ds = await objectDataset(app, 'objects', 8, 4);
+      await train(app, ds, { model: 'vae', latent: 2, hidden: [16], epochs: 1, batch: 8 });
+      await page.reload();
+      await page.getByTestId('tab-explore').click();
+      await page.getByTestId('sweep-canvas').waitFor();
+      await page.getByTestId('export-open').click();
+      const size = page.getByTestId('export-size');
+      await size.waitFor();
+      const first = await size.textContent();
+      expect(first).toMatch(/^\d+ × \d+ px$/);
+      await page.getByTestId('export-scale').fill('2');
+      await expect.poll(() => size.textContent()).not.toBe(first);
+      const unlabelled = await size.textContent();
+      await page.getByTestId('export-labels').check();
+      // the labels' margins make it larger
+      await expect.poll(() => size.textContent()).not.toBe(unlabelled);
+      expect(await page.locator('[data-testid="export-preview"] img').count()).toBe(1);
+      await screenshotSizes(page, 'export-preview');
+      const shown = (await size.textContent())!;
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-save').click()]);
+      const meta = await sharp(await download.path()).metadata();
+      expect(`${meta.width} × ${meta.height} px`).toBe(shown);
     }));
 });
