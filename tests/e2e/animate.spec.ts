@@ -40,7 +40,9 @@ describe('animate', () => {
       await page.getByTestId('animate-open').click();
       await page.getByTestId('animate-dialog').waitFor();
       // four points (the start and three cells), 3 legs back to the start at 6 steps: 4 * 5 = 20
-      expect(await page.getByTestId('animate-walk').locator('option').first().textContent()).toMatch(/walk over the grid \(4 points\)/);
+      expect(await page.getByTestId('animate-walk').locator('option').first().textContent()).toMatch(
+        /the path you clicked on the grid \(4 points\)/,
+      );
       await page.getByTestId('animate-steps').fill('6');
       await page.getByTestId('animate-scale').fill('3');
       await expect.poll(() => page.getByTestId('animate-summary').textContent()).toMatch(/^\s*20 frames/);
