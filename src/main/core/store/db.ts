@@ -3,6 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppFailure } from '../../../shared/contract';
+import { kindOf } from '../data/bounded-read';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -10,6 +11,7 @@ export type Db = Database.Database;
 export const SCHEMA_VERSION = allMigrations[allMigrations.length - 1]!.version;
 
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
+  refuseNotAFile(file);
   const db = new Database(file);
   try {
     // read before anything is written: a refused file (garbage, a newer schema) stays as it was
@@ -69,11 +71,18 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
   run();
 }
 
+/** SQLite would open a FIFO put in the database's place, and then block on its first read. */
+function refuseNotAFile(file: string): void {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new AppFailure('bad-input', `${file} is ${kindOf(st)}, not a database file; move it aside`);
+}
+
 /**
  * A missing or empty (0-byte) database beside datasets or runs is damage, not a new start:
  * opening it would show an empty app over the user's data. Refused, with nothing changed.
  */
 export function refuseEmptyOverData(file: string, dataDir: string): void {
+  refuseNotAFile(file);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (size !== undefined && size > 0) return;
   const count = (sub: string): number => {
