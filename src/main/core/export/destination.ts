@@ -6,6 +6,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, sep } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import { userPath } from '../user-path';
+import { writeFailure } from './write-error';
 
 const PSEUDO = ['/proc', '/sys', '/dev'];
 
@@ -48,12 +49,27 @@ export function fileDestination(path: string, ext: string, d: Destination, appen
   return p;
 }
 
+/**
+ * Whether path exists; a folder this user cannot reach (no permission on it or above) is said
+ * as such, not as missing, which existsSync would make of it.
+ */
+function reachable(path: string, target: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw writeFailure(target, e);
+  }
+}
+
 /** Checks a model export's folder; returns it absolute. */
 export function folderDestination(path: string, d: Destination): string {
   const p = userPath(path, d.door);
   refusePseudo(p);
   if (d.door !== 'browser') return p;
-  if (!existsSync(dirname(p)))
+  if (!reachable(dirname(p), p))
     throw new AppFailure('bad-input', `${dirname(p)} does not exist; a model export makes one folder, not a tree`);
   if (existsSync(p)) {
     if (!statSync(p).isDirectory()) throw new AppFailure('conflict', `${p} is a file; a model export needs a folder`);

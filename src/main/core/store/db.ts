@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppFailure } from '../../../shared/contract';
 import { kindOf } from '../data/bounded-read';
+import { accessFailure, corruptFailure, isCorrupt } from './db-errors';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -12,7 +13,12 @@ export const SCHEMA_VERSION = allMigrations[allMigrations.length - 1]!.version;
 
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
   refuseNotAFile(file);
-  const db = new Database(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw accessFailure(file, err) ?? err;
+  }
   try {
     // read before anything is written: a refused file (garbage, a newer schema) stays as it was
     refuseUnreadable(db, file, migrations.length);
@@ -25,8 +31,9 @@ export function openDb(file: string, migrations: Migration[] = allMigrations): D
     migrate(db, migrations, file);
     return db;
   } catch (err) {
+    const failure = accessFailure(file, err) ?? (isCorrupt(err) ? corruptFailure(db, file, err) : err);
     db.close();
-    throw err;
+    throw failure;
   }
 }
 
@@ -36,6 +43,8 @@ function refuseUnreadable(db: Db, file: string, latest: number): void {
     current = db.pragma('user_version', { simple: true }) as number;
     db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
   } catch (err) {
+    // a sound database that cannot be opened here (read-only, locked) or a damaged one is not foreign
+    if (accessFailure(file, err) || isCorrupt(err)) throw err;
     const why = err instanceof Error ? err.message : String(err);
     throw new AppFailure(
       'bad-input',
