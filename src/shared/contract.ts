@@ -150,7 +150,7 @@ export const argSchemas = {
       labels: z.boolean().default(false),
       /** where to write it; without a path the PNG comes back in the result only */
       path: z.string().min(1).optional(),
-      /** replace a file at path (browser mode refuses to without it) */
+      /** replace a file or link at path (refused without it, unless the desktop app's save dialog chose the path) */
       overwrite: z.boolean().default(false),
     })
     .strict(),

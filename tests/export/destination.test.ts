@@ -70,7 +70,8 @@ describe('export destinations in browser mode', () => {
     const r = await dispatch(svc, 'export:grid', { spec: { kind: 'samples', runId, n: 4, seed: 1 }, path: '/proc/self/x.png' });
     expect(!r.ok && r.error.message).toMatch(/\/proc\/self\/x\.png is on a system pseudo-filesystem/);
     expect(() => fileDestination('/dev/shm-not/x.csv', '.csv', { door: 'cli', overwrite: true })).toThrow(/pseudo-filesystem/);
-    // the command line keeps its habits: a path as typed, replaced on a rerun
-    expect(fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: false }, false)).toBe(join(dir, 'notes.txt'));
+    // the command line takes a path as typed, and replaces a file there only when asked (--force)
+    expect(() => fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: false }, false)).toThrow(/already exists/);
+    expect(fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: true }, false)).toBe(join(dir, 'notes.txt'));
   });
 });
