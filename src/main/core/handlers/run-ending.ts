@@ -61,6 +61,16 @@ export function releaseEnding(runDir: string): void {
   rmSync(join(runDir, FILE), { force: true });
 }
 
+/**
+ * Endings the database refused so far, per database and run: what the app shows as the run's
+ * status until the write goes through (a failed run looked `running` until the next start).
+ */
+const refused = new WeakMap<object, Map<number, Ending>>();
+
+export function refusedEnding(ctx: Pick<Context, 'db'>, runId: number): Ending | undefined {
+  return refused.get(ctx.db)?.get(runId);
+}
+
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 10_000;
 
@@ -73,10 +83,16 @@ export function writeEnding(ctx: Context, runId: number, runDir: string, e: Endi
   if (!ctx.db.open) return;
   try {
     q.setRunStatus(ctx.db, runId, e.status, e.reason);
+    refused.get(ctx.db)?.delete(runId);
     releaseEnding(runDir);
     ctx.emit('runs:changed', { runId });
   } catch {
-    if (delay === RETRY_FIRST_MS) keepEnding(runDir, e);
+    if (delay === RETRY_FIRST_MS) {
+      keepEnding(runDir, e);
+      if (!refused.has(ctx.db)) refused.set(ctx.db, new Map());
+      refused.get(ctx.db)!.set(runId, e);
+      ctx.emit('runs:changed', { runId });
+    }
     const retry = setTimeout(() => writeEnding(ctx, runId, runDir, e, Math.min(delay * 2, RETRY_MAX_MS)), delay);
     retry.unref();
   }
