@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../src/shared/contract';
 import { menuEvent } from '../../src/shared/menu';
 import { openService } from '../../src/main/core/service';
+import { setWorkerEntry } from '../../src/main/core/workers/run';
 
 const root = resolve(import.meta.dirname, '../..');
 // Inside the project so the bundles resolve node_modules as out/ does.
@@ -51,6 +52,18 @@ function bareImports(code: string): string[] {
 const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
 
 describe('electron-vite build', () => {
+  it('gives the Electron main and its worker no path to Dawn (dawn.node cannot run in Electron), and builds the trainer page', () => {
+    const files = readdirSync(join(out, 'main'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const dawn = files.flatMap((f) =>
+      bareImports(readFileSync(join(out, 'main', f), 'utf8'))
+        .filter((spec) => spec === 'webgpu' || spec.startsWith('webgpu/') || spec === '@tensorflow/tfjs-backend-webgpu')
+        .map((spec) => `${f} imports ${spec}`),
+    );
+    expect(dawn).toEqual([]);
+    expect(files.some((f) => readFileSync(join(out, 'main', f), 'utf8').includes('cannot run inside Electron'))).toBe(true);
+    expect(existsSync(join(out, 'renderer/trainer.html'))).toBe(true);
+  });
+
   it('writes main, the training worker, a CommonJS preload and the renderer', () => {
     for (const f of ['main/index.js', 'main/train-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(out, f)), f).toBe(true);
@@ -220,11 +233,12 @@ describe('electron-vite build', () => {
       }
     }
     const train = async (workerEntry: string): Promise<{ status: string; message: string }> => {
+      // as the Electron door does: every worker thread starts from the bundled entry
+      setWorkerEntry(workerEntry);
       const svc = await openService({
         dataDir: join(work, `data-${Math.random().toString(36).slice(2)}`),
         door: 'electron',
         backend: 'cpu',
-        workerEntry,
       });
       try {
         const imp = await svc['datasets:import']({
@@ -270,6 +284,7 @@ describe('electron-vite build', () => {
         return { status: f.status, message: f.message };
       } finally {
         await svc.close();
+        setWorkerEntry(undefined);
       }
     };
     const good = await train(join(out, 'main/train-worker.js'));

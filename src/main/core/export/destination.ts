@@ -86,8 +86,8 @@ function reachable(path: string, target: string): boolean {
   }
 }
 
-/** the files a model export writes into its folder (checkpoint.ts, exportTfjsModel) */
-const MODEL_FILES = ['model.json', 'weights.bin'];
+/** what a model export writes into its folder: the app's format (exportTfjsModel) and the stock models beside it (export/stock) */
+const MODEL_FILES = ['model.json', 'weights.bin', 'README.md', 'tfjs', 'onnx'];
 
 /** Checks a model export's folder; returns it absolute. */
 export function folderDestination(path: string, d: Destination): string {

@@ -2,22 +2,20 @@
 // emitter and the caches, plus the record lookups that turn a missing id into `not-found`.
 import type { DatasetInfo, EventName, Events, RunInfo } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/contract';
-import type { BackendPreference } from '../backend';
+import type { EnginePreference } from '../backend';
 import type { ResourceCache } from '../cache';
 import type { JobRunner } from '../jobs';
 import type { Db } from '../store/db';
 import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
-import type { GridThread } from './grid-thread';
-import { refusedEnding } from './run-ending';
+import type { GridThread } from './grids/thread';
+import { refusedEnding } from './runs/ending';
 
 export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
-  backend?: BackendPreference;
-  /** the bundled training worker (Electron build); dev and tests use the tsx bootstrap */
-  workerEntry?: string;
+  backend?: EnginePreference;
 }
 
 export interface Context {
