@@ -10,6 +10,7 @@ import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
 import type { GridThread } from './grids/thread';
+import { refusedEnding } from './runs/ending';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -52,8 +53,9 @@ export function publicDataset(d: DatasetRecord): DatasetInfo {
   return rest;
 }
 
-/** A run as the contract shows it, with the job that trains it now. */
+/** A run as the contract shows it, with the job that trains it now, and an ending the database has not taken yet (a full disk). */
 export function runInfo(ctx: Context, r: q.RunRecord): RunInfo {
   const { dir: _dir, ...rest } = r;
-  return { ...rest, jobId: ctx.jobs.jobForRun(r.id) };
+  const ending = r.status === 'running' ? refusedEnding(ctx, r.id) : undefined;
+  return { ...rest, ...(ending ? { status: ending.status, error: ending.reason } : {}), jobId: ctx.jobs.jobForRun(r.id) };
 }
