@@ -111,7 +111,9 @@ describe('train and explore', () => {
       await picker.click({ position: { x: cell * 5.5, y: cell * 0.5 } });
       await picker.click({ position: { x: cell * 11.5, y: cell * 1.5 } });
       await waitForCanvasChange(page, 'interp-strip', strip0);
-      expect(await page.getByTestId('interp-strip').getAttribute('data-cols')).toBe('10');
+      // ten steps between the two images themselves
+      expect(await page.getByTestId('interp-strip').getAttribute('data-cols')).toBe('12');
+      expect(await page.getByTestId('interp-note').textContent()).toMatch(/first and last image of each row are the two images themselves/);
       await page.getByTestId('interp-mode-slerp').click();
       await page.getByTestId('interp-strip').scrollIntoViewIfNeeded();
       await screenshot(page, 'explore-interpolate');

@@ -123,6 +123,14 @@ describe('service', () => {
     );
     const size = 28 * 28;
     expect(Buffer.from(strip.tiles.subarray(0, size)).equals(Buffer.from(cells.tiles.subarray(2 * size, 3 * size)))).toBe(true);
+    // between two images: the images themselves at the ends, the run by its name
+    const between = value(await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, a: 60000, b: 60001, steps: 5 }));
+    expect([between.n, between.cols]).toEqual([7, 7]);
+    const page2 = value(await dispatch(svc, 'explore:grid', { kind: 'dataset', datasetId: mnist, indices: [60000, 60001] }));
+    expect(Buffer.from(between.tiles.subarray(0, size)).equals(Buffer.from(page2.tiles.subarray(0, size)))).toBe(true);
+    expect(Buffer.from(between.tiles.subarray(6 * size, 7 * size)).equals(Buffer.from(page2.tiles.subarray(size, 2 * size)))).toBe(true);
+    const runName = value(await dispatch(svc, 'runs:get', { runId })).name;
+    expect(between.rowLabels).toEqual([`VAE · ${runName}`]);
     const half = await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za, steps: 5 });
     expect(!half.ok && half.error.message).toMatch(/za and zb/);
     const wrong = await dispatch(svc, 'explore:grid', { kind: 'interpolate', runId, za: [1, 2], zb: [3, 4] });

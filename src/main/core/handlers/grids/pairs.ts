@@ -10,7 +10,9 @@ import { checkIndex, concatBytes, gather, needImages } from '../selection';
 
 type Spec<K extends GridSpecParsed['kind']> = Extract<GridSpecParsed, { kind: K }>;
 
-const rowLabel = (m: { run: { id: number; config: { model: string } } }): string => `${m.run.config.model.toUpperCase()} · run ${m.run.id}`;
+/** "VAE · vae-6 · MNIST digits": the model and the run as the person named it (not its id) */
+const rowLabel = (m: { run: { id: number; name: string; config: { model: string } } }): string =>
+  `${m.run.config.model.toUpperCase()} · ${m.run.name}`;
 
 export async function interpolateGrid(spec: Spec<'interpolate'>, m: ModelGrid, ctx: Context): Promise<Grid> {
   if (spec.za || spec.zb) return latentStrip(spec, m);
@@ -29,20 +31,24 @@ export async function interpolateGrid(spec: Spec<'interpolate'>, m: ModelGrid, c
     const { pixels, labels } = gather(m.data, [ia, ib]);
     const e = explore.encodeImages(o.model, pixels, cv ? labels : undefined);
     const d = e.mu.length / 2;
-    strips.push(explore.interpolate(o.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? m.data.labels[ia] : undefined));
+    const steps = explore.interpolate(o.model, e.mu.slice(0, d), e.mu.slice(d), spec.steps, spec.mode, cv ? m.data.labels[ia] : undefined);
+    // the two images themselves at the ends, so the strip shows what it goes between
+    const size = pixels.length / 2;
+    strips.push(pixels.subarray(0, size), steps, pixels.subarray(size));
     rowLabels.push(rowLabel(o));
   };
   strip(m);
   if (spec.compareRunId && spec.compareRunId !== spec.runId) await withModel(ctx, spec.compareRunId, strip);
   else if (spec.compareRunId) strip(m);
+  const ends = 'the first and last image of each row are the two images themselves; between them, what the model decodes';
   return {
     ...m.tile,
-    n: spec.steps * strips.length,
-    cols: spec.steps,
+    n: (spec.steps + 2) * rowLabels.length,
+    cols: spec.steps + 2,
     tiles: concatBytes(strips),
     rowLabels,
     indices: [ia, ib],
-    note: m.note,
+    note: m.note ? `${m.note}; ${ends}` : ends,
   };
 }
 
