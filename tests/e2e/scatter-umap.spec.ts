@@ -35,6 +35,11 @@ describe('the scatter: PCA and UMAP', () => {
       await progress.waitFor();
       await expect.poll(async () => Number(await progress.getAttribute('data-done')), { timeout: 60_000 }).toBeGreaterThan(0);
       expect(Number(await progress.getAttribute('data-total'))).toBe(500);
+      // meanwhile the PCA plot is still drawn: faded, and the caption says it is the previous one
+      expect(await page.getByTestId('scatter-caption').getAttribute('data-stale')).toBe('true');
+      expect(await page.getByTestId('scatter-caption').textContent()).toMatch(
+        /Laying out the codes by UMAP…\s*The faded plot below is the previous one/,
+      );
       await screenshot(page, 'explore-scatter-umap-progress');
       // the layout computes in a worker thread: the service answers meanwhile
       const t1 = Date.now();
@@ -44,6 +49,7 @@ describe('the scatter: PCA and UMAP', () => {
       const done = page.locator('[data-testid="scatter-canvas"][data-projection="umap"][data-points="2000"]');
       await done.waitFor({ timeout: 120_000 });
       expect(await progress.count()).toBe(0);
+      expect(await page.getByTestId('scatter-caption').getAttribute('data-stale')).toBe('false');
       const caption = (await page.getByTestId('scatter-caption').textContent()) ?? '';
       console.log(`scatter-umap: ${caption.trim()}; explore:encode answered in ${answered} ms while it computed`);
       expect(caption).toMatch(/UMAP \(seed 0\), 2,000 points, in [\d.]+ s/);

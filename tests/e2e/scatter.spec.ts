@@ -13,6 +13,8 @@ const range = (s: string | null): [number, number] => {
   return [a!, b!];
 };
 
+const range4 = (s: string | null): [number, number, number, number] => (s ?? '').split(',').map(Number) as [number, number, number, number];
+
 describe('the scatter', () => {
   it('fits its axes to the codes and the sweep box, keeps the box inside, and lists 40 labels in a scrolling legend', () =>
     withApp('scatter', async (app, page) => {
@@ -47,7 +49,11 @@ describe('the scatter', () => {
       const need = (v: number[]): number => Math.max(...v, 3) - Math.min(...v, -3);
       expect(Math.min(x0, y0)).toBeLessThanOrEqual(-3);
       expect(Math.max(x1, y1)).toBeGreaterThanOrEqual(3);
-      expect(x1 - x0).toBeLessThan(need(codes.x) * 1.5 + 1);
+      // one axis is fitted tight; the other is widened so a unit is as long across as up (a square
+      // sweep window stays square)
+      expect(Math.min((x1 - x0) / need(codes.x), (y1 - y0) / need(codes.y))).toBeLessThan(1.5 + 1 / 6);
+      const [l, t, r, b] = range4(await canvas.getAttribute('data-area'));
+      expect((x1 - x0) / (r - l) / ((y1 - y0) / (b - t))).toBeCloseTo(1, 1);
       expect(y1 - y0).toBeLessThan(need(codes.y) * 1.5 + 1);
 
       // the box is drawn in the accent colour and nowhere outside the plot area

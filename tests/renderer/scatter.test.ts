@@ -1,6 +1,6 @@
 // The scatter's axes fit the points and the sweep's box, wherever the cloud sits.
 import { describe, expect, it } from 'vitest';
-import { scatterBounds, windowBox } from '../../src/renderer/src/lib/scatter';
+import { equalAspect, scatterBounds, ticksAt, windowBox } from '../../src/renderer/src/lib/scatter';
 
 const inside = (b: ReturnType<typeof scatterBounds>, x: number, y: number): boolean =>
   x >= b.xMin && x <= b.xMax && y >= b.yMin && y <= b.yMax;
@@ -32,5 +32,21 @@ describe('scatterBounds', () => {
     expect(windowBox({ x: [-1, 0, 1], y: [2, 1, 0] })).toEqual({ x0: -1, x1: 1, y0: 0, y1: 2 });
     expect(windowBox({ x: [], y: [1] })).toBeNull();
     expect(windowBox(null)).toBeNull();
+  });
+});
+
+describe('equal aspect', () => {
+  it('widens one axis so a unit is as long across as up, around its centre, with ticks on whole steps', () => {
+    const b = { xMin: -5, xMax: 7.5, yMin: -4, yMax: 4, xStep: 2.5, yStep: 2 };
+    const wide = equalAspect(b, 900, 300);
+    expect((wide.xMax - wide.xMin) / 900).toBeCloseTo((wide.yMax - wide.yMin) / 300, 12);
+    expect([wide.yMin, wide.yMax]).toEqual([-4, 4]);
+    expect((wide.xMin + wide.xMax) / 2).toBeCloseTo(1.25, 12);
+    const tall = equalAspect(b, 100, 300);
+    expect((tall.yMax - tall.yMin) / 300).toBeCloseTo(12.5 / 100, 12);
+    expect([tall.xMin, tall.xMax]).toEqual([-5, 7.5]);
+    expect(equalAspect(b, 0, 300)).toEqual(b);
+    expect(ticksAt(wide.xMin, wide.xMax, 2.5)).toEqual([-10, -7.5, -5, -2.5, 0, 2.5, 5, 7.5, 10, 12.5]);
+    expect(ticksAt(-0.3, 0.35, 0.1)).toEqual([-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3]);
   });
 });

@@ -56,6 +56,32 @@ export function scatterBounds(x: ArrayLike<number>, y: ArrayLike<number>, box: B
   return { xMin, xMax, yMin, yMax, xStep, yStep };
 }
 
+/**
+ * The bounds widened on one axis so that a unit is as long across as up on a plot area of w x h
+ * pixels: a square sweep window stays square, and distances read the same in both directions.
+ * The widened axis keeps its centre; its ticks stay on whole steps (ticksAt), not on its ends.
+ */
+export function equalAspect(b: Bounds, w: number, h: number): Bounds {
+  if (!(w > 0 && h > 0)) return b;
+  const xs = b.xMax - b.xMin;
+  const ys = b.yMax - b.yMin;
+  if (xs / w < ys / h) {
+    const half = (ys * w) / h / 2;
+    const c = (b.xMin + b.xMax) / 2;
+    return { ...b, xMin: c - half, xMax: c + half };
+  }
+  const half = (xs * h) / w / 2;
+  const c = (b.yMin + b.yMax) / 2;
+  return { ...b, yMin: c - half, yMax: c + half };
+}
+
+/** The whole multiples of `step` from min to max: ticks that stay round on a widened axis. */
+export function ticksAt(min: number, max: number, step: number): number[] {
+  const out: number[] = [];
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + 1e-9; k++) out.push(Number((k * step).toPrecision(12)));
+  return out;
+}
+
 /** The sweep's window (its grid's column and row values) as a box, or null without one. */
 export function windowBox(win: { x: number[]; y: number[] } | null): Box | null {
   if (!win || !win.x.length || !win.y.length) return null;
