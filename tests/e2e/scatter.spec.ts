@@ -4,7 +4,7 @@
 // labels must scroll.
 import { describe, expect, it } from 'vitest';
 import { call, objectDataset, train, useBrowser } from './fixtures';
-import { screenshot } from './harness';
+import { screenshot, screenshotSizes } from './harness';
 
 const { withApp } = useBrowser();
 
@@ -54,6 +54,17 @@ describe('the scatter', () => {
       expect(Math.min((x1 - x0) / need(codes.x), (y1 - y0) / need(codes.y))).toBeLessThan(1.5 + 1 / 6);
       const [l, t, r, b] = range4(await canvas.getAttribute('data-area'));
       expect((x1 - x0) / (r - l) / ((y1 - y0) / (b - t))).toBeCloseTo(1, 1);
+
+      // hovering a point shows its image, not only its number
+      await canvas.scrollIntoViewIfNeeded();
+      const cb = (await canvas.boundingBox())!;
+      await page.mouse.move(cb.x + l + ((codes.x[0]! - x0) / (x1 - x0)) * (r - l), cb.y + b - ((codes.y[0]! - y0) / (y1 - y0)) * (b - t));
+      const hover = page.getByTestId('scatter-hover');
+      await hover.locator('canvas').waitFor();
+      expect(codes.indices).toContain(Number(await hover.getAttribute('data-index')));
+      await screenshotSizes(page, 'explore-scatter-hover');
+      await page.mouse.move(cb.x + 2, cb.y + 2);
+      await hover.waitFor({ state: 'detached' });
       expect(y1 - y0).toBeLessThan(need(codes.y) * 1.5 + 1);
 
       // the box is drawn in the accent colour and nowhere outside the plot area
