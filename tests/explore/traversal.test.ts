@@ -39,6 +39,9 @@ describe('traversal grid', () => {
     expect(g.rowDims).toEqual(dims.dims.slice(0, dims.activeUnits).map((d) => d.index));
     expect(g.rowLabels![0]).toBe(`z${dims.dims[0]!.index} -3.0..3.0`);
     expect(g.rowRanges).toEqual(new Array(dims.activeUnits).fill([-3, 3]));
+    // the columns carry their values: the same in every row over the prior's range
+    expect(g.xValues).toEqual([-3, -2, -1, 0, 1, 2, 3]);
+    expect(g.axisNames?.[0]).toBe('value of the row’s dimension');
     // with the inactive ones: every dimension, and the note says none is folded
     const all = value(await invoke(svc, 'explore:grid', { kind: 'traverse', runId, steps: 7, inactive: true }));
     expect(all.n).toBe(6 * 7);
@@ -55,6 +58,10 @@ describe('traversal grid', () => {
       expect(mm.rowRanges![r]![0]).toBeCloseTo(s[d]!.min, 4);
       expect(mm.rowRanges![r]![1]).toBeCloseTo(s[d]!.max, 4);
     });
+    // +-2 sd: the columns in standard deviations from each dimension's mean; min..max has none in common
+    expect(sd.xValues).toEqual([-2, -1, 0, 1, 2]);
+    expect(sd.axisNames?.[0]).toBe('sd from the mean of its codes');
+    expect(mm.xValues).toBeUndefined();
     // different ranges draw different images
     expect(Buffer.from(sd.tiles).equals(Buffer.from(mm.tiles))).toBe(false);
   });

@@ -119,6 +119,8 @@ function axisLabels(spec: GridSpecParsed, g: Grid): AxisLabels {
         ? [`z${spec.dim}`, undefined]
         : spec.kind === 'attribute'
           ? ['amount', undefined]
-          : [undefined, undefined];
+          : spec.kind === 'traverse'
+            ? [g.axisNames?.[0], undefined]
+            : [undefined, undefined];
   return { xValues: g.xValues, yValues: g.yValues, rowLabels: g.rowLabels, xName: names[0], yName: names[1] };
 }

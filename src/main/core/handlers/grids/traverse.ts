@@ -11,6 +11,12 @@ import { dataRanges, ranking } from '../ranking';
 
 type Spec = Extract<GridSpecParsed, { kind: 'traverse' }>;
 
+function columnValues(range: Spec['range'], steps: number): Pick<Grid, 'xValues' | 'axisNames'> {
+  if (range === 'prior') return { xValues: explore.sweepValues([-3, 3], steps, 'linear'), axisNames: ['value of the row’s dimension', ''] };
+  if (range === 'sd2') return { xValues: explore.sweepValues([-2, 2], steps, 'linear'), axisNames: ['sd from the mean of its codes', ''] };
+  return {};
+}
+
 export async function traverseGrid(spec: Spec, m: ModelGrid, ctx: Context): Promise<Grid> {
   const latent = latentWidth(m.run, m.model, spec.level);
   const ranked = (await ranking(ctx, m, spec.level ?? 1)).dims;
@@ -43,6 +49,9 @@ export async function traverseGrid(spec: Spec, m: ModelGrid, ctx: Context): Prom
     rowRanges,
     // short: the row label column is narrow (the KL is in the sweep panel's list)
     rowLabels: rows.map((d, r) => `z${d.index} ${rowRanges[r]![0].toFixed(1)}..${rowRanges[r]![1].toFixed(1)}`),
+    // what each column holds, where the columns mean the same in every row: the prior's values,
+    // or standard deviations from each dimension's mean (min..max differs per row: its labels say it)
+    ...columnValues(spec.range, spec.steps),
     note: [fold, m.note].filter(Boolean).join('. ') || undefined,
   };
 }
