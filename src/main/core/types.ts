@@ -61,4 +61,6 @@ export interface EpochResult extends LossParts {
   heldOutKl: number;
   imagesPerSec: number;
   seconds: number;
+  /** latent dimensions in use on held-out images (variance of the mean > 0.01), where measured */
+  activeUnits?: number;
 }

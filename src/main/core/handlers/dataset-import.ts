@@ -9,6 +9,7 @@ import { writeDatasetFile } from '../data/dataset-file';
 import { importFolder, probeFolder } from '../data/folder';
 import { labelRule, type LabelSource, type LabelsFrom } from '../data/label-source';
 import { importIdx } from '../data/idx';
+import { pixelKind } from '../data/pixel-kind';
 import { loadMnist } from '../data/mnist';
 import * as q from '../store/queries';
 import type { Dataset } from '../types';
@@ -129,6 +130,7 @@ function record(ctx: Context, a: ImportArgs, where: { name: string; source: stri
       channels: ds.channels,
       labelNames: ds.labelNames,
       labelCounts,
+      pixels: pixelKind(ds),
       options: {
         color: a.color,
         side: a.side,

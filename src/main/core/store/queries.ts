@@ -1,5 +1,6 @@
 // Queries: plain functions that take the database first. The renderer never sees SQL.
 import type { DatasetInfo, MetricRow, RunInfo, RunStatus, SkippedFile, TrainConfigParsed } from '../../../shared/contract';
+import type { PixelKind } from '../../../shared/train-defaults';
 import type { Db } from './db';
 
 const now = (): string => new Date().toISOString();
@@ -20,6 +21,7 @@ export interface NewDataset {
   labelCounts: number[];
   options: unknown;
   file: string;
+  pixels?: PixelKind;
 }
 
 export interface NewImage {
@@ -45,6 +47,7 @@ interface DatasetRow {
   file: string;
   skipped_count: number;
   run_count: number;
+  pixels: PixelKind | null;
 }
 
 const datasetSelect = `
@@ -70,6 +73,7 @@ function toDataset(r: DatasetRow): DatasetInfo & { file: string } {
     labelCounts: JSON.parse(r.label_counts) as number[],
     skippedCount: r.skipped_count,
     runCount: r.run_count,
+    ...(r.pixels ? { pixels: r.pixels } : {}),
     file: r.file,
   };
 }
@@ -80,8 +84,8 @@ export function insertDataset(db: Db, d: NewDataset, images: NewImage[], skipped
     const info = db
       .prepare(
         `INSERT INTO datasets (name, kind, source, created_at, count, train_count, test_count, height, width, channels,
-           label_names, label_counts, options, file)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           label_names, label_counts, options, file, pixels)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.name,
@@ -98,6 +102,7 @@ export function insertDataset(db: Db, d: NewDataset, images: NewImage[], skipped
         JSON.stringify(d.labelCounts),
         JSON.stringify(d.options ?? {}),
         d.file,
+        d.pixels ?? null,
       );
     const id = Number(info.lastInsertRowid);
     const img = db.prepare('INSERT INTO images (dataset_id, idx, source, label, split) VALUES (?, ?, ?, ?, ?)');

@@ -20,8 +20,8 @@ import {
   type ModelTopology,
 } from './checkpoint.js';
 import { ADAM, type OptimizerState } from './adam.js';
-import { collapseWarning } from './collapse.js';
-import { fillBatch, SALT } from './batch.js';
+import { codeUse, collapseWarning } from './collapse.js';
+import { fillBatch, flipHalf, SALT } from './batch.js';
 import { parallelStepEngine } from './data-parallel.js';
 import { trainEpoch } from './epoch.js';
 import { defaultTrainingThreads } from './threads.js';
@@ -255,6 +255,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     for (; epoch < cfg.epochs; epoch++) {
       const epochStart = performance.now();
       const order = new Rng(deriveSeed(cfg.seed, SALT.shuffle, epoch)).shuffle(Int32Array.from(train));
+      if (cfg.flip) flipHalf(order, cfg.seed, epoch);
       const sums = await trainEpoch({
         engine,
         order,
@@ -324,9 +325,11 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
         imagesPerSec: trainMs > 0 ? (sums.n * 1000) / trainMs : 0,
         seconds: (performance.now() - epochStart) / 1000,
       };
-      onEvent({ type: 'epoch', result, checkpointDir, tensors: tf.memory().numTensors });
+      const use = codeUse(model, ds, test, cfg, backend.name);
+      if (use) result.activeUnits = use.activeUnits;
+      onEvent({ type: 'epoch', result, checkpointDir, tensors: tf.memory().numTensors, codeUse: use });
       if (!collapseSaid) {
-        const said = collapseWarning(model, ds, test, cfg, epoch + 1, backend.name);
+        const said = collapseWarning(use, cfg, epoch + 1);
         if (said) onEvent({ type: 'warning', message: said });
         collapseSaid = !!said;
       }

@@ -1,4 +1,5 @@
 import type { BackendName, EpochResult, StepProgress, TrainConfig } from '../types.js';
+import type { CodeUse } from './collapse.js';
 
 export interface TrainJobSpec {
   config: TrainConfig;
@@ -31,7 +32,8 @@ export type TrainEvent =
     }
   | { type: 'step'; progress: StepProgress }
   /** tensors: the training engine's live tensor count after the epoch (flat when nothing leaks) */
-  | { type: 'epoch'; result: EpochResult; checkpointDir: string; tensors: number }
+  /** codeUse: what the code carries on held-out images after the epoch (null where not measured) */
+  | { type: 'epoch'; result: EpochResult; checkpointDir: string; tensors: number; codeUse?: CodeUse | null }
   | { type: 'warning'; message: string };
 
 export interface TrainOutcome {
