@@ -140,6 +140,8 @@ export interface RunInfo {
   finishedAt: string | null;
   epochsDone: number;
   bestHeldOut: number | null;
+  /** the epoch whose checkpoint has the best held-out loss: the model a finished run is explored with */
+  bestEpoch: number | null;
   lastHeldOut: number | null;
   seconds: number;
   /** the id of the job training it now, if any */
@@ -204,6 +206,8 @@ export interface DimsResult {
 
 export interface Evaluation {
   runId: number;
+  /** the epoch of the checkpoint evaluated (a finished run's best held-out one) */
+  epoch?: number;
   images: number;
   elbo: number;
   iwae: number | null;

@@ -5,6 +5,7 @@
 // are in bench/results.md ("Defaults from the data").
 import { TRAIN_DEFAULTS, TRAIN_LIMITS, type families, type likelihoods } from './limits';
 import type { DatasetInfo } from './records';
+import type { TrainConfigParsed } from './schemas';
 
 /** What the pixels are: 0/1 ink (digits), grey levels (a photo), or colour. */
 export const pixelKinds = ['binary', 'grey', 'colour'] as const;
@@ -126,4 +127,48 @@ export function pixelKindOf(greyShare: number, colour: boolean): PixelKind {
 export function statsOf(ds: Pick<DatasetInfo, 'pixels' | 'kind' | 'channels' | 'width' | 'height' | 'trainCount'>): DataStats {
   const pixels = ds.pixels ?? (ds.kind !== 'folder' ? 'binary' : ds.channels === 3 ? 'colour' : 'grey');
   return { pixels, side: Math.max(ds.width, ds.height), images: ds.trainCount };
+}
+
+/**
+ * A collapsed run's config made safer, and what changed in words: the MLP the defaults use,
+ * a Gaussian decoder for grey or colour images, a KL warm-up of at least the defaults' (and
+ * 10 epochs), beta no higher than 1, and no more latent dimensions than the defaults give.
+ */
+export function saferConfig(cfg: TrainConfigParsed, stats: DataStats): { config: TrainConfigParsed; changes: string[] } {
+  const d = defaultsFor(stats);
+  const out: TrainConfigParsed = { ...cfg };
+  const changes: string[] = [];
+  if (cfg.family !== 'mlp') {
+    out.family = 'mlp';
+    out.hidden = d.hidden;
+    changes.push(`MLP ${d.hidden.join(',')} instead of ${cfg.family}`);
+  }
+  if (stats.pixels !== 'binary' && cfg.likelihood !== 'gaussian' && cfg.likelihood !== 'gaussian-learned') {
+    out.likelihood = 'gaussian';
+    out.sigma = d.sigma ?? 0.1;
+    changes.push(`Gaussian decoder (sigma ${out.sigma}) instead of ${cfg.likelihood}`);
+  }
+  const warmup = Math.max(cfg.warmup ?? 0, d.warmup, 10);
+  if (cfg.model !== 'ae' && cfg.model !== 'dae' && warmup !== (cfg.warmup ?? 0)) {
+    out.warmup = warmup;
+    changes.push(`KL warm-up over ${warmup} epochs`);
+  }
+  if (cfg.beta > 1) {
+    out.beta = 1;
+    changes.push(`beta 1 instead of ${cfg.beta}`);
+  }
+  if (cfg.latent > d.latent) {
+    out.latent = d.latent;
+    changes.push(`latent ${d.latent} instead of ${cfg.latent}`);
+  }
+  if (!changes.length) {
+    // nothing left to make safer: a longer warm-up still helps the code get used
+    out.warmup = Math.min(TRAIN_LIMITS.warmup.max, warmup * 2);
+    changes.push(`KL warm-up over ${out.warmup} epochs`);
+  }
+  if (out.warmup !== undefined && out.epochs <= out.warmup) {
+    out.epochs = Math.min(TRAIN_LIMITS.epochs.max, out.warmup * 4);
+    changes.push(`${out.epochs} epochs, so training goes on past the warm-up`);
+  }
+  return { config: out, changes };
 }

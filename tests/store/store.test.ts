@@ -196,4 +196,23 @@ describe('queries', () => {
     expect(q.latestCheckpoint(db, run)).toEqual({ epoch: 1, path: 'e1' });
     db.close();
   });
+
+  it('keeps the checkpoint with the best held-out loss beside the newest two, and says its epoch', () => {
+    const db = openDb(tempFile());
+    const ds = q.insertDataset(db, dataset('faces'), images, []);
+    const run = q.insertRun(db, { name: 'r', datasetId: ds, config: runConfig(5), dirFor: (id) => `runs/${id}` });
+    [130, 110, 115, 120, 125].forEach((h, i) =>
+      q.recordEpoch(
+        db,
+        run,
+        { kind: 'epoch', step: (i + 1) * 10, epoch: i + 1, loss: h, recon: h - 5, kl: 5, heldOut: h, imagesPerSec: 1000 },
+        { epoch: i + 1, path: `e${i + 1}` },
+        1,
+      ),
+    );
+    expect(q.checkpointPaths(db, run)).toEqual(['e5', 'e4', 'e2']);
+    expect(q.bestCheckpoint(db, run)).toEqual({ epoch: 2, path: 'e2' });
+    expect([q.getRun(db, run)!.bestHeldOut, q.getRun(db, run)!.bestEpoch]).toEqual([110, 2]);
+    db.close();
+  });
 });

@@ -128,6 +128,12 @@ async function followTraining(ctx: Context, jobId: string, rid: number): Promise
     offStart();
   }
   const r = await ctx.call('runs:get', { runId: rid });
+  if (r.bestEpoch !== null && r.bestHeldOut !== null && r.status !== 'failed') {
+    io.out(
+      `best held-out loss ${r.bestHeldOut.toFixed(2)} nats at epoch ${r.bestEpoch}: the checkpoint that evaluate, explore and export use`,
+    );
+  }
+  if (r.status === 'collapsed') io.err(`run ${rid} collapsed: ${r.error ?? ''}`);
   return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;
 }
 
@@ -209,7 +215,7 @@ export const runsCommand = defineCommand({
         latent: (r) => r.config.latent,
         status: (r) => r.status,
         epochs: (r) => `${r.epochsDone}/${r.config.epochs}`,
-        'best held-out': (r) => r.bestHeldOut?.toFixed(2) ?? '-',
+        'best held-out': (r) => (r.bestHeldOut !== null ? `${r.bestHeldOut.toFixed(2)} (epoch ${r.bestEpoch ?? '?'})` : '-'),
         time: (r) => formatSeconds(r.seconds) || '0s',
         backend: (r) => r.backend ?? '-',
       },

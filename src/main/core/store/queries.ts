@@ -163,6 +163,7 @@ interface RunRow {
   epochs_done: number;
   best_held_out: number | null;
   last_held_out: number | null;
+  best_epoch: number | null;
   dir: string;
 }
 
@@ -184,12 +185,15 @@ function toRun(r: RunRow): RunRecord {
     seconds: r.seconds,
     epochsDone: r.epochs_done,
     bestHeldOut: r.best_held_out,
+    bestEpoch: r.best_epoch,
     lastHeldOut: r.last_held_out,
     dir: r.dir,
   };
 }
 
-const runSelect = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id';
+const runSelect = `SELECT r.*, d.name AS dataset_name,
+    (SELECT c.epoch FROM checkpoints c WHERE c.run_id = r.id AND c.held_out IS NOT NULL ORDER BY c.held_out ASC, c.epoch DESC LIMIT 1) AS best_epoch
+  FROM runs r JOIN datasets d ON d.id = r.dataset_id`;
 
 export function insertRun(
   db: Db,
@@ -357,7 +361,18 @@ export function listMetrics(db: Db, runId: number, kind?: 'step' | 'epoch'): Met
  */
 export function checkpointPaths(db: Db, runId: number): string[] {
   const rows = db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT ?').all(runId, KEEP_CHECKPOINTS);
-  return (rows as { path: string }[]).map((r) => r.path);
+  const paths = (rows as { path: string }[]).map((r) => r.path);
+  // and the best held-out bound's, the model a finished run is explored with
+  const best = bestCheckpoint(db, runId);
+  if (best && !paths.includes(best.path)) paths.push(best.path);
+  return paths;
+}
+
+/** The checkpoint with the best (lowest) held-out loss, the latest of equals; undefined before the first epoch. */
+export function bestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
+  return db
+    .prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? AND held_out IS NOT NULL ORDER BY held_out ASC, epoch DESC LIMIT 1')
+    .get(runId) as { epoch: number; path: string } | undefined;
 }
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
