@@ -3,7 +3,8 @@
 // set of grey photographs (the faces) gets the Gaussian MLP with a warm-up and a flip.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultsFor, epochsForSteps, statsOf } from '../../src/shared/train-defaults';
+import { defaultsFor, epochsForSteps, saferConfig, statsOf } from '../../src/shared/train-defaults';
+import { trainConfigSchema } from '../../src/shared/contract';
 import { pixelKind } from '../../src/main/core/data/pixel-kind';
 import { importFolder } from '../../src/main/core/data/folder';
 import { mnistSubset } from '../train/mnist-subset';
@@ -68,6 +69,27 @@ describe('defaultsFor', () => {
     expect(statsOf({ ...base, kind: 'folder', channels: 3 }).pixels).toBe('colour');
     expect(statsOf({ ...base, kind: 'mnist' }).pixels).toBe('binary');
     expect(statsOf({ ...base, kind: 'folder', pixels: 'binary' }).pixels).toBe('binary');
+  });
+});
+
+describe('saferConfig', () => {
+  it('turns the conv Bernoulli faces run that collapsed into the MLP Gaussian with a warm-up', () => {
+    const collapsed = trainConfigSchema.parse({ family: 'conv', latent: 16, likelihood: 'bernoulli', epochs: 15, batch: 32 });
+    const { config, changes } = saferConfig(collapsed, { pixels: 'grey', side: 64, images: 360 });
+    expect(config).toMatchObject({ family: 'mlp', hidden: [400], likelihood: 'gaussian', sigma: 0.1, warmup: 20, latent: 10, epochs: 80 });
+    expect(changes.join('; ')).toMatch(
+      /MLP 400 instead of conv; Gaussian decoder .*; KL warm-up over 20 epochs; latent 10 instead of 16; 80 epochs/,
+    );
+    // the result is a config the door accepts
+    expect(trainConfigSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('keeps MNIST binary and, with nothing else to change, doubles the warm-up', () => {
+    const done = trainConfigSchema.parse({ warmup: 10, epochs: 100 });
+    const { config, changes } = saferConfig(done, { pixels: 'binary', side: 28, images: 60000 });
+    expect(config.likelihood).toBe('bernoulli');
+    expect(config.warmup).toBe(20);
+    expect(changes).toEqual(['KL warm-up over 20 epochs']);
   });
 });
 
