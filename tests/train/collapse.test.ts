@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { collapsedDims, collapseVerdict, MIN_JUDGED_STEPS } from '../../src/main/core/train/collapse.js';
-import { trainInProcess } from '../../src/main/core/train/trainer.js';
+import { trainInProcess } from '../../src/main/core/train/index.js';
 import type { TrainEvent } from '../../src/main/core/train/types.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile } from './mnist-subset.js';
@@ -58,21 +58,21 @@ describe('posterior collapse warning', () => {
 });
 
 describe('a collapsed run as a result', () => {
-  const use = (activeUnits: number, kl: number[]) => ({ activeUnits, latent: kl.length, kl });
+  const at = (step: number, activeUnits: number, dimKl: number[]) => ({ epoch: 15, step, activeUnits, dimKl });
 
   it('ends collapsed under two active dimensions, with the reason', () => {
-    const v = collapseVerdict({ epoch: 15, step: 180, use: use(0, [0.01, 0.02, 0.3, 0.19]) });
+    const v = collapseVerdict(at(180, 0, [0.01, 0.02, 0.3, 0.19]));
     expect(v?.status).toBe('collapsed');
     expect(v?.reason).toMatch(
       /^posterior collapse: 0 of 4 latent dimensions active after epoch 15 .*0\.52 nats of KL in all.*Retry with safer settings/,
     );
-    expect(collapseVerdict({ epoch: 15, step: 180, use: use(1, [3, 0, 0, 0]) })?.status).toBe('collapsed');
+    expect(collapseVerdict(at(180, 1, [3, 0, 0, 0]))?.status).toBe('collapsed');
   });
 
   it('leaves a healthy run, a run too short to judge and a model with no KL term alone', () => {
-    expect(collapseVerdict({ epoch: 15, step: 180, use: use(2, [3, 2, 0, 0]) })).toBeNull();
-    expect(collapseVerdict({ epoch: 1, step: MIN_JUDGED_STEPS - 1, use: use(0, [0, 0]) })).toBeNull();
-    expect(collapseVerdict({ epoch: 15, step: 180, use: null })).toBeNull();
+    expect(collapseVerdict(at(180, 2, [3, 2, 0, 0]))).toBeNull();
+    expect(collapseVerdict(at(MIN_JUDGED_STEPS - 1, 0, [0, 0]))).toBeNull();
+    expect(collapseVerdict({ epoch: 15, step: 180 })).toBeNull();
     expect(collapseVerdict(null)).toBeNull();
   });
 });

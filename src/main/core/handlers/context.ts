@@ -9,14 +9,12 @@ import type { Db } from '../store/db';
 import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
-import type { GridThread } from './grid-thread';
+import type { GridThread } from './grids/thread';
 
 export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
   backend?: BackendPreference;
-  /** the bundled training worker (Electron build); dev and tests use the tsx bootstrap */
-  workerEntry?: string;
 }
 
 export interface Context {

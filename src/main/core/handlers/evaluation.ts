@@ -8,9 +8,11 @@ import { currentBackend } from '../backend';
 import type { BackendName } from '../types';
 import * as q from '../store/queries';
 import { datasetRecord, runRecord, type Context } from './context';
-import { evaluateInWorker } from './evaluate-worker';
+import type { EvaluateSpec, OutliersSpec, WorkerProgress } from '../explore/worker-side';
+import type { Outliers } from '../explore/outliers';
+import type { Evaluation } from '../../../shared/records';
+import { runInWorker } from '../workers/run';
 import { checkpointInUse } from './loaded';
-import { outliersInWorker } from './outliers-worker';
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
@@ -23,7 +25,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
         `Evaluating ${run.name}${a.iwae > 1 ? ` (IWAE, k = ${a.iwae})` : ''}`,
         {},
         ({ signal, progress }) =>
-          evaluateInWorker(spec, ctx.opts.workerEntry, signal, (p) => progress({ done: p.done, total: p.total, detail: p.detail })),
+          runInWorker<Evaluation, WorkerProgress>('evaluate', spec satisfies EvaluateSpec, { signal, onProgress: progress }),
         (r) => `evaluated ${r.images} test images: ELBO ${r.elbo.toFixed(2)} nats`,
       );
       q.insertEvaluation(ctx.db, { ...result, epoch: ckpt.epoch });
@@ -39,7 +41,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
         `Finding the outliers of ${run.name}`,
         {},
         ({ signal, progress }) =>
-          outliersInWorker(spec, ctx.opts.workerEntry, signal, (p) => progress({ done: p.done, total: p.total, detail: p.detail })),
+          runInWorker<Outliers, WorkerProgress>('outliers', spec satisfies OutliersSpec, { signal, onProgress: progress }),
         (r) => `the ${r.indices.length} worst-explained test images, worst ${r.scores[0]?.toFixed(1) ?? '-'} nats`,
       );
     },

@@ -1,5 +1,6 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
-// how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
+// how it was made), a run's metrics as CSV, a trained model in the app's format and as stock
+// TensorFlow.js and ONNX models.
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
@@ -9,6 +10,7 @@ import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng } from '../export/png';
+import { exportStockModels } from '../export/stock';
 import { writeFailure, writingTo } from '../export/write-error';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
@@ -68,7 +70,9 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const ckpt = checkpointInUse(ctx, runRecord(ctx, a.runId));
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
-      const files = await writingTo(out, () => exportTfjsModel(join(ctx.dataDir, ckpt.path), out));
+      const from = join(ctx.dataDir, ckpt.path);
+      // the app's own format (what bundles and resume read), then the stock models beside it
+      const files = await writingTo(out, async () => [...(await exportTfjsModel(from, out)), ...(await exportStockModels(from, out))]);
       return { path: out, files };
     },
   };

@@ -6,7 +6,7 @@
 // run's status is decided).
 import { ACTIVE_UNIT_THRESHOLD, perDimensionKl } from '../explore/metrics.js';
 import type { VaeModel } from '../model/vae.js';
-import type { Dataset, TrainConfig } from '../types.js';
+import type { Dataset, EpochResult, TrainConfig } from '../types.js';
 
 export const COLLAPSE_NATS = 0.01;
 /**
@@ -81,9 +81,11 @@ export interface CollapseVerdict {
  * How a run that trained to its end is judged: collapsed when, after at least MIN_JUDGED_STEPS
  * steps, its last epoch's code had fewer than MIN_ACTIVE_UNITS active dimensions, else null (done). Pure, so the rule is tested on numbers.
  */
-export function collapseVerdict(last: { epoch: number; step: number; use: CodeUse | null } | null): CollapseVerdict | null {
-  if (!last?.use || last.use.latent < MIN_ACTIVE_UNITS || last.step < MIN_JUDGED_STEPS) return null;
-  const { activeUnits, latent, kl } = last.use;
+export function collapseVerdict(last: Pick<EpochResult, 'epoch' | 'step' | 'activeUnits' | 'dimKl'> | null): CollapseVerdict | null {
+  if (!last || last.activeUnits === undefined || !last.dimKl) return null;
+  const { activeUnits, dimKl: kl } = last;
+  const latent = kl.length;
+  if (latent < MIN_ACTIVE_UNITS || last.step < MIN_JUDGED_STEPS) return null;
   if (activeUnits >= MIN_ACTIVE_UNITS) return null;
   const total = kl.reduce((a, b) => a + b, 0);
   return {

@@ -1,5 +1,4 @@
 import type { BackendName, EpochResult, StepProgress, TrainConfig } from '../types.js';
-import type { CodeUse } from './collapse.js';
 
 export interface TrainJobSpec {
   config: TrainConfig;
@@ -14,8 +13,6 @@ export interface TrainJobSpec {
   /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
   callerPrunes?: boolean;
   backend: 'auto' | BackendName;
-  /** the worker script (the bundled JS worker in the Electron build); default: the tsx bootstrap */
-  workerEntry?: string;
 }
 
 export type TrainEvent =
@@ -32,8 +29,7 @@ export type TrainEvent =
     }
   | { type: 'step'; progress: StepProgress }
   /** tensors: the training engine's live tensor count after the epoch (flat when nothing leaks) */
-  /** codeUse: what the code carries on held-out images after the epoch (null where not measured) */
-  | { type: 'epoch'; result: EpochResult; checkpointDir: string; tensors: number; codeUse?: CodeUse | null }
+  | { type: 'epoch'; result: EpochResult; checkpointDir: string; tensors: number }
   | { type: 'warning'; message: string };
 
 export interface TrainOutcome {
