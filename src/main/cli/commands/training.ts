@@ -10,6 +10,7 @@ import {
   type ArgsIn,
   type DatasetInfo,
 } from '../../../shared/contract';
+import { recipe, RECIPES } from '../../../shared/recipes';
 import { defaultsFor, epochsForSteps, statsOf } from '../../../shared/train-defaults';
 import { CliError, defineCommand, type Context, type Input } from '../command';
 import { formatSeconds, printList } from '../io';
@@ -160,6 +161,10 @@ export const trainCommand = defineCommand({
     noise: { value: noiseKinds.join('|'), help: 'dae: the corruption' },
     'noise-level': { value: String(NOISE_LEVEL) },
     'learned-prior': { boolean: true, help: 'cvae: learn p(z|y) (form 1)' },
+    recipe: {
+      value: RECIPES.map((x) => x.id).join('|'),
+      help: 'start from a recipe (the flags given beside it win); faces: the face-manifold VAE',
+    },
     flip: { boolean: true, help: 'mirror about half the training images each epoch (default for photographs)' },
     'no-flip': { boolean: true, help: 'no mirrored images, where the defaults would flip' },
     form: { value: '1|2|3|4', help: 'cvae: 1 learned p(z|y), 2 N(0,I) (default), 3 predicts the label, 4 label in the prior only' },
@@ -176,7 +181,13 @@ export const trainCommand = defineCommand({
   args: async (input, ctx) => {
     const id = await datasetId(ctx, input.str('dataset'));
     const ds = (await ctx.call('datasets:list', {})).find((d) => d.id === id);
-    const given = config(input);
+    const flags = config(input);
+    // a recipe is the base; a flag given beside it wins
+    const named = input.str('recipe');
+    const r = named === undefined ? undefined : recipe(named);
+    if (named !== undefined && !r) throw new CliError(`--recipe: "${named}" is not a recipe (${RECIPES.map((x) => x.id).join(', ')})`);
+    const given = r ? { ...r.config, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } : flags;
+    if (r) ctx.io.out(`recipe ${r.id}: ${r.why.map((w) => `${w.choice} (${w.text})`).join('; ')}`);
     return {
       datasetId: id,
       config: ds ? withDataDefaults(given, ds, input, (line) => ctx.io.out(line)) : given,

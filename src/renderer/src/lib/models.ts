@@ -2,6 +2,7 @@
 // the notes the app comes from; keep them one line each.
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
+import type { Recipe } from '../../../shared/recipes';
 import { defaultsFor as dataDefaults, statsOf } from '../../../shared/train-defaults';
 import { fieldError, hiddenError, parseHidden } from './field-errors';
 
@@ -108,6 +109,29 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     form: 2,
     objective: 'elbo',
     k: 5,
+  };
+}
+
+/** The form filled from a recipe: its choices, and the form's own values for what it leaves out. */
+export function withRecipe(f: FormConfig, r: Recipe): FormConfig {
+  const c = r.config;
+  return {
+    ...f,
+    model: c.model ?? f.model,
+    family: c.family ?? f.family,
+    hidden: c.hidden ? c.hidden.join(',') : f.hidden,
+    latent: c.latent ?? f.latent,
+    likelihood: c.likelihood ?? f.likelihood,
+    sigma: c.sigma ?? f.sigma,
+    beta: c.beta ?? f.beta,
+    warmup: c.warmup ?? 0,
+    flip: c.flip ?? false,
+    epochs: c.epochs ?? f.epochs,
+    batch: c.batch ?? f.batch,
+    lr: c.lr ?? f.lr,
+    seed: c.seed ?? f.seed,
+    objective: 'elbo',
+    limit: null,
   };
 }
 
