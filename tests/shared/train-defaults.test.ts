@@ -40,7 +40,7 @@ describe('defaultsFor', () => {
       family: 'mlp',
       latent: 10,
       likelihood: 'gaussian',
-      sigma: 0.1,
+      sigma: 0.2,
       batch: 32,
       steps: 2400,
       epochs: 200,
@@ -75,7 +75,7 @@ describe('saferConfig', () => {
   it('turns the conv Bernoulli faces run that collapsed into the MLP Gaussian with a warm-up', () => {
     const collapsed = trainConfigSchema.parse({ family: 'conv', latent: 16, likelihood: 'bernoulli', epochs: 15, batch: 32 });
     const { config, changes } = saferConfig(collapsed, { pixels: 'grey', side: 64, images: 360 });
-    expect(config).toMatchObject({ family: 'mlp', hidden: [400], likelihood: 'gaussian', sigma: 0.1, warmup: 20, latent: 10, epochs: 80 });
+    expect(config).toMatchObject({ family: 'mlp', hidden: [400], likelihood: 'gaussian', sigma: 0.2, warmup: 20, latent: 10, epochs: 80 });
     expect(changes.join('; ')).toMatch(
       /MLP 400 instead of conv; Gaussian decoder .*; KL warm-up over 20 epochs; latent 10 instead of 16; 80 epochs/,
     );
