@@ -140,6 +140,10 @@ describe('queries', () => {
     expect(q.listDatasets(db)).toHaveLength(1);
     expect((db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n).toBe(3);
     expect(q.listSkipped(db, 1)).toEqual([{ path: 'x.txt', reason: 'not-an-image', detail: 'text' }]);
+    // what the pixels are, as measured at import, comes back with the dataset
+    const grey = q.insertDataset(db, { ...dataset('photos'), pixels: 'grey' }, images, []);
+    expect(q.getDataset(db, grey)?.pixels).toBe('grey');
+    expect(q.getDataset(db, 1)?.pixels).toBeUndefined();
     db.close();
   });
 
