@@ -4,16 +4,38 @@
 //   out/main/train-worker.js   the training worker_thread, passed to openService({ workerEntry })
 //   out/preload/index.cjs      the preload, CommonJS because sandboxed preloads cannot be ESM
 //   out/renderer/index.html    the Svelte app (also served by browser mode)
+//   out/renderer/trainer.html  the trainer page on Chromium's WebGPU (engines/chromium/)
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // Paths are relative to the project folder, where electron-vite runs (the config is bundled
 // before it is loaded, so import.meta points elsewhere).
 const root = process.cwd();
 
+const dawnModule = resolve(root, 'src/main/core/backends/webgpu.ts');
+
+/**
+ * Dawn's Node binding cannot run inside Electron (its V8 refuses the external ArrayBuffers
+ * every mapped GPU buffer is handed out as), so the Electron build swaps the module that loads
+ * it for a stand-in that says so: the bundle then holds no path to dawn.node at all.
+ */
+function noDawnInElectron(): Plugin {
+  return {
+    name: 'latent-lab:no-dawn-in-electron',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/webgpu(\.js|\.ts)?$/.test(source) || !importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === dawnModule ? resolve(root, 'src/main/electron/no-dawn.ts') : null;
+    },
+  };
+}
+
 export default defineConfig({
   main: {
+    plugins: [noDawnInElectron()],
     build: {
       // Native modules, wasm and data files stay in node_modules (read at run time, unpacked
       // from the asar where needed); electron-vite externalizes every `dependencies` entry.
@@ -51,7 +73,8 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       rolldownOptions: {
-        input: { index: resolve(root, 'src/renderer/index.html') },
+        // trainer.html: the page that trains on Chromium's WebGPU (engines/chromium/), no UI
+        input: { index: resolve(root, 'src/renderer/index.html'), trainer: resolve(root, 'src/renderer/trainer.html') },
       },
     },
   },

@@ -6,7 +6,7 @@
 import type { NamedWeight } from '../model/layers.js';
 import type { ImageShape } from '../model/networks.js';
 import type { OptimizerState } from '../train/adam.js';
-import type { BackendName, Dataset, EpochResult, StepProgress, TrainConfig } from '../types.js';
+import type { EngineName, Dataset, EpochResult, StepProgress, TrainConfig } from '../types.js';
 
 /** What an engine is asked to train. Plain data: it crosses a thread or a WebSocket as it is. */
 export interface EngineRun {
@@ -31,7 +31,7 @@ export interface EngineStart {
 
 export interface EngineStarted {
   /** the engine's name as runs record it ("wasm", "webgpu-chromium") */
-  backend: BackendName;
+  backend: EngineName;
   /** for people: "wasm · SIMD · 2 threads", "webgpu-chromium · SwiftShader (software, slow)" */
   detail: string;
   stepsPerEpoch: number;

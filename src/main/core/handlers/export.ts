@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../export/atomic';
 import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
-import { composeGrid, encodePng } from '../export/png';
+import { composeGrid, encodePng, type RawImage } from '../export/png';
 import { exportStockModels } from '../export/stock';
 import { writeFailure, writingTo } from '../export/write-error';
 import * as q from '../store/queries';
@@ -25,7 +25,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
   return {
     async 'export:grid'(a) {
       const grid = await buildGrid(ctx, a.spec);
-      let raw = composeGrid({
+      const composed = composeGrid({
         tiles: grid.tiles,
         n: grid.n,
         height: grid.height,
@@ -35,11 +35,11 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
         scale: a.scale,
         gutter: a.gutter,
       });
+      let raw: RawImage = composed;
       const text = settingsText(ctx, a.spec);
       if (a.labels) {
-        const side = { tileWidth: grid.width * a.scale, tileHeight: grid.height * a.scale, gutter: a.gutter * a.scale };
-        const cols = Math.min(grid.cols, grid.n);
-        const drawn = await drawLabels(raw, { ...side, cols, rows: Math.ceil(grid.n / cols) }, axisLabels(a.spec, grid));
+        // the labels go where composeGrid put the tiles: its layout, not a second reckoning
+        const drawn = await drawLabels(composed, composed.layout, axisLabels(a.spec, grid));
         raw = drawn.image;
         // where the grid sits inside the labelled figure, so a reader can take it back out
         text['latent-lab:labels'] = JSON.stringify({ x: drawn.x, y: drawn.y });

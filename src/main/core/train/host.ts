@@ -21,7 +21,7 @@ import {
   type ModelTopology,
 } from './checkpoint.js';
 import { architecture, greyShare, pickIndices, validateTrainConfig } from './plan.js';
-import type { BackendName } from '../types.js';
+import type { EngineName } from '../types.js';
 import type { TrainEvent, TrainJobSpec, TrainOutcome } from './types.js';
 
 /** The worker's side of runTrainingInWorker (worker role 'train'). */
@@ -79,7 +79,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
   }
 
   let lastGood = start.epoch;
-  let backend: BackendName = 'cpu';
+  let backend: EngineName = 'cpu';
   const checkpoint = async (e: EngineEpoch): Promise<void> => {
     const json: CheckpointJson = {
       format: CHECKPOINT_FORMAT,
