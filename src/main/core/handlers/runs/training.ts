@@ -9,6 +9,7 @@ import type { JobRunner } from '../../jobs';
 import * as q from '../../store/queries';
 import { killPoint } from '../../kill-point';
 import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../../train';
+import { collapseVerdict } from '../../train/collapse';
 import type { TrainConfig } from '../../types';
 import { datasetRecord, runRecord, type Context } from '../context';
 import { releaseEnding, reserveEnding, writeEnding } from './ending';
@@ -72,7 +73,10 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       pruned = pruned.then(() => pruneCheckpoints(runDir, q.checkpointPaths(ctx.db, runId), epoch)).catch(() => undefined);
     };
     const record = recorder(ctx, r, progress, afterCommit);
+    // the last epoch's code use, which the run's ending is judged on
+    let lastEpoch: Parameters<typeof collapseVerdict>[0] = null;
     const onEvent = (e: TrainEvent): void => {
+      if (e.type === 'epoch') lastEpoch = e.result;
       if (writeFailure) return;
       try {
         record(e);
@@ -100,8 +104,9 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       );
       await pruned;
       if (writeFailure) throw writeFailure;
-      const status = outcome.status === 'cancelled' ? 'cancelled' : 'done';
-      q.setRunStatus(ctx.db, runId, status);
+      const collapse = outcome.status === 'cancelled' ? null : collapseVerdict(lastEpoch);
+      const status = outcome.status === 'cancelled' ? 'cancelled' : (collapse?.status ?? 'done');
+      q.setRunStatus(ctx.db, runId, status, collapse?.reason ?? null);
       releaseEnding(runDir);
       ctx.emit('runs:changed', { runId });
       const rr = runRecord(ctx, runId);
@@ -110,7 +115,9 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
         message:
           status === 'cancelled'
             ? `cancelled after ${epochs}; resume continues from the last checkpoint`
-            : `trained ${epochs}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
+            : status === 'collapsed'
+              ? `collapsed after ${epochs}: ${collapse!.reason}`
+              : `trained ${epochs}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
       };
     } catch (err) {
       const cancelled = signal.aborted && !writeFailure;
