@@ -17,6 +17,7 @@ import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
 import { userPath, type Door } from '../user-path';
 import { buildGrid } from './grids';
+import { checkpointInUse } from './loaded';
 
 const METRIC_COLUMNS = ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec'];
 
@@ -68,8 +69,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
     },
 
     async 'export:model'(a) {
-      runRecord(ctx, a.runId);
-      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
+      const ckpt = checkpointInUse(ctx, runRecord(ctx, a.runId));
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
       const from = join(ctx.dataDir, ckpt.path);

@@ -12,7 +12,8 @@ import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../../
 import { insertImportedRun } from '../../store/imported';
 import * as q from '../../store/queries';
 import { epochDirName, loadRunModel, type CheckpointJson } from '../../train/checkpoint';
-import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from '../context';
+import { runInfo } from './info';
+import { datasetRecord, publicDataset, runRecord, type Context } from '../context';
 import { refuseExisting, withExtension, writeExport } from '../export';
 import { userPath } from '../../user-path';
 import { exploreHandlers } from '../explore';
