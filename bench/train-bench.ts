@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { initBackend } from '../src/main/core/backend.js';
 import { sweepGrid } from '../src/main/core/explore/index.js';
 import { latestCheckpointDir, loadRunModel, runTrainingInWorker, trainInProcess } from '../src/main/core/train/index.js';
-import type { BackendName, TrainConfig } from '../src/main/core/types.js';
+import { probePageAdapter } from '../src/main/core/engines/chromium/probe.js';
+import type { EngineName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
   id: string;
-  backend: BackendName;
+  backend: EngineName;
   threads?: number;
 }
 
@@ -62,7 +63,8 @@ export const MODELS: BenchModel[] = [
 function cutDown(engine: Engine, detail: string, model: BenchModel): number | undefined {
   const conv = { conv28: 512, conv64: 256 } as Record<string, number>;
   if (engine.backend === 'cpu') return model.id === 'mlp' ? 1024 : conv[model.id]! / 2;
-  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return conv[model.id];
+  if ((engine.backend === 'webgpu' || engine.backend === 'webgpu-chromium') && /software/.test(detail))
+    return model.id === 'mlp' ? 4096 : conv[model.id];
   return undefined;
 }
 
@@ -82,7 +84,12 @@ export async function benchRow(
 ): Promise<Row | string> {
   let detail: string;
   try {
-    detail = (await initBackend(engine.backend, 'train')).detail;
+    if (engine.backend === 'webgpu-chromium') {
+      // the page's adapter decides the cut-down, as Dawn's does
+      const probe = await probePageAdapter();
+      if ('why' in probe) return probe.why;
+      detail = probe.detail;
+    } else detail = (await initBackend(engine.backend, 'train')).detail;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }

@@ -101,6 +101,10 @@ describe('files the command line writes', () => {
     const g = await cli('samples', '--run', 'last', '--out', folder);
     expect(g.code, g.err).toBe(0);
     expect(readdirSync(folder).sort()).toEqual(['run-1-metrics.csv', 'samples.png']);
+    const b = await cli('export-run', '--run', 'last', '--out', folder);
+    expect(b.code, b.err).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual(['run-1-metrics.csv', 'run-1.llrun', 'samples.png']);
+    expect(existsSync(`${folder}.llrun`)).toBe(false);
     // browser mode alike: a folder's path gets the file inside it (it wrote reports.csv beside it)
     const svc = await openService({ dataDir: join(dir, 'data'), door: 'browser' });
     try {

@@ -197,4 +197,21 @@ describe.skipIf(why)('webgpu-chromium runs', () => {
     expect(events.find((e) => e.type === 'started')).toMatchObject({ backend: 'webgpu-chromium' });
     expect(await noBrowserLeft()).toEqual([]);
   });
+
+  it('auto, where the desktop app lends a page, passes over a software adapter to wasm and says so', { timeout: 180_000 }, async () => {
+    // the page lent by the test above: here its Chromium offers only SwiftShader
+    const events: TrainEvent[] = [];
+    const outcome = await runTrainingInWorker(
+      { config: { ...base, limit: 32, threads: 1 }, datasetFile: file, runDir: join(dir, 'auto'), resume: false, backend: 'auto' },
+      (e) => events.push(e),
+    );
+    expect(outcome.status).toBe('done');
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ backend: 'wasm' });
+    const said = events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message);
+    expect(
+      said.some((m) => /not training on the GPU: the only WebGPU adapter is a software one \(SwiftShader\)/.test(m)),
+      said.join('; '),
+    ).toBe(true);
+    expect(await noBrowserLeft()).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-// Where a token holder may write in browser mode (issue 9.9), through the real service: a file
+// Where a token holder may write in browser mode, through the real service: a file
 // is replaced only when the call asks, only known extensions, a model folder only inside one
 // that exists and never over files unasked, and never on /proc, /sys or /dev (any door).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// A real full disk under a training run (issue 9.1): the data folder on a small tmpfs, filled
+// A real full disk under a training run: the data folder on a small tmpfs, filled
 // up after the first epoch. The run must end failed with the reason and the service keep
 // serving. Mounting needs root (CAP_SYS_ADMIN): elsewhere the test is skipped, saying why.
 import { execFileSync } from 'node:child_process';

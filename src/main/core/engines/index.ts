@@ -1,5 +1,6 @@
 // Which engine trains a run: the one its backend preference names.
 import type { EnginePreference } from '../backend.js';
+import { autoEngine } from './auto.js';
 import { chromiumEngine } from './chromium/host.js';
 import type { TrainingEngine } from './engine.js';
 import { tfjsThreadEngine } from './tfjs-thread.js';
@@ -8,5 +9,6 @@ export type { TrainingEngine } from './engine.js';
 
 export function engineFor(pref: EnginePreference): TrainingEngine {
   if (pref === 'webgpu-chromium') return chromiumEngine();
+  if (pref === 'auto') return autoEngine();
   return tfjsThreadEngine(pref);
 }

@@ -1,6 +1,6 @@
 // What every handler module shares: the database, the data folder, the job runner, the event
 // emitter and the caches, plus the record lookups that turn a missing id into `not-found`.
-import type { DatasetInfo, EventName, Events, RunInfo } from '../../../shared/contract';
+import type { DatasetInfo, EventName, Events } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/contract';
 import type { EnginePreference } from '../backend';
 import type { ResourceCache } from '../cache';
@@ -10,7 +10,6 @@ import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
 import type { GridThread } from './grids/thread';
-import { refusedEnding } from './runs/ending';
 
 export interface ServiceOptions {
   dataDir: string;
@@ -51,11 +50,4 @@ export function runRecord(ctx: Context, id: number): q.RunRecord {
 export function publicDataset(d: DatasetRecord): DatasetInfo {
   const { file: _file, ...rest } = d;
   return rest;
-}
-
-/** A run as the contract shows it, with the job that trains it now, and an ending the database has not taken yet (a full disk). */
-export function runInfo(ctx: Context, r: q.RunRecord): RunInfo {
-  const { dir: _dir, ...rest } = r;
-  const ending = r.status === 'running' ? refusedEnding(ctx, r.id) : undefined;
-  return { ...rest, ...(ending ? { status: ending.status, error: ending.reason } : {}), jobId: ctx.jobs.jobForRun(r.id) };
 }

@@ -1,7 +1,7 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
 // how it was made), a run's metrics as CSV, a trained model in the app's format and as stock
 // TensorFlow.js and ONNX models.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
@@ -17,6 +17,7 @@ import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
 import { userPath, type Door } from '../user-path';
 import { buildGrid } from './grids';
+import { checkpointInUse } from './loaded';
 
 const METRIC_COLUMNS = ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec'];
 
@@ -68,8 +69,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
     },
 
     async 'export:model'(a) {
-      runRecord(ctx, a.runId);
-      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
+      const ckpt = checkpointInUse(ctx, runRecord(ctx, a.runId));
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
       const from = join(ctx.dataDir, ckpt.path);
@@ -90,10 +90,22 @@ export function settingsText(ctx: Context, spec: object & { runId?: number }): R
   return text;
 }
 
-/** The absolute path (user-path.ts), with `ext` added when it does not end so. */
-export function withExtension(path: string, ext: string, door: Door): string {
-  const p = userPath(path, door);
+/**
+ * The absolute path (user-path.ts), with `ext` added when it does not end so; a folder (one
+ * that exists, or a path ending in a separator) gets `name` inside it, as every export does.
+ */
+export function withExtension(path: string, ext: string, door: Door, name = `export${ext}`): string {
+  let p = userPath(path, door);
+  if (/[\\/]$/.test(path) || isFolder(p)) p = join(p, name);
   return extname(p).toLowerCase() === ext ? p : p + ext;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or a file in the way: the write says which
+  }
 }
 
 /** An export never replaces a file unless asked: refused before the work, and again at the write. */

@@ -6,7 +6,10 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
-import type { Db } from './db';
+import type Database from 'better-sqlite3';
+
+/** the database handle (db.ts's Db; named here so db.ts can import these without a cycle) */
+type Db = Database.Database;
 
 const code = (err: unknown): string => String((err as { code?: unknown } | null)?.code ?? '');
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

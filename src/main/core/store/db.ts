@@ -73,11 +73,22 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) refuseNewer(file, current, latest);
   if (current === latest) return;
-  const run = db.transaction(() => {
-    for (const m of migrations.slice(current)) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  });
-  run();
+  // a step may rebuild a table (SQLite's way to change a constraint): with foreign keys on,
+  // dropping the old table would delete the rows that reference it. The pragma has no effect
+  // inside a transaction, so it goes around it, and every reference is checked before the commit.
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    const run = db.transaction(() => {
+      for (const m of migrations.slice(current)) db.exec(m.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length) throw new Error(`${file}: the migration left ${broken.length} broken references; nothing was changed`);
+      db.pragma(`user_version = ${latest}`);
+    });
+    run();
+  } finally {
+    if (fk) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** SQLite would open a FIFO put in the database's place, and then block on its first read. */

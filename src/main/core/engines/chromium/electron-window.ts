@@ -19,11 +19,16 @@ export async function openElectronPage(signal?: AbortSignal): Promise<PageConnec
     port.close();
     return null;
   }
+  // one handler at a time: a later onFrame takes over from the one before
+  let handler: ((frame: ArrayBuffer) => void) | null = null;
+  port.on('message', (data: ArrayBuffer) => handler?.(data));
   const closed = new Promise<string>((resolve) => port.once('close', () => resolve('the trainer window closed')));
   return {
     channel: {
       send: (frame) => port.postMessage(frame, [frame]),
-      onFrame: (f) => port.on('message', (data: ArrayBuffer) => f(data)),
+      onFrame: (f) => {
+        handler = f;
+      },
     },
     closed,
     // the main process destroys the window when its end of the port closes

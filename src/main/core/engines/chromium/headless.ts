@@ -41,6 +41,9 @@ export async function openHeadlessPage(signal?: AbortSignal): Promise<PageConnec
     return null;
   }
   const ws = socket;
+  // one handler at a time: a later onFrame takes over from the one before
+  let handler: ((frame: ArrayBuffer) => void) | null = null;
+  ws.on('message', (data: ArrayBuffer) => handler?.(data));
   const closed = new Promise<string>((resolve) => {
     ws.once('close', () => resolve('the page closed (the browser crashed or was closed)'));
     void browser.exited.then((why) => resolve(`Chromium ended${why ? ` (${why})` : ''}`));
@@ -48,7 +51,9 @@ export async function openHeadlessPage(signal?: AbortSignal): Promise<PageConnec
   return {
     channel: {
       send: (frame) => ws.send(frame),
-      onFrame: (f) => ws.on('message', (data: ArrayBuffer) => f(data)),
+      onFrame: (f) => {
+        handler = f;
+      },
     },
     closed,
     close,

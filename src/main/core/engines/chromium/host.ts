@@ -6,7 +6,7 @@ import { electronPageLent, openElectronPage } from './electron-window.js';
 import { packFrame, unpackFrame } from './frames.js';
 import { openHeadlessPage } from './headless.js';
 import type { PageConnection, PageOpener } from './page-connection.js';
-import type { FromPage, ToPage } from './protocol.js';
+import type { FromPage, PageAdapter, ToPage } from './protocol.js';
 
 /** a page that has not stopped this long after a cancel is ended with its browser */
 const CANCEL_GRACE_MS = 3000;
@@ -14,23 +14,53 @@ const CANCEL_GRACE_MS = 3000;
 export function chromiumEngine(open: PageOpener = electronPageLent() ? openElectronPage : openHeadlessPage): TrainingEngine {
   return {
     async train(run, events, signal) {
-      let page: PageConnection | null;
-      try {
-        page = await open(signal);
-      } catch (err) {
-        throw new Error(`webgpu-chromium: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      if (!page) return 'cancelled';
-      try {
-        return await drive(page, run, events, signal);
-      } finally {
-        await page.close();
-      }
+      const ready = await openReady(open, signal);
+      if (!ready) return 'cancelled';
+      return trainOnPage(ready.page, run, events, signal);
     },
   };
 }
 
-/** Sends the run once the page is ready, and forwards what it says, in order, until it ends. */
+/** A page that has said which adapter it trains on. */
+export interface ReadyPage {
+  page: PageConnection;
+  adapter: PageAdapter;
+}
+
+/** Opens a page and waits for its adapter; null when the signal ended the wait. */
+export async function openReady(open: PageOpener, signal?: AbortSignal): Promise<ReadyPage | null> {
+  let page: PageConnection | null;
+  try {
+    page = await open(signal);
+  } catch (err) {
+    throw new Error(`webgpu-chromium: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!page) return null;
+  const opened = page;
+  const first = await Promise.race([
+    new Promise<FromPage>((resolve) => opened.channel.onFrame((frame) => resolve(unpackFrame<FromPage>(frame)))),
+    opened.closed.then((why): FromPage => ({ type: 'error', message: `${why} before it was ready` })),
+  ]);
+  if (first.type === 'ready') return { page: opened, adapter: first.adapter };
+  await opened.close();
+  throw new Error(`webgpu-chromium: ${first.type === 'error' ? first.message : `the page said ${first.type} before it was ready`}`);
+}
+
+/** Trains the run on a ready page, and closes it at the end. */
+export async function trainOnPage(
+  page: PageConnection,
+  run: EngineRun,
+  events: EngineEvents,
+  signal?: AbortSignal,
+): Promise<'done' | 'cancelled'> {
+  try {
+    return await drive(page, run, events, signal);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Sends the run, and forwards what the page says, in order, until it ends. */
 function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
   let open = true;
   const send = (m: ToPage): void => {
@@ -55,7 +85,7 @@ function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signa
     const handle = async (m: FromPage): Promise<void> => {
       switch (m.type) {
         case 'ready':
-          return send({ type: 'run', run });
+          return;
         case 'started':
           return events.started(m.started);
         case 'step':
@@ -85,5 +115,6 @@ function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signa
     });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
+    send({ type: 'run', run });
   });
 }

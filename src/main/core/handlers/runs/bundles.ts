@@ -12,7 +12,8 @@ import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../../
 import { insertImportedRun } from '../../store/imported';
 import * as q from '../../store/queries';
 import { epochDirName, loadRunModel, type CheckpointJson } from '../../train/checkpoint';
-import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from '../context';
+import { runInfo } from './info';
+import { datasetRecord, publicDataset, runRecord, type Context } from '../context';
 import { refuseExisting, withExtension, writeExport } from '../export';
 import { userPath } from '../../user-path';
 import { exploreHandlers } from '../explore';
@@ -26,7 +27,7 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
       const r = runRecord(ctx, a.runId);
       const ckpt = q.latestCheckpoint(ctx.db, r.id);
       if (!ckpt) throw new AppFailure('not-found', `run ${r.id} has no checkpoint to export yet`);
-      const path = a.path ? withExtension(a.path, '.llrun', ctx.opts.door) : null;
+      const path = a.path ? withExtension(a.path, '.llrun', ctx.opts.door, `run-${a.runId}.llrun`) : null;
       refuseExisting(path, a.overwrite);
       const dir = join(ctx.dataDir, ckpt.path);
       const checkpoint = JSON.parse(await readOwnText(join(dir, 'model.json'), BUNDLE_MAX_BYTES)) as CheckpointJson;
