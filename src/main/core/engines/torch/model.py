@@ -256,18 +256,30 @@ class AppNoise:
 
 
 class TorchNoise:
-    """torch's generator seeded like the app's step noise: fast, reproducible, not the same numbers."""
+    """torch's generator seeded like the app's step noise: fast, reproducible, not the app's numbers.
 
-    def __init__(self, seed, device):
+    A process that trains rows [start, start + share) of a batch of `rows` draws the whole
+    batch's noise and keeps its own rows, so N processes draw what one would: a run does not
+    depend on how many processes trained it.
+    """
+
+    def __init__(self, seed, device, rows=None, start=0):
         self.gen = torch.Generator(device=device)
         self.gen.manual_seed(seed)
         self.device = device
+        self.rows = rows
+        self.start = start
+
+    def _draw(self, fn, b, d):
+        if self.rows is None or self.rows == b:
+            return fn(b, d, generator=self.gen, device=self.device)
+        return fn(self.rows, d, generator=self.gen, device=self.device)[self.start : self.start + b]
 
     def normal(self, b, d):
-        return torch.randn(b, d, generator=self.gen, device=self.device)
+        return self._draw(torch.randn, b, d)
 
     def uniform(self, b, d):
-        return torch.rand(b, d, generator=self.gen, device=self.device)
+        return self._draw(torch.rand, b, d)
 
 
 class Vae(torch.nn.Module):

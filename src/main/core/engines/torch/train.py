@@ -15,6 +15,7 @@ import math
 import os
 import signal
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -71,10 +72,6 @@ def pick_device(want, local_rank):
     if want != "cpu":
         raise RunError(f"device must be auto|cuda|mps|cpu, got {want}")
     return torch.device("cpu")
-
-
-def step_seed(seed, step, share, shares):
-    return derive_seed(seed, SALT["step"], step) if shares == 1 else derive_seed(seed, SALT["step"], step, share)
 
 
 def share_rows(b, n, w):
@@ -229,7 +226,8 @@ def main(spec_path):
                 mine = order[start + s0 : start + s0 + r]
                 x = torch.from_numpy(ds.batch(mine)).to(device)
                 y = torch.from_numpy(ds.one_hot(mine, k)).to(device) if model.conditional else None
-                loss, recon, kl = net(x, y, beta, TorchNoise(step_seed(seed, step, rank, world), device))
+                noise = TorchNoise(derive_seed(seed, SALT["step"], step), device, rows, s0)
+                loss, recon, kl = net(x, y, beta, noise)
                 # shares add up to the batch mean; DDP divides the summed gradient by world
                 scale = r / rows
                 (loss * (scale * world)).backward()
@@ -320,8 +318,25 @@ def main(spec_path):
     return 0
 
 
+def watch_host():
+    """The host holds our stdin open; when it ends, even killed with -9, so does this group
+    (torchrun and every worker), so no training outlives the app that started it."""
+
+    def wait():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        except OSError:
+            pass
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
 def run():
     signal.signal(signal.SIGTERM, on_term)
+    if os.environ.get("LATENT_LAB_WATCH_STDIN") == "1" and hasattr(os, "killpg"):
+        watch_host()
     if len(sys.argv) != 2:
         sys.stderr.write("usage: train.py SPEC.json (see the top of this file)\n")
         return 2
