@@ -1,0 +1,231 @@
+// The PyTorch engine against the app's own model: the same loss on the same weights for every
+// kind it trains, a torch run the app scores as torch did, resume, two processes, and the
+// faults a person meets (no torch, an unsupported model, a bad dataset, cancel). Skipped,
+// saying why, where no python3 imports torch 1.13 or newer.
+import * as tf from '@tensorflow/tfjs-core';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/main/core/backend.js';
+import { probeTorch, type TorchProbe } from '../../src/main/core/engines/torch/find-python.js';
+import { runTorchTraining, torchProgramDir, type TorchJobSpec, type TorchTrainEvent } from '../../src/main/core/engines/torch/run.js';
+import { normalizeModelConfig } from '../../src/main/core/model/config.js';
+import { Rng } from '../../src/main/core/model/rng.js';
+import { createModel } from '../../src/main/core/model/vae.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeCheckpoint } from '../../src/main/core/train/checkpoint.js';
+import { heldOutLoss, loadRunModel, pickIndices } from '../../src/main/core/train/index.js';
+import type { Dataset, EpochResult, TrainConfig } from '../../src/main/core/types.js';
+import { mnistSubsetFile } from '../train/mnist-subset.js';
+
+const probe: TorchProbe = await probeTorch();
+if (!probe.found) console.warn(`torch engine tests skipped: ${probe.reason}`);
+const python = probe.found ? probe : null;
+
+let dir = '';
+let file = '';
+let ds: Dataset;
+
+const base: TrainConfig = {
+  model: 'vae',
+  family: 'mlp',
+  latent: 8,
+  hidden: [64],
+  likelihood: 'bernoulli',
+  beta: 1,
+  epochs: 1,
+  batch: 50,
+  lr: 2e-3,
+  seed: 5,
+};
+
+beforeAll(async () => {
+  if (!python) return;
+  await initBackend('cpu');
+  ({ dir, file, ds } = await mnistSubsetFile(300, 100));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function train(name: string, cfg: Partial<TrainConfig>, more: Partial<TorchJobSpec> = {}, signal?: AbortSignal) {
+  const events: TorchTrainEvent[] = [];
+  const outcome = await runTorchTraining(
+    { config: { ...base, ...cfg }, datasetFile: file, runDir: join(dir, name), resume: false, device: 'cpu', python: python!, ...more },
+    (e) => events.push(e),
+    signal,
+  );
+  const epochs = events.filter((e): e is Extract<TorchTrainEvent, { type: 'epoch' }> => e.type === 'epoch');
+  return { outcome, events, epochs, results: epochs.map((e) => e.result as EpochResult) };
+}
+
+interface Scored {
+  batch?: { loss: number; recon: number; kl: number };
+  heldOut?: { recon: number; kl: number };
+}
+
+/** Runs evaluate.py on the requests (one start of torch for all); its answers in order. */
+function torchEvaluate(requests: object[]): Scored[] {
+  const req = join(dir, `requests-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(req, JSON.stringify(requests));
+  const out = execFileSync(python!.python, [join(torchProgramDir(), 'evaluate.py'), req], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as Scored[];
+}
+
+// every kind the torch engine trains, each with something that sets it apart
+const kinds: [string, Partial<TrainConfig>][] = [
+  ['ae mlp bernoulli', { model: 'ae' }],
+  ['vae mlp bernoulli, beta 0.5', { beta: 0.5 }],
+  ['vae mlp binarized', { likelihood: 'binarized' }],
+  ['vae mlp cbernoulli, tanh', { likelihood: 'cbernoulli', activation: 'tanh' }],
+  ['vae mlp gaussian, two layers', { likelihood: 'gaussian', sigma: 0.2, hidden: [64, 32] }],
+  ['vae mlp gaussian-learned', { likelihood: 'gaussian-learned' }],
+  ['vae conv bernoulli', { family: 'conv', hidden: [32] }],
+  ['vae conv gaussian-learned', { family: 'conv', hidden: [32], likelihood: 'gaussian-learned' }],
+  ['ae conv gaussian', { model: 'ae', family: 'conv', hidden: [32], likelihood: 'gaussian' }],
+  ['dae mlp, gaussian noise', { model: 'dae', noise: { kind: 'gaussian', level: 0.3 } }],
+  ['dae conv, salt-and-pepper', { model: 'dae', family: 'conv', hidden: [32], noise: { kind: 'salt-pepper', level: 0.2 } }],
+  ['dae mlp, mask', { model: 'dae', noise: { kind: 'mask', level: 0.25 } }],
+  ['cvae mlp (form 2)', { model: 'cvae' }],
+  ['cvae conv, learned prior (form 1)', { model: 'cvae', family: 'conv', hidden: [32], form: 1 }],
+  ['cvae mlp, label in the prior only (form 4)', { model: 'cvae', form: 4 }],
+];
+
+describe.skipIf(!python)('torch engine', () => {
+  const parity = new Map<string, { ours: number[]; theirs: Scored['batch'] }>();
+
+  /** A batch's loss parts from the app's model on weights of its own, and a checkpoint of them. */
+  async function appLoss(name: string, cfg: Partial<TrainConfig>): Promise<{ ours: number[]; request: object }> {
+    const config = { ...base, ...cfg };
+    const shape = { height: 28, width: 28, channels: 1 };
+    const model = createModel(config, shape, 10, 11);
+    try {
+      // weights the seed alone would not give (a trained model is no longer at its initial ranges)
+      const weights = model.getWeights().map((w, i) => {
+        const r = new Rng(100 + i);
+        return { ...w, data: Float32Array.from(w.data, (v) => v + (r.uniform() - 0.5) * 0.05) };
+      });
+      model.setWeights(weights);
+      const folder = await writeCheckpoint(join(dir, `parity-${name.replace(/[^a-z0-9]+/gi, '-')}`), {
+        json: {
+          format: CHECKPOINT_FORMAT,
+          version: CHECKPOINT_VERSION,
+          generatedBy: 'test',
+          modelTopology: { config: { ...config, ...normalizeModelConfig(config) }, shape, numClasses: 10, labelNames: ds.labelNames },
+          weightsManifest: [
+            { paths: ['weights.bin'], weights: weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const })) },
+          ],
+          trainingState: {
+            epoch: 1,
+            step: 0,
+            seed: 11,
+            backend: 'cpu',
+            heldOut: 0,
+            optimizer: { name: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, iterations: 0, weights: [] },
+          },
+        },
+        weights,
+        optimizer: [],
+      });
+      const rows = Array.from({ length: 24 }, (_, i) => 3 * i + 1);
+      const x = new Float32Array(rows.length * 784);
+      const y = new Float32Array(rows.length * 10);
+      rows.forEach((r, i) => {
+        for (let j = 0; j < 784; j++) x[i * 784 + j] = ds.pixels[r * 784 + j]! * (1 / 255);
+        y[i * 10 + ds.labels[r]!] = 1;
+      });
+      // a training pass: binarization and the denoiser's corruption draw their noise too
+      const ours = tf.tidy(() => {
+        const yt = model.conditional ? tf.tensor2d(y, [rows.length, 10]) : undefined;
+        const p = model.lossParts(tf.tensor2d(x, [rows.length, 784]), yt, { beta: config.beta, training: true, rng: new Rng(77) });
+        return [p.loss, p.recon, p.kl].map((t) => t.dataSync()[0]!);
+      });
+      return { ours, request: { checkpoint: folder, datasetFile: file, batch: { rows, seed: 77, beta: config.beta, training: true } } };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  beforeAll(async () => {
+    const app: { ours: number[]; request: object }[] = [];
+    for (const [name, cfg] of kinds) app.push(await appLoss(name, cfg));
+    const answers = torchEvaluate(app.map((a) => a.request));
+    kinds.forEach(([name], i) => parity.set(name, { ours: app[i]!.ours, theirs: answers[i]!.batch }));
+  });
+
+  it.each(kinds)('one batch loss agrees with tfjs (cpu) on the same weights to 1e-4: %s', (name) => {
+    const { ours, theirs } = parity.get(name)!;
+    const [loss, recon, kl] = ours as [number, number, number];
+    expect(Math.abs(theirs!.loss - loss)).toBeLessThanOrEqual(1e-4 * Math.abs(loss));
+    expect(Math.abs(theirs!.recon - recon)).toBeLessThanOrEqual(1e-4 * Math.abs(recon));
+    // an ae's KL is 0 on both sides; a small KL is compared on the loss's scale
+    expect(Math.abs(theirs!.kl - kl)).toBeLessThanOrEqual(1e-4 * Math.max(Math.abs(kl), 1));
+  });
+
+  it('trains an epoch that the app scores as torch did, from the weights a seed gives both', async () => {
+    const { outcome, events, epochs, results } = await train('one-epoch', { family: 'conv', hidden: [32], likelihood: 'gaussian-learned' });
+    expect(outcome).toEqual({ status: 'done', epochsDone: 1 });
+    const started = events.find((e) => e.type === 'started');
+    expect(started).toMatchObject({ backend: 'torch', startEpoch: 0, totalEpochs: 1, stepsPerEpoch: 6, trainCount: 300, testCount: 100 });
+    expect(events.some((e) => e.type === 'step')).toBe(true);
+    const model = await loadRunModel(epochs[0]!.checkpointDir);
+    try {
+      expect(model.trainConfig.family).toBe('conv');
+      const { test } = pickIndices(ds, model.trainConfig);
+      const held = (await heldOutLoss(model, ds, test, model.trainConfig.seed))!;
+      expect(Math.abs(held.recon + held.kl - results[0]!.heldOut)).toBeLessThan(0.05);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('resumes: one epoch, then a second from its checkpoint, ends where two straight epochs end', async () => {
+    const straight = await train('straight', { epochs: 2 });
+    await train('resumed', { epochs: 1 });
+    const resumed = await train('resumed', { epochs: 2 }, { resume: true });
+    expect(resumed.events.find((e) => e.type === 'started')).toMatchObject({ startEpoch: 1, totalEpochs: 2 });
+    expect(resumed.results.map((r) => r.epoch)).toEqual([2]);
+    expect(resumed.results[0]!.step).toBe(12);
+    expect(resumed.results[0]!.heldOut).toBeCloseTo(straight.results[1]!.heldOut, 3);
+  });
+
+  it('two processes (torchrun, gloo) train as one: the same held-out loss to 0.01 nats', async () => {
+    // each step's noise is drawn for the whole batch and each process keeps its rows, and DDP
+    // sums the shares' gradients: the run must not depend on how many processes trained it
+    const one = await train('one-process', { batch: 25 });
+    const two = await train('two-processes', { batch: 25 }, { processes: 2 });
+    expect(two.events.find((e) => e.type === 'started')).toMatchObject({ backendDetail: expect.stringContaining('2 processes') });
+    expect(Math.abs(two.results[0]!.heldOut - one.results[0]!.heldOut)).toBeLessThan(0.01);
+  });
+
+  it('refuses what it cannot do with a reason, and cancels', async () => {
+    await expect(train('hvae', { model: 'hvae' })).rejects.toThrow(/torch engine does not train model hvae/);
+    await expect(train('iwae', { objective: 'iwae' })).rejects.toThrow(/does not train the iwae objective/);
+    const bad = join(dir, 'truncated.lld');
+    copyFileSync(file, bad);
+    truncateSync(bad, 5000);
+    await expect(train('bad', {}, { datasetFile: bad })).rejects.toThrow(/truncated\.lld is corrupt/);
+
+    const ac = new AbortController();
+    const t0 = Date.now();
+    const run = train('cancel', { epochs: 50 }, {}, ac.signal);
+    setTimeout(() => ac.abort(), 1500);
+    expect((await run).outcome.status).toBe('cancelled');
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('says what to install when no python3 has torch', async () => {
+    const fake = join(dir, 'python-without-torch');
+    // the real interpreter without its site-packages: a python3 that cannot import torch
+    writeFileSync(fake, `#!/bin/sh\nexec ${python!.python} -S -s "$@"\n`);
+    chmodSync(fake, 0o755);
+    const none = await probeTorch({ LATENT_LAB_PYTHON: fake });
+    expect(none.found).toBe(false);
+    expect(!none.found && none.reason).toMatch(/no torch module.*install PyTorch/);
+    const missing = await probeTorch({ LATENT_LAB_PYTHON: join(dir, 'no-such-python') });
+    expect(!missing.found && missing.reason).toMatch(/no-such-python/);
+    const emptyPath = await probeTorch({ PATH: join(dir, 'empty') });
+    expect(!emptyPath.found && emptyPath.reason).toMatch(/no python3 on the PATH/);
+  });
+});
