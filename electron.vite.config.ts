@@ -21,7 +21,7 @@ export default defineConfig({
       rolldownOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),
-          'train-worker': resolve(root, 'src/main/core/train/worker.ts'),
+          'train-worker': resolve(root, 'src/main/core/workers/entry.ts'),
         },
         output: {
           format: 'es',

@@ -12,7 +12,7 @@ import { bitsPerDim } from '../src/shared/units';
 import type { TrainConfigParsed } from '../src/shared/contract';
 import { initBackend } from '../src/main/core/backend';
 import { readDatasetFile } from '../src/main/core/data/dataset-file';
-import { computeEvaluation } from '../src/main/core/handlers/evaluation-work';
+import { computeEvaluation } from '../src/main/core/explore/evaluation';
 import { DB_FILE } from '../src/main/core/service';
 import { openDb } from '../src/main/core/store/db';
 import * as q from '../src/main/core/store/queries';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GridSpec, Result } from '../../src/shared/contract';
 import { invoke as dispatch } from '../../src/main/dispatch';
 import { DB_FILE, openService, type LatentLabService } from '../../src/main/core/service';
-import { GridThread } from '../../src/main/core/handlers/grid-thread';
+import { GridThread } from '../../src/main/core/handlers/grids/thread';
 import { gridSpecSchema } from '../../src/shared/schemas';
 import type { Worker } from 'node:worker_threads';
 

@@ -10,22 +10,22 @@ import { initBackend } from './backend';
 import { ResourceCache } from './cache';
 import { animationHandlers } from './handlers/animation';
 import { appHandlers, appVersion } from './handlers/app';
-import { bundleHandlers } from './handlers/bundles';
+import { bundleHandlers } from './handlers/runs/bundles';
 import type { Context, ServiceOptions } from './handlers/context';
 import { datasetHandlers } from './handlers/datasets';
 import { evaluationHandlers } from './handlers/evaluation';
-import { GridThread } from './handlers/grid-thread';
+import { GridThread } from './handlers/grids/thread';
 import { exploreHandlers } from './handlers/explore';
 import { exportHandlers } from './handlers/export';
 import { datasetBytes, modelBytes } from './handlers/loaded';
 import { qualityHandlers } from './handlers/quality';
-import { keptEnding } from './handlers/run-ending';
+import { keptEnding } from './handlers/runs/ending';
 import { runHandlers } from './handlers/runs';
-import { TrainingSlot } from './handlers/training';
+import { TrainingSlot } from './handlers/runs/training';
 import { JobRunner } from './jobs';
 import { openDb, refuseEmptyOverData } from './store/db';
 import * as q from './store/queries';
-import { sweepOrphans } from './sweep';
+import { sweepOrphans } from './stale-files';
 
 export type { ServiceOptions } from './handlers/context';
 

@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
 import { mulberry32 } from '../data/split.js';
-import { defaultWorkerEntry } from '../train/run-worker.js';
+import { defaultWorkerEntry } from '../workers/run.js';
 
 export interface UmapOptions {
   seed: number;

@@ -9,7 +9,7 @@ import type { Db } from '../store/db';
 import * as q from '../store/queries';
 import type { LoadedModel } from '../train';
 import type { Dataset } from '../types';
-import type { GridThread } from './grid-thread';
+import type { GridThread } from './grids/thread';
 
 export interface ServiceOptions {
   dataDir: string;

@@ -8,8 +8,8 @@ import { currentBackend } from '../backend';
 import type { BackendName } from '../types';
 import * as q from '../store/queries';
 import { datasetRecord, runRecord, type Context } from './context';
-import { evaluateInWorker } from './evaluate-worker';
-import { outliersInWorker } from './outliers-worker';
+import { evaluateInWorker } from '../explore/evaluate-worker';
+import { outliersInWorker } from '../explore/outliers-worker';
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {

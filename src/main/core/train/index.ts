@@ -1,6 +1,6 @@
 // The trainer: in-process or in a worker thread, checkpoints, model loading and export.
 export { trainInProcess, heldOutLoss, pickIndices, validateTrainConfig } from './trainer.js';
-export { runTrainingInWorker, defaultWorkerEntry } from './run-worker.js';
+export { runTrainingInWorker, defaultWorkerEntry } from '../workers/run.js';
 export {
   exportTfjsModel,
   latestCheckpointDir,

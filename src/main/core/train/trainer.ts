@@ -25,7 +25,7 @@ import { fillBatch, SALT } from './batch.js';
 import { parallelStepEngine } from './data-parallel.js';
 import { trainEpoch } from './epoch.js';
 import { defaultTrainingThreads } from './threads.js';
-import { defaultWorkerEntry } from './run-worker.js';
+import { defaultWorkerEntry } from '../workers/run.js';
 import { localStepEngine, type StepEngine } from './step.js';
 import type { TrainEvent, TrainJobSpec, TrainOutcome } from './types.js';
 

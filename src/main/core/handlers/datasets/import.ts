@@ -3,17 +3,17 @@
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative } from 'node:path';
-import { AppFailure, type ArgsOut, type JobProgress } from '../../../shared/contract';
-import { assertRegularFile } from '../data/bounded-read';
-import { writeDatasetFile } from '../data/dataset-file';
-import { importFolder, probeFolder } from '../data/folder';
-import { labelRule, type LabelSource, type LabelsFrom } from '../data/label-source';
-import { importIdx } from '../data/idx';
-import { loadMnist } from '../data/mnist';
-import * as q from '../store/queries';
-import type { Dataset } from '../types';
-import type { Context } from './context';
-import { userPath } from '../user-path';
+import { AppFailure, type ArgsOut, type JobProgress } from '../../../../shared/contract';
+import { assertRegularFile } from '../../data/bounded-read';
+import { writeDatasetFile } from '../../data/dataset-file';
+import { importFolder, probeFolder } from '../../data/folder';
+import { labelRule, type LabelSource, type LabelsFrom } from '../../data/label-source';
+import { importIdx } from '../../data/idx';
+import { loadMnist } from '../../data/mnist';
+import * as q from '../../store/queries';
+import type { Dataset } from '../../types';
+import type { Context } from '../context';
+import { userPath } from '../../user-path';
 
 type ImportArgs = ArgsOut<'datasets:import'>;
 type Skipped = { path: string; reason: string; detail: string };

@@ -4,17 +4,17 @@
 // row is written, and is always a new run.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AppFailure } from '../../../shared/contract';
-import type { Handlers } from '../../dispatch';
-import { writeDatasetFile } from '../data/dataset-file';
-import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../export/bundle';
-import { insertImportedRun } from '../store/imported';
-import * as q from '../store/queries';
-import { epochDirName, loadRunModel, type CheckpointJson } from '../train/checkpoint';
-import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from './context';
-import { refuseExisting, withExtension, writeExport } from './export';
-import { userPath } from '../user-path';
-import { exploreHandlers } from './explore';
+import { AppFailure } from '../../../../shared/contract';
+import type { Handlers } from '../../../dispatch';
+import { writeDatasetFile } from '../../data/dataset-file';
+import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../../export/bundle';
+import { insertImportedRun } from '../../store/imported';
+import * as q from '../../store/queries';
+import { epochDirName, loadRunModel, type CheckpointJson } from '../../train/checkpoint';
+import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from '../context';
+import { refuseExisting, withExtension, writeExport } from '../export';
+import { userPath } from '../../user-path';
+import { exploreHandlers } from '../explore';
 
 export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'runs:import'> {
   return {

@@ -1,17 +1,17 @@
 // Every grid the app draws, as a map from the spec's kind to its builder. A builder of a run's
 // grid gets the run's model and dataset leased for the call (see loaded.ts).
-import { AppFailure, type Grid, type GridSpecParsed, type SweepBase } from '../../../shared/contract';
-import * as explore from '../explore';
-import type { Dataset } from '../types';
-import type { Context } from './context';
-import { interpolateGrid, nearestGrid } from './grid-pairs';
-import { analogyGrid, attributeGrid } from './grid-attribute';
-import { DEFAULT_COMPONENTS, densityField, mixtureSamples } from './grid-mixture';
-import { pcaSweepGrid } from './grid-pca';
-import { traverseGrid } from './grid-traverse';
-import { latentWidth, withModel, withPixels, type RunModel } from './loaded';
-import { dataRanges } from './ranking';
-import { checkIndex, concatBytes, gather, needImages, testIndices } from './selection';
+import { AppFailure, type Grid, type GridSpecParsed, type SweepBase } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import type { Dataset } from '../../types';
+import type { Context } from '../context';
+import { interpolateGrid, nearestGrid } from './pairs';
+import { analogyGrid, attributeGrid } from './attribute';
+import { DEFAULT_COMPONENTS, densityField, mixtureSamples } from './mixture';
+import { pcaSweepGrid } from './pca';
+import { traverseGrid } from './traverse';
+import { latentWidth, withModel, withPixels, type RunModel } from '../loaded';
+import { dataRanges } from '../ranking';
+import { checkIndex, concatBytes, gather, needImages, testIndices } from '../selection';
 
 type Kind = GridSpecParsed['kind'];
 type Spec<K extends Kind> = Extract<GridSpecParsed, { kind: K }>;

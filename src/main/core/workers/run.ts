@@ -3,14 +3,14 @@
 // not ended 3 s later is terminated.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { TrainEvent, TrainJobSpec, TrainOutcome } from './types.js';
-import type { ParentToWorker, WorkerToParent } from './worker.js';
+import type { TrainEvent, TrainJobSpec, TrainOutcome } from '../train/types.js';
+import type { ParentToWorker, WorkerToParent } from './entry.js';
 
 const TERMINATE_AFTER_MS = 3000;
 
 /** The dev/test bootstrap (tsx) next to this file. */
 export function defaultWorkerEntry(): string {
-  return fileURLToPath(new URL('./worker-bootstrap.mjs', import.meta.url));
+  return fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 }
 
 export function runTrainingInWorker(spec: TrainJobSpec, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainOutcome> {

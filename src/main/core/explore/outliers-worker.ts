@@ -1,6 +1,6 @@
 // The outliers of a run in a worker thread (explore-worker.ts), progress by images scored.
-import { computeOutliers, type Outliers, type OutliersAsk } from './outliers-work';
-import { exploreInWorker, runExploreWorker, type ExploreWorkerSpec, type WorkerProgress } from './explore-worker';
+import { computeOutliers, type Outliers, type OutliersAsk } from './outliers';
+import { exploreInWorker, runExploreWorker, type ExploreWorkerSpec, type WorkerProgress } from './worker-side';
 
 export interface OutliersSpec extends OutliersAsk, ExploreWorkerSpec {
   role: 'outliers';

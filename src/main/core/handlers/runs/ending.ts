@@ -5,8 +5,8 @@
 // written into those reserved bytes in place (no new blocks needed); the next start reads it.
 import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import * as q from '../store/queries';
-import type { Context } from './context';
+import * as q from '../../store/queries';
+import type { Context } from '../context';
 
 const FILE = 'ending';
 const RESERVED = 4096;

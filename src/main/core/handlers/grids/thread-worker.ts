@@ -3,16 +3,16 @@
 // one message per grid. It runs at the normal priority: a grid is what the user waits for.
 import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
-import type { GridSpecParsed } from '../../../shared/contract';
-import { AppFailure } from '../../../shared/result';
-import { initBackend } from '../backend';
-import { ResourceCache } from '../cache';
-import { JobRunner } from '../jobs';
-import type { BackendName } from '../types';
-import type { Context } from './context';
-import { buildGrid } from './grids';
-import { datasetBytes, modelBytes } from './loaded';
-import type { FromGridThread, GridThreadData, ToGridThread } from './grid-thread-protocol';
+import type { GridSpecParsed } from '../../../../shared/contract';
+import { AppFailure } from '../../../../shared/result';
+import { initBackend } from '../../backend';
+import { ResourceCache } from '../../cache';
+import { JobRunner } from '../../jobs';
+import type { BackendName } from '../../types';
+import type { Context } from '../context';
+import { buildGrid } from './index';
+import { datasetBytes, modelBytes } from '../loaded';
+import type { FromGridThread, GridThreadData, ToGridThread } from './thread-protocol';
 
 const MiB = 1024 * 1024;
 

@@ -1,11 +1,11 @@
 // The sweep along principal components of the encoded test means instead of raw dimensions:
 // x and y in standard deviations along the two chosen PCs, around the codes' mean (or the
 // base, when one is chosen); the axes named with their share of the variance ("PC1 · 34%").
-import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
-import * as explore from '../explore';
-import { baseVector, shrunkTile, sweepShrink, type ModelGrid } from './grids';
-import { latentWidth } from './loaded';
-import { testCodeAxes } from './ranking';
+import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import { baseVector, shrunkTile, sweepShrink, type ModelGrid } from './index';
+import { latentWidth } from '../loaded';
+import { testCodeAxes } from '../ranking';
 
 type Spec = Extract<GridSpecParsed, { kind: 'sweep' }>;
 

@@ -1,10 +1,10 @@
 // The numbers of an evaluation, computed from a model and its dataset alone (no database, no
 // caches), so the same code runs in the evaluation worker (evaluate-worker.ts) and nowhere else.
 import type { Evaluation } from '../../../shared/records';
-import * as explore from '../explore';
+import * as explore from './';
 import type { VaeModel } from '../model/vae.js';
 import type { Dataset, TrainConfig } from '../types';
-import { gather, testIndices } from './selection';
+import { gather, testIndices } from '../handlers/selection';
 
 /** Images the per-dimension KL of an evaluation looks at (enough to count active units). */
 const KL_IMAGES = 2000;

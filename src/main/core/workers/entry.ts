@@ -2,16 +2,16 @@
 // self-contained (reads workerData, calls trainInProcess, posts) so the Electron build can
 // bundle it as its own entry and pass that file as TrainJobSpec.workerEntry.
 import { parentPort, workerData } from 'node:worker_threads';
-import { lowerThisThreadPriority } from './background-priority.js';
-import type { GradWorkerData } from './parallel-protocol.js';
-import type { TrainJobSpec } from './types.js';
-import type { EvaluateSpec } from '../handlers/evaluate-worker.js';
-import type { OutliersSpec } from '../handlers/outliers-worker.js';
-import type { GridThreadData } from '../handlers/grid-thread-protocol.js';
+import { lowerThisThreadPriority } from '../train/background-priority.js';
+import type { GradWorkerData } from '../train/parallel-protocol.js';
+import type { TrainJobSpec } from '../train/types.js';
+import type { EvaluateSpec } from '../explore/evaluate-worker.js';
+import type { OutliersSpec } from '../explore/outliers-worker.js';
+import type { GridThreadData } from '../handlers/grids/thread-protocol.js';
 
 export type WorkerToParent =
-  | { type: 'event'; event: import('./types.js').TrainEvent }
-  | { type: 'done'; result: import('./types.js').TrainOutcome }
+  | { type: 'event'; event: import('../train/types.js').TrainEvent }
+  | { type: 'done'; result: import('../train/types.js').TrainOutcome }
   | { type: 'error'; message: string; stack?: string };
 
 export type ParentToWorker = { type: 'cancel' };
@@ -26,14 +26,14 @@ const role = (workerData as { role?: string } | null)?.role;
 // second of CPU that would otherwise compete with the app at normal priority.
 if (parentPort && role !== 'grids') lowerThisThreadPriority();
 if (parentPort && role === 'grad') {
-  void import('./grad-worker.js').then((m) => m.runGradWorker(workerData as GradWorkerData));
+  void import('../train/grad-worker.js').then((m) => m.runGradWorker(workerData as GradWorkerData));
 } else if (parentPort && role === 'grids') {
-  void import('../handlers/grid-thread-worker.js').then((m) => m.runGridThread(workerData as GridThreadData));
+  void import('../handlers/grids/thread-worker.js').then((m) => m.runGridThread(workerData as GridThreadData));
 } else if (parentPort && role === 'evaluate') {
   // long explore work (an evaluation, the outliers) off the thread that serves calls, from the same bundle
-  void import('../handlers/evaluate-worker.js').then((m) => m.runEvaluateWorker(workerData as EvaluateSpec));
+  void import('../explore/evaluate-worker.js').then((m) => m.runEvaluateWorker(workerData as EvaluateSpec));
 } else if (parentPort && role === 'outliers') {
-  void import('../handlers/outliers-worker.js').then((m) => m.runOutliersWorker(workerData as OutliersSpec));
+  void import('../explore/outliers-worker.js').then((m) => m.runOutliersWorker(workerData as OutliersSpec));
 } else if (parentPort && role === 'umap') {
   const port = parentPort;
   void import('../explore/umap.js').then(({ runUmapWorker }) => {
@@ -47,7 +47,7 @@ if (parentPort && role === 'grad') {
     if (m?.type === 'cancel') controller.abort();
   });
   const post = (m: WorkerToParent) => port.postMessage(m);
-  import('./trainer.js')
+  import('../train/trainer.js')
     .then(({ trainInProcess }) => trainInProcess(workerData as TrainJobSpec, (event) => post({ type: 'event', event }), controller.signal))
     .then(
       (result) => {

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppFailure, type DatasetInfo } from '../../../shared/contract';
-import { readDatasetFile, writeDatasetFile } from '../data/dataset-file';
-import * as q from '../store/queries';
-import { datasetRecord, publicDataset, type Context } from './context';
-import { dropDataset } from './loaded';
+import { AppFailure, type DatasetInfo } from '../../../../shared/contract';
+import { readDatasetFile, writeDatasetFile } from '../../data/dataset-file';
+import * as q from '../../store/queries';
+import { datasetRecord, publicDataset, type Context } from '../context';
+import { dropDataset } from '../loaded';
 
 export interface LabelPlan {
   /** the labels after the change, in the order of their first old label */

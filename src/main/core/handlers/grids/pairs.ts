@@ -1,12 +1,12 @@
 // The grids that pair things up: interpolation strips between two images or two latent points
 // (optionally one row per compared run), and prior samples above their nearest training images.
-import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
-import * as explore from '../explore';
-import type { Dataset } from '../types';
-import type { Context } from './context';
-import type { ModelGrid } from './grids';
-import { latentWidth, withModel } from './loaded';
-import { checkIndex, concatBytes, gather, needImages } from './selection';
+import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import type { Dataset } from '../../types';
+import type { Context } from '../context';
+import type { ModelGrid } from './index';
+import { latentWidth, withModel } from '../loaded';
+import { checkIndex, concatBytes, gather, needImages } from '../selection';
 
 type Spec<K extends GridSpecParsed['kind']> = Extract<GridSpecParsed, { kind: K }>;
 

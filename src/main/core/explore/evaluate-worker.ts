@@ -1,7 +1,7 @@
 // An evaluation in a worker thread (explore-worker.ts), progress by phase.
 import type { Evaluation } from '../../../shared/records';
-import { computeEvaluation, EVALUATION_STEPS, type EvaluationAsk } from './evaluation-work';
-import { exploreInWorker, runExploreWorker, type ExploreWorkerSpec, type WorkerProgress } from './explore-worker';
+import { computeEvaluation, EVALUATION_STEPS, type EvaluationAsk } from './evaluation';
+import { exploreInWorker, runExploreWorker, type ExploreWorkerSpec, type WorkerProgress } from './worker-side';
 
 export interface EvaluateSpec extends EvaluationAsk, ExploreWorkerSpec {
   role: 'evaluate';

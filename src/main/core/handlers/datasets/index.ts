@@ -3,16 +3,16 @@
 import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppFailure } from '../../../shared/contract';
-import type { Handlers } from '../../dispatch';
-import { browseFolder } from '../data/browse';
-import { probeFolder } from '../data/folder';
-import * as q from '../store/queries';
-import { datasetRecord, publicDataset, type Context } from './context';
-import { userPath } from '../user-path';
-import { dropDataset } from './loaded';
-import { labelSourceOf, startImport } from './dataset-import';
-import { relabelDataset } from './dataset-labels';
+import { AppFailure } from '../../../../shared/contract';
+import type { Handlers } from '../../../dispatch';
+import { browseFolder } from '../../data/browse';
+import { probeFolder } from '../../data/folder';
+import * as q from '../../store/queries';
+import { datasetRecord, publicDataset, type Context } from '../context';
+import { userPath } from '../../user-path';
+import { dropDataset } from '../loaded';
+import { labelSourceOf, startImport } from './import';
+import { relabelDataset } from './labels';
 
 /** A probe looks at no more than this many files, for no longer than this (then says truncated). */
 export const PROBE_MAX_FILES = 100_000;

@@ -1,6 +1,6 @@
 // Messages between the service and its grid thread (grid-thread.ts, grid-thread-worker.ts).
-import type { Grid, GridSpecParsed } from '../../../shared/contract';
-import type { ErrorCode } from '../../../shared/result';
+import type { Grid, GridSpecParsed } from '../../../../shared/contract';
+import type { ErrorCode } from '../../../../shared/result';
 
 export interface GridThreadData {
   role: 'grids';

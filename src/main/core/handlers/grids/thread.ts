@@ -4,10 +4,10 @@
 // started on the first grid, keeps its models and datasets warm between calls (the explore
 // caches' pattern), and is started again after a crash. ARCHITECTURE.md, "The three doors".
 import { Worker } from 'node:worker_threads';
-import type { Grid, GridSpecParsed } from '../../../shared/contract';
-import { AppFailure } from '../../../shared/result';
-import { defaultWorkerEntry } from '../train';
-import type { FromGridThread, GridThreadData, ToGridThread } from './grid-thread-protocol';
+import type { Grid, GridSpecParsed } from '../../../../shared/contract';
+import { AppFailure } from '../../../../shared/result';
+import { defaultWorkerEntry } from '../../train';
+import type { FromGridThread, GridThreadData, ToGridThread } from './thread-protocol';
 
 interface Pending {
   resolve(g: Grid): void;

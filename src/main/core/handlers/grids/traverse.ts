@@ -1,13 +1,13 @@
 // The traversal grid: one row per latent dimension, most informative first (inactive ones
 // folded unless asked for), its columns that dimension from low to high over its own range,
 // every other dimension pinned at the base. One decode for the whole grid.
-import type { Grid, GridSpecParsed } from '../../../shared/contract';
-import * as explore from '../explore';
-import { ACTIVE_UNIT_THRESHOLD } from '../explore/metrics';
-import type { Context } from './context';
-import { baseVector, type ModelGrid } from './grids';
-import { latentWidth } from './loaded';
-import { dataRanges, ranking } from './ranking';
+import type { Grid, GridSpecParsed } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import { ACTIVE_UNIT_THRESHOLD } from '../../explore/metrics';
+import type { Context } from '../context';
+import { baseVector, type ModelGrid } from './index';
+import { latentWidth } from '../loaded';
+import { dataRanges, ranking } from '../ranking';
 
 type Spec = Extract<GridSpecParsed, { kind: 'traverse' }>;
 

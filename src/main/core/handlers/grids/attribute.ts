@@ -2,12 +2,12 @@
 // mean code of class A, over the encoded test images, added to one image's code in amounts: "turn
 // this 3 into an 8". A CVAE has none: its decoder takes the class as an input, so its codes are
 // what is left once the class is known, and no direction among them means "more of class B".
-import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
-import * as explore from '../explore';
-import type { ModelGrid } from './grids';
-import { latentWidth } from './loaded';
-import { testCodes } from './ranking';
-import { checkIndex, gather } from './selection';
+import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import type { ModelGrid } from './index';
+import { latentWidth } from '../loaded';
+import { testCodes } from '../ranking';
+import { checkIndex, gather } from '../selection';
 
 type Spec = Extract<GridSpecParsed, { kind: 'attribute' }>;
 type AnalogySpec = Extract<GridSpecParsed, { kind: 'analogy' }>;

@@ -1,10 +1,10 @@
 // The outliers of a run, computed from a model and its dataset alone (no database, no caches),
 // so the same code runs in the outliers worker (outliers-worker.ts): every test image's
 // negative ELBO, the worst `limit` first.
-import * as explore from '../explore';
+import * as explore from './';
 import type { VaeModel } from '../model/vae.js';
 import type { Dataset, TrainConfig } from '../types';
-import { gather, testIndices } from './selection';
+import { gather, testIndices } from '../handlers/selection';
 
 /** Images scored per progress report: MNIST's 10,000 test images give ten. */
 export const OUTLIER_CHUNK = 1000;

@@ -1,15 +1,15 @@
 // Runs: list, read, metrics, start and resume (training jobs), rename, delete.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppFailure } from '../../../shared/contract';
-import { latent2Default } from '../../../shared/limits';
-import type { Handlers } from '../../dispatch';
-import { normalizeModelConfig } from '../model/config.js';
-import { claimRun } from '../store/leases';
-import type { ModelConfig } from '../types';
-import * as q from '../store/queries';
-import { datasetRecord, runInfo, runRecord, type Context } from './context';
-import { dropModels } from './loaded';
+import { AppFailure } from '../../../../shared/contract';
+import { latent2Default } from '../../../../shared/limits';
+import type { Handlers } from '../../../dispatch';
+import { normalizeModelConfig } from '../../model/config.js';
+import { claimRun } from '../../store/leases';
+import type { ModelConfig } from '../../types';
+import * as q from '../../store/queries';
+import { datasetRecord, runInfo, runRecord, type Context } from '../context';
+import { dropModels } from '../loaded';
 import { startTraining, type TrainingSlot } from './training';
 
 type RunMethods = 'runs:list' | 'runs:get' | 'runs:metrics' | 'runs:start' | 'runs:resume' | 'runs:rename' | 'runs:delete';

@@ -4,14 +4,14 @@
 // escaping the worker's message listener and killing the process.
 import { mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { AppFailure, type ArgsOut, type JobProgress, type MetricRow } from '../../../shared/contract';
-import type { JobRunner } from '../jobs';
-import * as q from '../store/queries';
-import { killPoint } from '../kill-point';
-import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../train';
-import type { TrainConfig } from '../types';
-import { datasetRecord, runRecord, type Context } from './context';
-import { releaseEnding, reserveEnding, writeEnding } from './run-ending';
+import { AppFailure, type ArgsOut, type JobProgress, type MetricRow } from '../../../../shared/contract';
+import type { JobRunner } from '../../jobs';
+import * as q from '../../store/queries';
+import { killPoint } from '../../kill-point';
+import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../../train';
+import type { TrainConfig } from '../../types';
+import { datasetRecord, runRecord, type Context } from '../context';
+import { releaseEnding, reserveEnding, writeEnding } from './ending';
 
 /** The one training slot. A job holds it while it runs; a claim covers the start before that. */
 export class TrainingSlot {

@@ -4,12 +4,12 @@
 // its mixture is fitted per class: to the codes of that class's training images, encoded with
 // their label, and decoded with it. Encodings and fits are kept per loaded model (and class),
 // so a slider that moves does not encode the training set again.
-import { AppFailure, type Grid } from '../../../shared/contract';
-import * as explore from '../explore';
-import { aggregateDensity, fitGmm, sampleGmm, type DensityField, type Gmm } from '../explore/gmm';
-import type { LoadedModel } from '../train';
-import type { ModelGrid } from './grids';
-import { gather, needImages } from './selection';
+import { AppFailure, type Grid } from '../../../../shared/contract';
+import * as explore from '../../explore';
+import { aggregateDensity, fitGmm, sampleGmm, type DensityField, type Gmm } from '../../explore/gmm';
+import type { LoadedModel } from '../../train';
+import type { ModelGrid } from './index';
+import { gather, needImages } from '../selection';
 
 /** Training images the aggregate posterior and the mixture are measured on. */
 export const TRAIN_IMAGES = 2000;
