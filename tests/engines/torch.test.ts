@@ -3,9 +3,10 @@
 // faults a person meets (no torch, an unsupported model, a bad dataset, cancel). Skipped,
 // saying why, where no python3 imports torch 1.13 or newer.
 import * as tf from '@tensorflow/tfjs-core';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { probeTorch, type TorchProbe } from '../../src/main/core/engines/torch/find-python.js';
@@ -72,6 +73,36 @@ function torchEvaluate(requests: object[]): Scored[] {
   const out = execFileSync(python!.python, [join(torchProgramDir(), 'evaluate.py'), req], { encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as Scored[];
 }
+
+/** Processes running the shipped train.py for runs under `runDir`'s parent: pid and RANK. */
+function trainingProcesses(): { pid: number; rank: string }[] {
+  const out: { pid: number; rank: string }[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (!cmd.includes(join(torchProgramDir(), 'train.py')) || !cmd.includes('latent-lab-torch-')) continue;
+      const env = readFileSync(`/proc/${name}/environ`, 'utf8').split('\0');
+      const rank = env.find((e) => e.startsWith('RANK='))?.slice(5) ?? '-';
+      out.push({ pid: Number(name), rank });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+async function until<T>(what: string, f: () => T | null | undefined | false, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const HOST = fileURLToPath(new URL('./torch-host.ts', import.meta.url));
 
 // every kind the torch engine trains, each with something that sets it apart
 const kinds: [string, Partial<TrainConfig>][] = [
@@ -213,6 +244,36 @@ describe.skipIf(!python)('torch engine', () => {
     setTimeout(() => ac.abort(), 1500);
     expect((await run).outcome.status).toBe('cancelled');
     expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('a host killed with -9 takes its training processes with it (torchrun and both workers)', async () => {
+    const spec = {
+      config: { ...base, epochs: 500 },
+      datasetFile: file,
+      runDir: join(dir, 'host-killed'),
+      resume: false,
+      device: 'cpu',
+      processes: 2,
+      python,
+    };
+    const host = spawn(process.execPath, ['--import', 'tsx', HOST, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    host.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    await until('the first step', () => out.includes('"type":"step"'));
+    const before = trainingProcesses();
+    expect(before.map((p) => p.rank).sort()).toEqual(['-', '0', '1']);
+    host.kill('SIGKILL');
+    // at once, not when the next write finds the pipe broken (rank 0 only; torchrun notices seconds later)
+    await until('the training processes to end', () => trainingProcesses().length === 0, 2000);
+  });
+
+  it('a worker that crashes ends the run with which one and how', async () => {
+    const run = train('worker-killed', { epochs: 500 }, { processes: 2 });
+    const worker = await until('rank 1', () => trainingProcesses().find((p) => p.rank === '1'));
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(worker.pid, 'SIGKILL');
+    await expect(run).rejects.toThrow(/training process rank 1 failed \(Signal 9 \(SIGKILL\)/);
+    expect(trainingProcesses()).toEqual([]);
   });
 
   it('says what to install when no python3 has torch', async () => {

@@ -190,12 +190,22 @@ function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal
   });
 }
 
-/** The end of a crash's stderr: a Python traceback's last line says what went wrong. */
-function lastWords(stderr: string): string {
+/**
+ * What a crash's stderr says went wrong: torchrun's report of the first failed worker (its
+ * rank and exit, e.g. "Signal 9 (SIGKILL) received by PID 123"), else a Python traceback's
+ * last line, else the last line.
+ */
+export function lastWords(stderr: string): string {
+  const rootCause = /Root Cause[\s\S]*?rank\s*:\s*(\d+)[\s\S]*?exitcode\s*:\s*(-?\d+)[\s\S]*?traceback\s*:\s*([^\n]*)/.exec(stderr);
+  if (rootCause) {
+    const [, rank, code, traceback] = rootCause;
+    const why = traceback && !traceback.includes('To enable traceback') ? traceback.trim() : `exit code ${code}`;
+    return `: training process rank ${rank} failed (${why})`;
+  }
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('WARNING:torch.distributed') && !l.startsWith('*****'));
+    .filter((l) => l && !l.startsWith('WARNING:') && !l.startsWith('*****'));
   const error = [...lines].reverse().find((l) => /^[A-Za-z_.]*(Error|Exception|Failure)\b/.test(l));
   const pick = error ?? lines[lines.length - 1];
   return pick ? `: ${pick.slice(0, 500)}` : '';

@@ -334,7 +334,12 @@ def watch_host():
 
 
 def run():
-    signal.signal(signal.SIGTERM, on_term)
+    if int(os.environ.get("WORLD_SIZE", "1")) == 1:
+        signal.signal(signal.SIGTERM, on_term)
+    # else SIGTERM keeps its default and ends the process at once: a worker blocked in a
+    # collective whose peer died (torchrun then TERMs the rest) never gets back to Python to
+    # see a flag, and would hold the run until torchrun's SIGKILL 30 s later. Checkpoints are
+    # written under a temporary name, so dying mid-write loses nothing.
     if os.environ.get("LATENT_LAB_WATCH_STDIN") == "1" and hasattr(os, "killpg"):
         watch_host()
     if len(sys.argv) != 2:
