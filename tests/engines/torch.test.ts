@@ -14,6 +14,7 @@ import { runTorchTraining, torchProgramDir, type TorchJobSpec, type TorchTrainEv
 import { normalizeModelConfig } from '../../src/main/core/model/config.js';
 import { Rng } from '../../src/main/core/model/rng.js';
 import { createModel } from '../../src/main/core/model/vae.js';
+import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeCheckpoint } from '../../src/main/core/train/checkpoint.js';
 import { heldOutLoss, loadRunModel, pickIndices } from '../../src/main/core/train/index.js';
 import type { Dataset, EpochResult, TrainConfig } from '../../src/main/core/types.js';
@@ -105,7 +106,13 @@ async function until<T>(what: string, f: () => T | null | undefined | false, ms 
 const HOST = fileURLToPath(new URL('./torch-host.ts', import.meta.url));
 
 // every kind the torch engine trains, each with something that sets it apart
-const kinds: [string, Partial<TrainConfig>][] = [
+/** Images other than MNIST's: a side and channels (made from the digits by nearest neighbour). */
+interface Images {
+  side: number;
+  channels: 1 | 3;
+}
+
+const kinds: [string, Partial<TrainConfig>, Images?][] = [
   ['ae mlp bernoulli', { model: 'ae' }],
   ['vae mlp bernoulli, beta 0.5', { beta: 0.5 }],
   ['vae mlp binarized', { likelihood: 'binarized' }],
@@ -121,15 +128,55 @@ const kinds: [string, Partial<TrainConfig>][] = [
   ['cvae mlp (form 2)', { model: 'cvae' }],
   ['cvae conv, learned prior (form 1)', { model: 'cvae', family: 'conv', hidden: [32], form: 1 }],
   ['cvae mlp, label in the prior only (form 4)', { model: 'cvae', form: 4 }],
+  // three stride-2 convs and their up-convs (64 px), and colour (channels-last layouts)
+  [
+    'vae conv 64x64 grey, gaussian sigma 0.25',
+    { family: 'conv', latent: 10, likelihood: 'gaussian', sigma: 0.25 },
+    { side: 64, channels: 1 },
+  ],
+  ['vae conv 32x32 rgb, gaussian-learned', { family: 'conv', hidden: [32], likelihood: 'gaussian-learned' }, { side: 32, channels: 3 }],
+  ['vae mlp 32x32 rgb', {}, { side: 32, channels: 3 }],
 ];
+
+/** A dataset file of the first `n` digits resized to `side` x `side`, channels each shifted a pixel. */
+async function resizedFile(images: Images, n = 80): Promise<{ file: string; ds: Dataset }> {
+  const { side, channels } = images;
+  const d = side * side * channels;
+  const pixels = new Uint8Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let y = 0; y < side; y++) {
+      for (let x = 0; x < side; x++) {
+        for (let c = 0; c < channels; c++) {
+          const sy = Math.min(27, Math.floor((y * 28) / side) + c);
+          pixels[i * d + (y * side + x) * channels + c] = ds.pixels[i * 784 + sy * 28 + Math.floor((x * 28) / side)]!;
+        }
+      }
+    }
+  }
+  const small: Dataset = {
+    ...ds,
+    n,
+    height: side,
+    width: side,
+    channels,
+    pixels,
+    labels: ds.labels.slice(0, n),
+    split: ds.split.slice(0, n),
+  };
+  const out = join(dir, `digits-${side}-${channels}.lld`);
+  await writeDatasetFile(out, small);
+  return { file: out, ds: small };
+}
 
 describe.skipIf(!python)('torch engine', () => {
   const parity = new Map<string, { ours: number[]; theirs: Scored['batch'] }>();
 
   /** A batch's loss parts from the app's model on weights of its own, and a checkpoint of them. */
-  async function appLoss(name: string, cfg: Partial<TrainConfig>): Promise<{ ours: number[]; request: object }> {
+  async function appLoss(name: string, cfg: Partial<TrainConfig>, images?: Images): Promise<{ ours: number[]; request: object }> {
     const config = { ...base, ...cfg };
-    const shape = { height: 28, width: 28, channels: 1 };
+    const data = images ? await resizedFile(images) : { file, ds };
+    const shape = { height: data.ds.height, width: data.ds.width, channels: data.ds.channels };
+    const D = shape.height * shape.width * shape.channels;
     const model = createModel(config, shape, 10, 11);
     try {
       // weights the seed alone would not give (a trained model is no longer at its initial ranges)
@@ -160,19 +207,22 @@ describe.skipIf(!python)('torch engine', () => {
         optimizer: [],
       });
       const rows = Array.from({ length: 24 }, (_, i) => 3 * i + 1);
-      const x = new Float32Array(rows.length * 784);
+      const x = new Float32Array(rows.length * D);
       const y = new Float32Array(rows.length * 10);
       rows.forEach((r, i) => {
-        for (let j = 0; j < 784; j++) x[i * 784 + j] = ds.pixels[r * 784 + j]! * (1 / 255);
+        for (let j = 0; j < D; j++) x[i * D + j] = data.ds.pixels[r * D + j]! * (1 / 255);
         y[i * 10 + ds.labels[r]!] = 1;
       });
       // a training pass: binarization and the denoiser's corruption draw their noise too
       const ours = tf.tidy(() => {
         const yt = model.conditional ? tf.tensor2d(y, [rows.length, 10]) : undefined;
-        const p = model.lossParts(tf.tensor2d(x, [rows.length, 784]), yt, { beta: config.beta, training: true, rng: new Rng(77) });
+        const p = model.lossParts(tf.tensor2d(x, [rows.length, D]), yt, { beta: config.beta, training: true, rng: new Rng(77) });
         return [p.loss, p.recon, p.kl].map((t) => t.dataSync()[0]!);
       });
-      return { ours, request: { checkpoint: folder, datasetFile: file, batch: { rows, seed: 77, beta: config.beta, training: true } } };
+      return {
+        ours,
+        request: { checkpoint: folder, datasetFile: data.file, batch: { rows, seed: 77, beta: config.beta, training: true } },
+      };
     } finally {
       model.dispose();
     }
@@ -180,7 +230,7 @@ describe.skipIf(!python)('torch engine', () => {
 
   beforeAll(async () => {
     const app: { ours: number[]; request: object }[] = [];
-    for (const [name, cfg] of kinds) app.push(await appLoss(name, cfg));
+    for (const [name, cfg, images] of kinds) app.push(await appLoss(name, cfg, images));
     const answers = torchEvaluate(app.map((a) => a.request));
     kinds.forEach(([name], i) => parity.set(name, { ours: app[i]!.ours, theirs: answers[i]!.batch }));
   });

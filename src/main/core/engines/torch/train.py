@@ -124,6 +124,10 @@ def main(spec_path):
     if cfg.get("warmup") is not None and cfg.get("warmup") < 0:
         raise RunError("train config: warmup must be >= 0")
     device = pick_device(spec.get("device", "auto"), local_rank)
+    if device.type == "cpu" and "OMP_NUM_THREADS" not in os.environ:
+        # the cores shared by this machine's processes (Debian's torch starts with one thread)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        torch.set_num_threads(max(1, cores // int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
     if world > 1:
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo")
     if device.type == "cuda":
