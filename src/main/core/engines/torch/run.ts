@@ -7,6 +7,7 @@
 // (SIGTERM, then SIGKILL after a second) takes all of them. If the host dies, even by -9,
 // their stdin closes and the program kills its own group (train.py's stdin watch).
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +42,15 @@ const KILL_AFTER_MS = 1000;
 /** stderr kept for a crash's message */
 const STDERR_KEEP = 4000;
 
-/** The folder of the shipped training program (train.py, model.py, ...). */
+/**
+ * The folder of the shipped training program (train.py, model.py, ...): beside this file in
+ * the sources, out/main/torch/ in a build (this code may sit in out/main/ or a chunk below it),
+ * and in a packaged app the unpacked copy, since python cannot read inside the asar.
+ */
 export function torchProgramDir(): string {
-  return fileURLToPath(new URL('.', import.meta.url));
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const found = [here, join(here, 'torch'), join(here, '..', 'torch')].find((d) => existsSync(join(d, 'train.py'))) ?? here;
+  return found.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
 }
 
 /** The command line: python train.py SPEC, or python -m torch.distributed.run ... train.py SPEC. */
