@@ -5,6 +5,7 @@
 //   out/main/torch/*.py        the PyTorch engine's training program (engines/torch)
 //   out/preload/index.cjs      the preload, CommonJS because sandboxed preloads cannot be ESM
 //   out/renderer/index.html    the Svelte app (also served by browser mode)
+//   out/renderer/trainer.html  the trainer page on Chromium's WebGPU (engines/chromium/)
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
@@ -72,7 +73,8 @@ export default defineConfig({
     plugins: [svelte()],
     build: {
       rolldownOptions: {
-        input: { index: resolve(root, 'src/renderer/index.html') },
+        // trainer.html: the page that trains on Chromium's WebGPU (engines/chromium/), no UI
+        input: { index: resolve(root, 'src/renderer/index.html'), trainer: resolve(root, 'src/renderer/trainer.html') },
       },
     },
   },

@@ -22,6 +22,7 @@ import { eventNameList } from '../shared/names';
 import { openService, type LatentLabService } from './core/service';
 import { buildAppMenu } from './electron/app-menu';
 import { appIndexUrl, appProtocolHandler, appScheme, contentSecurityPolicy, isRendererUrl } from './electron/app-protocol';
+import { setWorkerEntry } from './core/workers/run';
 import { startupErrorUrl } from './electron/error-page';
 import { bindContract, type ShellHandlers } from './electron/ipc';
 import { defaultWindowState, loadWindowState, minWindowSize, saveWindowState, type WindowState } from './electron/window-state';
@@ -29,7 +30,8 @@ import { defaultWindowState, loadWindowState, minWindowSize, saveWindowState, ty
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const preloadPath = join(here, '../preload/index.cjs');
 const rendererDir = join(here, '../renderer');
-const workerEntry = join(here, 'train-worker.js');
+// every worker thread (training, grids, evaluation, UMAP) starts from the bundled entry
+setWorkerEntry(join(here, 'train-worker.js'));
 /** Set by `electron-vite dev`; the packaged app never has it. */
 const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
 
@@ -162,7 +164,7 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(buildAppMenu(() => mainWindow, dataDir));
   app.setAboutPanelOptions({ applicationName: 'Latent Lab', applicationVersion: app.getVersion(), iconPath: icon });
 
-  const opening = openService({ dataDir, door: 'electron', workerEntry });
+  const opening = openService({ dataDir, door: 'electron' });
   // A failure is reported below, after the window exists; this only keeps Node from treating
   // the rejection as unhandled (and crashing) in the meantime.
   opening.catch(() => undefined);

@@ -4,11 +4,10 @@
 // call goes through dispatch(), exactly like the Electron door.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket, type RawData } from 'ws';
 import { fail, type EventName, type Events } from '../shared/contract';
@@ -16,7 +15,7 @@ import { eventNameList } from '../shared/names';
 import { quoteInput } from '../shared/result';
 import { decodeFrame, encodeFrame, encodeWire, type WireMessage } from '../shared/wire';
 import { dispatch, type Handlers } from './dispatch';
-import { contentSecurityPolicy, contentType, rendererFile } from './renderer-files';
+import { builtRendererDir, contentSecurityPolicy, contentType, rendererFile } from './core/renderer-files';
 import { DEFAULT_FLOW, SocketFlow, type FlowLimits } from './socket-flow';
 
 export interface ServableService extends Handlers {
@@ -62,18 +61,6 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** 64 MiB: an exported PNG of a big grid at scale 16 still fits; anything larger is an abuse. */
 const MAX_MESSAGE = 64 * 1024 * 1024;
-
-export function defaultRendererDir(): string {
-  // built: out/main/index.js -> out/renderer; dev and tests via tsx: src/main -> <root>/out/renderer
-  const candidates: string[] = [];
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
-    if (path.basename(dir) === 'out') candidates.push(path.join(dir, 'renderer'));
-    candidates.push(path.join(dir, 'out', 'renderer'));
-  }
-  candidates.push(path.resolve('out/renderer'));
-  return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? path.resolve('out/renderer');
-}
 
 function tokenMatches(params: URLSearchParams, token: string): boolean {
   // exactly one: `?token=good&token=bad` must not pass on whichever copy a parser reads
@@ -124,7 +111,7 @@ function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { service } = opts;
   const host = opts.host ?? '127.0.0.1';
-  const rendererDir = path.resolve(opts.rendererDir ?? defaultRendererDir());
+  const rendererDir = path.resolve(opts.rendererDir ?? builtRendererDir());
   const token = opts.token ?? randomBytes(32).toString('hex');
   const sockets = new Set<WebSocket>();
   const binarySockets = new WeakSet<WebSocket>();

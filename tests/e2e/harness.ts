@@ -1,18 +1,18 @@
 // e2e harness: the real service on a fresh data folder, served by browser mode, driven by
-// Debian's Chromium through playwright-core. Builds nothing: the renderer must already be in
-// out/renderer (the test script builds it first).
+// Chromium through playwright-core (the system's, else the one `npm install` brings). Builds
+// nothing: the renderer must already be in out/renderer (the test script builds it first).
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumArgs, CHROMIUM_ENV, findChromium } from '../../src/main/core/browser/find-chromium';
 import { openService, type LatentLabService } from '../../src/main/core/service';
 import { startServer, type RunningServer } from '../../src/main/server';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RENDERER_DIR = join(ROOT, 'out/renderer');
 export const SCREENSHOTS = join(ROOT, 'tests/e2e/screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FACES = resolve(ROOT, '../shared/data/att-faces');
 
 /** Fails with what to do, not with a blank page twenty seconds later. */
@@ -22,27 +22,17 @@ export function checkPrerequisites(): void {
       `e2e: ${join(RENDERER_DIR, 'index.html')} is missing — build the renderer first with \`npx electron-vite build\` (npm test does it).`,
     );
   }
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `e2e: no Chromium at ${CHROMIUM} — install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-    );
-  }
 }
 
 export async function launchBrowser(): Promise<Browser> {
   checkPrerequisites();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const found = await findChromium();
+  if (!found) {
+    throw new Error(
+      `e2e: no Chromium — none on the system, and @sparticuz/chromium's runs on Linux x64 only: install Chromium or Chrome, or set ${CHROMIUM_ENV} to one.`,
+    );
+  }
+  return chromium.launch({ executablePath: found.path, args: chromiumArgs(found.source) });
 }
 
 export interface AppUnderTest {

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { methodNames } from '../../src/shared/contract';
 import { menuEvent } from '../../src/shared/menu';
 import { openService } from '../../src/main/core/service';
+import { setWorkerEntry } from '../../src/main/core/workers/run';
 
 const root = resolve(import.meta.dirname, '../..');
 // Inside the project so the bundles resolve node_modules as out/ does.
@@ -220,11 +221,12 @@ describe('electron-vite build', () => {
       }
     }
     const train = async (workerEntry: string): Promise<{ status: string; message: string }> => {
+      // as the Electron door does: every worker thread starts from the bundled entry
+      setWorkerEntry(workerEntry);
       const svc = await openService({
         dataDir: join(work, `data-${Math.random().toString(36).slice(2)}`),
         door: 'electron',
         backend: 'cpu',
-        workerEntry,
       });
       try {
         const imp = await svc['datasets:import']({
@@ -270,6 +272,7 @@ describe('electron-vite build', () => {
         return { status: f.status, message: f.message };
       } finally {
         await svc.close();
+        setWorkerEntry(undefined);
       }
     };
     const good = await train(join(out, 'main/train-worker.js'));

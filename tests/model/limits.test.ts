@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { trainConfigSchema } from '../../src/shared/contract';
 import { latent2Default } from '../../src/shared/limits';
 import { normalizeModelConfig } from '../../src/main/core/model/vae.js';
-import { validateTrainConfig } from '../../src/main/core/train/trainer.js';
+import { validateTrainConfig } from '../../src/main/core/train/index.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
 
 const defaults = trainConfigSchema.parse({}) as TrainConfig;

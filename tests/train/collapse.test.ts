@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { collapsedDims } from '../../src/main/core/train/collapse.js';
-import { trainInProcess } from '../../src/main/core/train/trainer.js';
+import { trainInProcess } from '../../src/main/core/train/index.js';
 import type { TrainEvent } from '../../src/main/core/train/types.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile } from './mnist-subset.js';

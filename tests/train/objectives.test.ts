@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { createModel } from '../../src/main/core/model/vae.js';
-import { heldOutLoss, pickIndices, trainInProcess } from '../../src/main/core/train/trainer.js';
+import { heldOutLoss, pickIndices, trainInProcess } from '../../src/main/core/train/index.js';
 import type { TrainEvent } from '../../src/main/core/train/types.js';
 import type { Dataset, EpochResult, TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile } from './mnist-subset.js';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKGROUND_NICE } from '../../src/main/core/train/background-priority.js';
+import { BACKGROUND_NICE } from '../../src/main/core/workers/priority.js';
 import { runTrainingInWorker, type TrainEvent } from '../../src/main/core/train/index.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile, tinyVae } from './mnist-subset.js';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { adapterLabel, startWebgpu, stopWebgpu, type GpuAdapterDescription } from './backends/webgpu.js';
 import { shareIdentityOnWasm } from './backends/wasm-identity.js';
 import { fastTransposeOnWasm } from './backends/wasm-transpose.js';
-import type { BackendName } from './types.js';
+import type { BackendName, EngineName } from './types.js';
 
 export interface BackendInfo {
   name: BackendName;
@@ -20,6 +20,13 @@ export interface BackendInfo {
 }
 
 export type BackendPreference = 'auto' | BackendName;
+/** What a person may ask to train on: a backend, or an engine of its own (engines/). */
+export type EnginePreference = 'auto' | EngineName;
+
+/** The tfjs backend explore code asks for when the person named a training engine. */
+export function explorePreference(pref: EnginePreference): BackendPreference {
+  return pref === 'webgpu-chromium' ? 'auto' : pref;
+}
 
 /**
  * 'train' may use webgpu (a hardware adapter only, unless asked for by name). 'explore' never

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventName, Events } from '../../shared/contract';
 import type { Handlers } from '../dispatch';
-import { initBackend } from './backend';
+import { explorePreference, initBackend } from './backend';
 import { ResourceCache } from './cache';
 import { animationHandlers } from './handlers/animation';
 import { appHandlers, appVersion } from './handlers/app';
@@ -58,7 +58,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
     db.close();
     throw err;
   }
-  const backend = await initBackend(opts.backend ?? 'auto');
+  const backend = await initBackend(explorePreference(opts.backend ?? 'auto'));
 
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
@@ -75,7 +75,6 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
           door: opts.door,
           version,
           backend: backend.name,
-          workerEntry: opts.workerEntry,
         });
   const ctx: Context = {
     db,

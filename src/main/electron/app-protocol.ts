@@ -2,7 +2,7 @@
 // 'self' in the CSP mean "our files only", and every response carries the CSP header (file://
 // responses get no headers). Plain Node (Request/Response are globals) so it is unit-tested.
 import { readFile } from 'node:fs/promises';
-import { contentSecurityPolicy, contentType, rendererFile } from '../renderer-files';
+import { contentSecurityPolicy, contentType, rendererFile } from '../core/renderer-files';
 
 export { contentSecurityPolicy };
 

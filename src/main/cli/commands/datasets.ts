@@ -1,5 +1,7 @@
 // Datasets: import one, list them, and show what an import skipped.
-import { CliError, defineCommand } from '../command';
+import type { ArgsIn } from '../../../shared/contract';
+import type { ProbeResult } from '../../../shared/records';
+import { CliError, defineCommand, type Context, type Input } from '../command';
 import { printList } from '../io';
 import { follow } from '../progress';
 import { datasetId } from '../refs';
@@ -20,15 +22,25 @@ export const importCommand = defineCommand({
     'test-share': { value: '0.1' },
     seed: { value: '1' },
     labels: { value: 'labels.idx[.gz]', help: 'an IDX file of labels' },
+    'labels-from': {
+      value: 'subfolders|name|none',
+      help: "a folder's labels: its first-level subfolders, the file names, or none (default: subfolders, else the file names where they hold labels)",
+    },
+    'label-pattern': {
+      value: 'RE',
+      help: 'with --labels-from name: a regular expression whose first group is the label (default: the part before the first _, - or digit run)',
+    },
   },
   method: 'datasets:import',
-  args(input) {
+  async args(input, ctx) {
     const src = input.operands[0];
     if (!src) throw new CliError('import needs a folder, an IDX file or "mnist"');
     const kind = src === 'mnist' ? 'mnist' : IDX_NAME.test(src) ? 'idx' : 'folder';
+    const labels = await folderLabels(input, ctx, kind, src);
     return {
       kind,
       path: kind === 'mnist' ? undefined : src,
+      ...labels,
       labelsPath: input.str('labels'),
       name: input.str('name'),
       color: input.on('gray') ? 'gray' : input.on('rgb') ? 'rgb' : 'auto',
@@ -49,6 +61,52 @@ export const importCommand = defineCommand({
     );
   },
 });
+
+const LABELS_FROM = { subfolders: 'subfolders', name: 'pattern', none: 'none' } as const;
+type LabelArgs = Pick<ArgsIn<'datasets:import'>, 'labelsFrom' | 'labelPattern'>;
+
+/**
+ * Where a folder's labels come from, by the import sheet's rule: subfolders unless told, and
+ * the file names where the subfolders give none and the names hold more than one label. Shows
+ * the labels and their counts on stderr before the import starts, as the sheet shows them
+ * before Import; a bad pattern is refused with what is wrong with it.
+ */
+async function folderLabels(input: Input, ctx: Context, kind: string, path: string): Promise<LabelArgs> {
+  const asked = input.str('labels-from');
+  const pattern = input.str('label-pattern');
+  if (kind !== 'folder') {
+    if (asked !== undefined || pattern !== undefined) throw new CliError('--labels-from and --label-pattern are for an image folder');
+    return {};
+  }
+  if (asked !== undefined && !(asked in LABELS_FROM)) throw new CliError(`--labels-from: "${asked}" is not one of subfolders, name, none`);
+  if (pattern !== undefined && asked !== undefined && asked !== 'name')
+    throw new CliError(`--label-pattern reads labels from the file names: it goes with --labels-from name, not ${asked}`);
+  let from: keyof typeof LABELS_FROM = (asked as keyof typeof LABELS_FROM | undefined) ?? (pattern !== undefined ? 'name' : 'subfolders');
+  const args = (): LabelArgs => ({ labelsFrom: LABELS_FROM[from], ...(from === 'name' && pattern ? { labelPattern: pattern } : {}) });
+  let probe = await ctx.call('datasets:probe', { path, ...args() });
+  let why = asked !== undefined || pattern !== undefined ? '' : ' (the default)';
+  if (asked === undefined && pattern === undefined && probe.labels.length === 0 && probe.nameLabels > 1) {
+    from = 'name';
+    why = ` (no subfolders hold images; the file names hold ${probe.nameLabels} labels by the default rule)`;
+    probe = await ctx.call('datasets:probe', { path, ...args() });
+  }
+  if (probe.labelError) throw new CliError(probe.labelError);
+  ctx.io.err(labelPreview(probe, from, why));
+  return args();
+}
+
+/** "labels from subfolders (the default): 10 labels — 0 980, 1 1135, ...", as the sheet's chips. */
+export function labelPreview(probe: ProbeResult, from: 'subfolders' | 'name' | 'none', why: string): string {
+  const source = { subfolders: 'subfolders', name: 'file names', none: 'nowhere' }[from];
+  const seen = probe.truncated ? ` (from a first look at ${probe.imageFiles} images)` : '';
+  if (from === 'none') return `labels: none${why}; ${probe.imageFiles} images${seen}`;
+  if (probe.labels.length === 0) return `labels from ${source}${why}: none found${seen}`;
+  const SHOWN = 20;
+  const chips = probe.labels.slice(0, SHOWN).map((l, i) => `${l} ${probe.labelCounts[i] ?? 0}`);
+  const more = probe.labels.length > SHOWN ? `, +${probe.labels.length - SHOWN} more` : '';
+  const unlabeled = probe.unlabeled > 0 ? `; ${probe.unlabeled} images without a label` : '';
+  return `labels from ${source}${why}: ${probe.labels.length} label${probe.labels.length === 1 ? '' : 's'}${seen} — ${chips.join(', ')}${more}${unlabeled}`;
+}
 
 export const datasetsCommand = defineCommand({
   name: 'datasets',

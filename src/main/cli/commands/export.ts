@@ -1,4 +1,4 @@
-// Exports that are not grids: a run's metrics as CSV and its model in TensorFlow.js format.
+// Exports that are not grids: a run's metrics as CSV and its model (TensorFlow.js, ONNX, the app's own).
 import { defineCommand } from '../command';
 import { runId } from '../refs';
 
@@ -17,11 +17,12 @@ export const exportMetricsCommand = defineCommand({
 
 export const exportModelCommand = defineCommand({
   name: 'export-model',
-  summary: 'the trained model as TensorFlow.js model.json and weights',
-  flags: { run, out: { value: 'folder', required: true, help: 'a folder for model.json and the weights' } },
+  summary: 'the trained model as TensorFlow.js graph models and ONNX, with a README, beside the app format',
+  flags: { run, out: { value: 'folder', required: true, help: 'a folder for the models and their README.md' } },
   method: 'export:model',
   args: async (input, ctx) => ({ runId: await runId(ctx, input.str('run')), path: input.need('out') }),
   print(r, { io }) {
-    io.out(`wrote ${r.files.join(', ')} to ${r.path}`);
+    const readme = r.files.find((f) => f.endsWith('README.md'));
+    io.out(`wrote ${r.files.length} files to ${r.path}${readme ? `; ${readme} says how to load them` : ''}`);
   },
 });

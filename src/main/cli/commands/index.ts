@@ -18,6 +18,15 @@ import {
   analogyCommand,
 } from './grids';
 import { dimsCommand, evaluateCommand, scatterCommand } from './inspect';
+import {
+  deleteDatasetCommand,
+  deleteRunCommand,
+  infoCommand,
+  outliersCommand,
+  relabelCommand,
+  renameDatasetCommand,
+  renameRunCommand,
+} from './manage';
 import { serveCommand } from './serve';
 import { resumeCommand, runsCommand, trainCommand } from './training';
 
@@ -25,12 +34,18 @@ export const commands: readonly Command[] = [
   importCommand,
   datasetsCommand,
   skippedCommand,
+  renameDatasetCommand,
+  relabelCommand,
+  deleteDatasetCommand,
   trainCommand,
   runsCommand,
   resumeCommand,
+  renameRunCommand,
+  deleteRunCommand,
   dimsCommand,
   scatterCommand,
   evaluateCommand,
+  outliersCommand,
   sweepCommand,
   traverseCommand,
   attributeCommand,
@@ -47,6 +62,7 @@ export const commands: readonly Command[] = [
   exportRunCommand,
   importRunCommand,
   serveCommand,
+  infoCommand,
 ];
 
 export const commandByName = new Map(commands.map((c) => [c.name, c]));

@@ -2,19 +2,19 @@
 // "how to get faster". Probes without starting anything: the native packages' load results
 // come from the explore backend's start, the GPU from Dawn's adapter (no device is made).
 import { defaultTrainingThreads } from '../train/threads.js';
-import type { BackendName } from '../types.js';
+import type { BackendName, EngineName } from '../types.js';
 import { adapterLabel, probeAdapter } from './webgpu.js';
 
 export interface FasterEngine {
-  name: BackendName;
+  name: EngineName;
   /** what it takes, in one line */
   needs: string;
   /** why it is not in use here */
   why: string;
 }
 
-export interface TrainingEngine {
-  name: BackendName;
+export interface TrainingChoice {
+  name: EngineName;
   detail: string;
   /** the engines ahead of it in the order, each with what it needs and why it is not used */
   faster: FasterEngine[];
@@ -34,7 +34,7 @@ const NEEDS: Partial<Record<BackendName, string>> = {
 export async function probeTrainingEngine(
   explore: { name: BackendName; detail: string },
   failures: ReadonlyMap<BackendName, string>,
-): Promise<TrainingEngine> {
+): Promise<TrainingChoice> {
   const faster: FasterEngine[] = [];
   const add = (name: BackendName, why: string) => faster.push({ name, needs: NEEDS[name] ?? '', why });
   if (explore.name === 'tfjs-node-gpu') return { ...explore, faster };

@@ -1,6 +1,9 @@
 // WebGPU in Node through Dawn (the `webgpu` npm package, binaries inside it) for
 // @tensorflow/tfjs-backend-webgpu: any GPU vendor (Vulkan, Metal, D3D12), no CUDA pinning.
 // Both packages are optional at run time: a missing one is a reason, not a crash.
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 
 export interface GpuAdapterDescription {
@@ -53,19 +56,79 @@ export function describeAdapter(adapter: DawnAdapter): GpuAdapterDescription {
   return { ...d, software };
 }
 
-/** The adapter Dawn offers (high-performance first), or why there is none. */
-export async function probeAdapter(): Promise<{ adapter: GpuAdapterDescription } | { why: string }> {
-  let g: DawnGpu;
-  try {
-    g = await dawn();
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return { why: 'the webgpu package is not installed' };
-    return { why: `Dawn did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` };
+export type AdapterProbe = { adapter: GpuAdapterDescription } | { why: string };
+
+/** Where a probe's answer waits for worker threads and child processes, which inherit it. */
+const PROBE_ENV = 'LATENT_LAB_DAWN_PROBE';
+let probed: Promise<AdapterProbe> | null = null;
+
+/**
+ * The adapter Dawn offers (high-performance first), or why there is none, in words. Dawn prints
+ * its findings straight to stderr from native code ("Couldn't load Vulkan: libvulkan.so.1 ...",
+ * "maxDynamicUniformBuffersPerPipelineLayout artificially reduced ..."), which no JavaScript can
+ * silence; so the probe runs in a short-lived child process whose stderr we read, and what
+ * matters comes back once, as the reason. Asked once per process; the answer is also handed to
+ * the workers this process starts through the environment, so a training does not probe again.
+ */
+export function probeAdapter(): Promise<AdapterProbe> {
+  if (!probed) {
+    const inherited = process.env[PROBE_ENV];
+    probed = inherited ? Promise.resolve(JSON.parse(inherited) as AdapterProbe) : probeInChild();
+    void probed.then((p) => (process.env[PROBE_ENV] = JSON.stringify(p)));
   }
-  const adapter = await g.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) return { why: 'Dawn found no GPU adapter (no Vulkan, Metal or D3D12 driver that it can use)' };
+  return probed;
+}
+
+// Runs in the child: loads Dawn, asks for an adapter, prints what it got as one JSON line.
+const PROBE_SCRIPT = `
+const { create } = await import(process.env.LATENT_LAB_DAWN_URL);
+const adapter = await create([]).requestAdapter({ powerPreference: 'high-performance' });
+const i = adapter?.info ?? {};
+const pick = (o) => ({ vendor: o.vendor, architecture: o.architecture, device: o.device, description: o.description, isFallbackAdapter: o.isFallbackAdapter });
+process.stdout.write(JSON.stringify(adapter ? { info: pick(i), isFallbackAdapter: adapter.isFallbackAdapter } : null) + '\\n');
+process.exit(0);
+`;
+
+async function probeInChild(): Promise<AdapterProbe> {
+  let url: string;
+  try {
+    url = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
+  } catch {
+    return { why: 'the webgpu package is not installed' };
+  }
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    // Electron's binary acts as Node with ELECTRON_RUN_AS_NODE; plain Node ignores it
+    const env = { ...process.env, ELECTRON_RUN_AS_NODE: '1', LATENT_LAB_DAWN_URL: url };
+    execFile(process.execPath, ['--input-type=module', '-e', PROBE_SCRIPT], { env, timeout: 30_000 }, (error, out, err) =>
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: String(out), stderr: String(err) }),
+    );
+  });
+  const notes = dawnNotes(stderr);
+  const line = stdout.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line) {
+    return { why: `Dawn did not load${notes.length ? `: ${notes.join('; ')}` : code === null ? ' (timed out)' : ''}` };
+  }
+  const adapter = JSON.parse(line) as DawnAdapter | null;
+  if (!adapter) {
+    return { why: `Dawn found no GPU adapter: ${notes.length ? notes.join('; ') : 'no Vulkan, Metal or D3D12 driver that it can use'}` };
+  }
   return { adapter: describeAdapter(adapter) };
+}
+
+/**
+ * What Dawn's stderr says that a person can act on, in words. Its notes on limits it lowered
+ * for WebGPU's sake ("artificially reduced") are not: they are how Dawn always works.
+ */
+export function dawnNotes(stderr: string): string[] {
+  const notes = new Set<string>();
+  for (const raw of stderr.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('at ') || /artificially reduced/.test(line)) continue;
+    const vulkan = /Couldn't load Vulkan: ([^:\s]+)/.exec(line);
+    if (vulkan) notes.add(`no Vulkan loader (${vulkan[1]} is not installed)`);
+    else notes.add(line.replace(/^(Warning|Error): /, '').slice(0, 200));
+  }
+  return [...notes];
 }
 
 /** One line for people: "webgpu · NVIDIA H200 (nvidia)" or "webgpu · llvmpipe (software, slow)". */
@@ -80,12 +143,14 @@ export function adapterLabel(a: GpuAdapterDescription): string {
  * software adapter: on it WebGPU trains slower than wasm.
  */
 export async function startWebgpu(allowSoftware: boolean): Promise<GpuAdapterDescription> {
+  // the quiet probe first: where Dawn has nothing to offer, it is never loaded here
   const probe = await probeAdapter();
   if ('why' in probe) throw new Error(probe.why);
   const a = probe.adapter;
   if (a.software && !allowSoftware) {
     throw new Error(`only a software adapter (${a.description || a.device}), slower than wasm; choose it with --backend webgpu`);
   }
+  await dawn();
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend did not start');
   await tf.ready();

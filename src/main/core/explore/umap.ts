@@ -2,10 +2,10 @@
 // layout. umapLayout computes in the calling thread (its neighbour search is one synchronous
 // block of seconds for 10 000 points); umapInWorker runs it in a worker thread with progress
 // and cancel, which is how the service uses it.
-import { Worker } from 'node:worker_threads';
 import { UMAP } from 'umap-js';
 import { mulberry32 } from '../data/split.js';
-import { defaultWorkerEntry } from '../workers/run.js';
+import type { WorkerIo } from '../workers/protocol.js';
+import { runInWorker } from '../workers/run.js';
 
 export interface UmapOptions {
   seed: number;
@@ -24,15 +24,11 @@ export interface UmapProgress {
 }
 
 export interface UmapWorkerData {
-  role: 'umap';
   points: Float32Array;
   n: number;
   d: number;
   opts: UmapOptions;
 }
-
-export type UmapWorkerMessage =
-  { type: 'progress'; progress: UmapProgress } | { type: 'done'; layout: Float32Array } | { type: 'error'; message: string };
 
 const PROGRESS_EVERY_MS = 100;
 
@@ -74,20 +70,16 @@ export function umapLayout(
   return out;
 }
 
-/** The worker's side (the training worker's entry with role 'umap'). */
-export function runUmapWorker(data: UmapWorkerData, post: (m: UmapWorkerMessage) => void): void {
+/** Worker role 'umap': the layout, or an error that says it is UMAP's. */
+export function umapWork(data: UmapWorkerData, io: WorkerIo<UmapProgress>): Float32Array {
   try {
-    const layout = umapLayout(data.points, data.n, data.d, data.opts, (progress) => post({ type: 'progress', progress }));
-    post({ type: 'done', layout });
+    return umapLayout(data.points, data.n, data.d, data.opts, io.progress);
   } catch (err) {
-    post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    throw new Error(`UMAP failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
-/**
- * umapLayout in a worker thread started from `entry` (the training worker's entry: the Electron
- * build's bundle, else the tsx bootstrap). A cancel terminates the worker: nothing is kept.
- */
+/** umapLayout in a worker thread. A cancel terminates the worker: nothing is kept. */
 export function umapInWorker(
   points: Float32Array,
   n: number,
@@ -95,30 +87,6 @@ export function umapInWorker(
   opts: UmapOptions,
   onProgress: (p: UmapProgress) => void,
   signal?: AbortSignal,
-  entry = defaultWorkerEntry(),
 ): Promise<Float32Array> {
-  return new Promise((resolve, reject) => {
-    const abortError = (): Error => Object.assign(new Error('UMAP cancelled'), { name: 'AbortError' });
-    if (signal?.aborted) return reject(abortError());
-    const workerData: UmapWorkerData = { role: 'umap', points, n, d, opts };
-    const worker = new Worker(entry, { workerData });
-    let settled = false;
-    const finish = (f: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      f();
-    };
-    const onAbort = (): void => finish(() => reject(abortError()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (m: UmapWorkerMessage) => {
-      if (m.type === 'progress') {
-        if (!settled) onProgress(m.progress);
-      } else if (m.type === 'done') finish(() => resolve(m.layout));
-      else finish(() => reject(new Error(`UMAP failed: ${m.message}`)));
-    });
-    worker.on('error', (err) => finish(() => reject(new Error(`UMAP worker failed: ${err.message}`))));
-    worker.on('exit', (code) => finish(() => reject(new Error(`UMAP worker exited (code ${code}) before it finished`))));
-  });
+  return runInWorker<Float32Array, UmapProgress>('umap', { points, n, d, opts } satisfies UmapWorkerData, { signal, onProgress });
 }

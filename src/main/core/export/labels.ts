@@ -3,7 +3,7 @@
 // name). Text is set by sharp (Pango, the system's sans font); the grid's own pixels are
 // copied unchanged, so the figure is the unlabelled one with words around it.
 import sharp, { type OverlayOptions } from 'sharp';
-import type { RawImage } from './png.js';
+import type { GridLayout, RawImage } from './png.js';
 
 export interface AxisLabels {
   xValues?: number[];
@@ -13,14 +13,8 @@ export interface AxisLabels {
   yName?: string;
 }
 
-/** Where the tiles sit in the composed grid (after scaling). */
-export interface TileLayout {
-  cols: number;
-  rows: number;
-  tileWidth: number;
-  tileHeight: number;
-  gutter: number;
-}
+/** Where the tiles sit in the composed grid (after scaling): composeGrid's layout. */
+export type TileLayout = Pick<GridLayout, 'cols' | 'rows' | 'tileWidth' | 'tileHeight' | 'gutter'>;
 
 interface Text {
   png: Buffer;
@@ -60,7 +54,14 @@ export async function drawLabels(
   const at = (k: number, size: number, tile: number): number => l.gutter + k * (tile + l.gutter) + Math.round((tile - size) / 2);
 
   const layers: OverlayOptions[] = [{ input: rgb(grid), raw: { width: grid.width, height: grid.height, channels: 3 }, left, top: 0 }];
-  rowTexts.forEach((t, r) => layers.push({ input: t.png, left: left - pad - t.width, top: Math.max(0, at(r, t.height, l.tileHeight)) }));
+  // a row's value that would overlap the one above it (tiles shorter than the text) is left out
+  let lastBottom = -Infinity;
+  rowTexts.forEach((t, r) => {
+    const top = Math.max(0, at(r, t.height, l.tileHeight));
+    if (top < lastBottom + 1) return;
+    layers.push({ input: t.png, left: left - pad - t.width, top });
+    lastBottom = top + t.height;
+  });
   // a value that would touch the one before it is left out (dense grids keep every other one)
   let lastRight = -Infinity;
   colTexts.forEach((t, c) => {

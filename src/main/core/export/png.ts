@@ -33,8 +33,26 @@ export interface GridOptions {
   background?: number;
 }
 
+/**
+ * Where the tiles of a composed grid sit, in the picture's pixels: tile k's top-left corner is
+ * (gutter + col * (tileWidth + gutter), gutter + row * (tileHeight + gutter)). composeGrid lays
+ * the tiles out by it and returns it, so whatever is drawn around the grid (axis labels) is
+ * placed by the same numbers instead of recomputing them.
+ */
+export interface GridLayout {
+  cols: number;
+  rows: number;
+  /** one tile's size after scaling */
+  tileWidth: number;
+  tileHeight: number;
+  /** pixels between tiles and around the border, after scaling (as given: it is not scaled) */
+  gutter: number;
+  width: number;
+  height: number;
+}
+
 /** Lays n tiles out in rows of `cols`; the last row may be partial (its empty cells stay background). */
-export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
+export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3; layout: GridLayout } {
   const scale = o.scale ?? 1;
   const gutter = o.gutter ?? 1;
   const background = o.background ?? 255;
@@ -59,6 +77,7 @@ export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
       'bad-args',
       `the picture would be ${width}x${height} pixels (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of 100 megapixels; lower the scale or the number of images`,
     );
+  const layout: GridLayout = { cols, rows, tileWidth: sw, tileHeight: sh, gutter, width, height };
   const data = new Uint8Array(width * height * c).fill(background);
   const rowBytes = width * c;
   for (let k = 0; k < n; k++) {
@@ -77,7 +96,7 @@ export function composeGrid(o: GridOptions): RawImage & { channels: 1 | 3 } {
       for (let s = 1; s < scale; s++) data.copyWithin(first + s * rowBytes, first, first + sw * c);
     }
   }
-  return { data, width, height, channels: c };
+  return { data, width, height, channels: c, layout };
 }
 
 const CRC_TABLE = (() => {

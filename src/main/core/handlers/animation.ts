@@ -8,7 +8,7 @@ import { traversalLatents, waypointLatents } from '../explore/walk';
 import { encodeAnimation } from '../export/animation';
 import type { Context } from './context';
 import { refuseExisting, settingsText, withExtension, writeExport } from './export';
-import { baseVector, modelGrid, type ModelGrid } from './grids';
+import { baseVector, modelGrid, type ModelGrid } from './grids/model-grid';
 import { latentWidth, withModel } from './loaded';
 import { checkIndex, gather } from './selection';
 

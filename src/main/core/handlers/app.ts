@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../../dispatch';
 import { backendFailures, currentBackend } from '../backend';
-import { probeTrainingEngine, type TrainingEngine } from '../backends/probe';
+import { probeTrainingEngine, type TrainingChoice } from '../backends/probe';
 import type { BackendName } from '../types';
 import type { Context } from './context';
 
@@ -28,7 +28,7 @@ export function appHandlers(
   backendAtStart: { name: string; detail: string },
 ): Pick<Handlers, 'app:info' | 'jobs:list' | 'jobs:cancel'> {
   // probed once, on the first ask: what training will run on does not change while we run
-  let training: Promise<TrainingEngine> | null = null;
+  let training: Promise<TrainingChoice> | null = null;
   const trainingEngine = () => {
     const forced = ctx.opts.backend && ctx.opts.backend !== 'auto' ? ctx.opts.backend : null;
     const explore = { name: backendAtStart.name as BackendName, detail: backendAtStart.detail };

@@ -2,7 +2,7 @@
 // emitter and the caches, plus the record lookups that turn a missing id into `not-found`.
 import type { DatasetInfo, EventName, Events, RunInfo } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/contract';
-import type { BackendPreference } from '../backend';
+import type { EnginePreference } from '../backend';
 import type { ResourceCache } from '../cache';
 import type { JobRunner } from '../jobs';
 import type { Db } from '../store/db';
@@ -14,9 +14,7 @@ import type { GridThread } from './grids/thread';
 export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
-  backend?: BackendPreference;
-  /** the bundled training worker (Electron build); dev and tests use the tsx bootstrap */
-  workerEntry?: string;
+  backend?: EnginePreference;
 }
 
 export interface Context {

@@ -8,8 +8,10 @@ import { currentBackend } from '../backend';
 import type { BackendName } from '../types';
 import * as q from '../store/queries';
 import { datasetRecord, runRecord, type Context } from './context';
-import { evaluateInWorker } from '../explore/evaluate-worker';
-import { outliersInWorker } from '../explore/outliers-worker';
+import type { EvaluateSpec, OutliersSpec, WorkerProgress } from '../explore/worker-side';
+import type { Outliers } from '../explore/outliers';
+import type { Evaluation } from '../../../shared/records';
+import { runInWorker } from '../workers/run';
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
@@ -22,7 +24,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
         `Evaluating ${run.name}${a.iwae > 1 ? ` (IWAE, k = ${a.iwae})` : ''}`,
         {},
         ({ signal, progress }) =>
-          evaluateInWorker(spec, ctx.opts.workerEntry, signal, (p) => progress({ done: p.done, total: p.total, detail: p.detail })),
+          runInWorker<Evaluation, WorkerProgress>('evaluate', spec satisfies EvaluateSpec, { signal, onProgress: progress }),
         (r) => `evaluated ${r.images} test images: ELBO ${r.elbo.toFixed(2)} nats`,
       );
       q.insertEvaluation(ctx.db, { ...result, epoch: ckpt.epoch });
@@ -38,7 +40,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
         `Finding the outliers of ${run.name}`,
         {},
         ({ signal, progress }) =>
-          outliersInWorker(spec, ctx.opts.workerEntry, signal, (p) => progress({ done: p.done, total: p.total, detail: p.detail })),
+          runInWorker<Outliers, WorkerProgress>('outliers', spec satisfies OutliersSpec, { signal, onProgress: progress }),
         (r) => `the ${r.indices.length} worst-explained test images, worst ${r.scores[0]?.toFixed(1) ?? '-'} nats`,
       );
     },

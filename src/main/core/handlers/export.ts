@@ -1,5 +1,6 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
-// how it was made), a run's metrics as CSV, a trained model in TensorFlow.js format.
+// how it was made), a run's metrics as CSV, a trained model in the app's format and as stock
+// TensorFlow.js and ONNX models.
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
@@ -8,7 +9,8 @@ import { writeFileAtomic } from '../export/atomic';
 import { fileDestination, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
-import { composeGrid, encodePng } from '../export/png';
+import { composeGrid, encodePng, type RawImage } from '../export/png';
+import { exportStockModels } from '../export/stock';
 import { writeFailure, writingTo } from '../export/write-error';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
@@ -22,7 +24,7 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
   return {
     async 'export:grid'(a) {
       const grid = await buildGrid(ctx, a.spec);
-      let raw = composeGrid({
+      const composed = composeGrid({
         tiles: grid.tiles,
         n: grid.n,
         height: grid.height,
@@ -32,11 +34,11 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
         scale: a.scale,
         gutter: a.gutter,
       });
+      let raw: RawImage = composed;
       const text = settingsText(ctx, a.spec);
       if (a.labels) {
-        const side = { tileWidth: grid.width * a.scale, tileHeight: grid.height * a.scale, gutter: a.gutter * a.scale };
-        const cols = Math.min(grid.cols, grid.n);
-        const drawn = await drawLabels(raw, { ...side, cols, rows: Math.ceil(grid.n / cols) }, axisLabels(a.spec, grid));
+        // the labels go where composeGrid put the tiles: its layout, not a second reckoning
+        const drawn = await drawLabels(composed, composed.layout, axisLabels(a.spec, grid));
         raw = drawn.image;
         // where the grid sits inside the labelled figure, so a reader can take it back out
         text['latent-lab:labels'] = JSON.stringify({ x: drawn.x, y: drawn.y });
@@ -68,7 +70,9 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const ckpt = q.latestCheckpoint(ctx.db, a.runId);
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
-      const files = await writingTo(out, () => exportTfjsModel(join(ctx.dataDir, ckpt.path), out));
+      const from = join(ctx.dataDir, ckpt.path);
+      // the app's own format (what bundles and resume read), then the stock models beside it
+      const files = await writingTo(out, async () => [...(await exportTfjsModel(from, out)), ...(await exportStockModels(from, out))]);
       return { path: out, files };
     },
   };

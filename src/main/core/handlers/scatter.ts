@@ -108,7 +108,6 @@ function umapOf(ctx: Context, runId: number, c: Codes, seed: number): Promise<{ 
                 },
           ),
         signal,
-        ctx.opts.workerEntry,
       ),
     () => `${n} points laid out in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
   );

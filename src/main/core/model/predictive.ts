@@ -10,7 +10,7 @@ import { ParamStore } from './layers.js';
 import { buildEncoder, split2, type ImageShape, type NetworkSpec } from './networks.js';
 import { elboLoss, iwaeLoss, tileGaussian, tileSamples, type SampleTerms } from './objective.js';
 import { deriveSeed, Rng } from './rng.js';
-import type { PerImage, VaeModel } from './vae.js';
+import type { PerImage, VaeModel } from './model.js';
 
 export function createPredictiveModel(cfg: NormalizedModelConfig, shape: ImageShape, numClasses: number, seed: number): VaeModel {
   const K = numClasses;

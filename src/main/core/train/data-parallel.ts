@@ -5,7 +5,8 @@
 // and every thread takes the Adam step of its slice of the parameters (parallel-share.ts).
 // With one thread there are no gradient threads: the leader alone, for the SIMD Adam.
 import * as tf from '@tensorflow/tfjs-core';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers/run.js';
 import type { ImageShape, VaeModel } from '../model/vae.js';
 import type { Dataset, TrainConfig } from '../types.js';
 import { savedMoment, type OptimizerState } from './adam.js';
@@ -28,8 +29,6 @@ export interface ParallelOptions {
   shape: ImageShape;
   batch: number;
   threads: number;
-  /** the worker script to start the gradient threads with (the training worker's own entry) */
-  workerEntry: string;
 }
 
 export async function parallelStepEngine(o: ParallelOptions): Promise<StepEngine> {
@@ -61,7 +60,7 @@ export async function parallelStepEngine(o: ParallelOptions): Promise<StepEngine
       labels: o.data.labels,
       memory,
     };
-    const w = new Worker(o.workerEntry, { workerData });
+    const w = startWorker('grad', workerData);
     w.on('error', (err) => fail(`training thread ${s} failed: ${err.message}`));
     w.on('exit', (code) => {
       if (Atomics.load(ctrl, CTRL.command) === 0) fail(`training thread ${s} exited (code ${code})`);

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { StepProgress } from '../types.js';
 import type { StepEngine } from './step.js';
+import { yieldToEventLoop } from './yield.js';
 
 const STEP_EVENT_MS = 100;
 /** how often the loop lets the event loop run (cancel messages, I/O) */
@@ -112,7 +113,7 @@ export async function trainEpoch(p: EpochPlan): Promise<EpochTotals | null> {
         lastEvent = performance.now();
       }
       if (performance.now() - lastYield >= YIELD_MS) {
-        await new Promise((r) => setImmediate(r));
+        await yieldToEventLoop();
         lastYield = performance.now();
       }
     }

@@ -1,6 +1,8 @@
 // The trainer: in-process or in a worker thread, checkpoints, model loading and export.
-export { trainInProcess, heldOutLoss, pickIndices, validateTrainConfig } from './trainer.js';
-export { runTrainingInWorker, defaultWorkerEntry } from '../workers/run.js';
+export { trainInProcess } from './host.js';
+export { heldOutLoss } from './loop.js';
+export { pickIndices, validateTrainConfig } from './plan.js';
+export { runTrainingInWorker } from './run-in-worker.js';
 export {
   exportTfjsModel,
   latestCheckpointDir,

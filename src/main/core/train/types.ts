@@ -1,4 +1,4 @@
-import type { BackendName, EpochResult, StepProgress, TrainConfig } from '../types.js';
+import type { EngineName, EpochResult, StepProgress, TrainConfig } from '../types.js';
 
 export interface TrainJobSpec {
   config: TrainConfig;
@@ -12,15 +12,13 @@ export interface TrainJobSpec {
   resumeFrom?: string;
   /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
   callerPrunes?: boolean;
-  backend: 'auto' | BackendName;
-  /** the worker script (the bundled JS worker in the Electron build); default: the tsx bootstrap */
-  workerEntry?: string;
+  backend: 'auto' | EngineName;
 }
 
 export type TrainEvent =
   | {
       type: 'started';
-      backend: BackendName;
+      backend: EngineName;
       backendDetail: string;
       /** epochs already done (0 for a fresh run) */
       startEpoch: number;

@@ -1,62 +1,85 @@
-// Runs trainInProcess in a worker thread so the calling thread (Electron main, the server)
-// stays free. Cancel posts a message the worker checks between steps; a worker that has
-// not ended 3 s later is terminated.
+// One way to start a worker thread, settle once and cancel, used by every role. Every thread
+// starts from one script: the door sets it once (the Electron build's bundled entry), else the
+// tsx bootstrap beside this file serves dev and tests; a thread passes it on to the threads it
+// starts (workers/entry.ts).
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
-import type { TrainEvent, TrainJobSpec, TrainOutcome } from '../train/types.js';
-import type { ParentToWorker, WorkerToParent } from './entry.js';
+import { AppFailure } from '../../../shared/result';
+import { ROLE_LABEL, type FromWorker, type ToWorker, type WorkerHeader, type WorkerRole } from './protocol.js';
 
-const TERMINATE_AFTER_MS = 3000;
+let entry: string | null = null;
 
-/** The dev/test bootstrap (tsx) next to this file. */
-export function defaultWorkerEntry(): string {
-  return fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+/** The script every worker thread starts from; a door that bundles its own calls this once. */
+export function setWorkerEntry(path: string | undefined): void {
+  entry = path ?? null;
 }
 
-export function runTrainingInWorker(spec: TrainJobSpec, onEvent: (e: TrainEvent) => void, signal?: AbortSignal): Promise<TrainOutcome> {
-  return new Promise<TrainOutcome>((resolve, reject) => {
-    const { workerEntry, ...data } = spec;
-    const entry = workerEntry ?? defaultWorkerEntry();
-    let settled = false;
-    let epochsDone = -1;
-    let killTimer: NodeJS.Timeout | null = null;
-    // the worker starts its data-parallel threads from the same entry
-    const worker = new Worker(entry, { workerData: { ...data, workerEntry: entry } });
+export function workerEntry(): string {
+  return entry ?? fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
+}
 
-    const finish = (f: () => void) => {
+/** Starts a long-lived thread for a role that speaks its own protocol (grad, grids). */
+export function startWorker(role: WorkerRole, data: object): Worker {
+  const header: WorkerHeader = { role, entry: workerEntry() };
+  return new Worker(header.entry, { workerData: { ...data, ...header } });
+}
+
+export interface RunOptions<P> {
+  signal?: AbortSignal;
+  onProgress?: (p: P) => void;
+  /**
+   * How long a cancelled worker may take to settle by itself (a training saves nothing on
+   * cancel, but ends its step and reports how far it got); 0 terminates it at once.
+   */
+  graceMs?: number;
+}
+
+export function abortError(role: WorkerRole): Error {
+  return Object.assign(new Error(`${ROLE_LABEL[role]} cancelled`), { name: 'AbortError' });
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+/**
+ * Runs a settling role in a new worker thread: resolves with its result, rejects with its
+ * error (an AppFailure keeps its code), or with an AbortError when the signal ends it.
+ */
+export function runInWorker<R, P = never>(role: WorkerRole, spec: object, o: RunOptions<P> = {}): Promise<R> {
+  const label = ROLE_LABEL[role];
+  return new Promise<R>((resolve, reject) => {
+    const { signal } = o;
+    if (signal?.aborted) return reject(abortError(role));
+    const worker = startWorker(role, spec);
+    let settled = false;
+    let killTimer: NodeJS.Timeout | null = null;
+    const finish = (f: () => void): void => {
       if (settled) return;
       settled = true;
       if (killTimer) clearTimeout(killTimer);
       signal?.removeEventListener('abort', onAbort);
       f();
     };
-    const onAbort = () => {
-      worker.postMessage({ type: 'cancel' } satisfies ParentToWorker);
-      killTimer = setTimeout(() => {
-        void worker.terminate();
-        finish(() => resolve({ status: 'cancelled', epochsDone: Math.max(0, epochsDone) }));
-      }, TERMINATE_AFTER_MS);
+    const stop = (): void => {
+      void worker.terminate();
+      finish(() => reject(abortError(role)));
     };
-
-    worker.on('message', (m: WorkerToParent) => {
-      if (m.type === 'event') {
-        if (m.event.type === 'started') epochsDone = m.event.startEpoch;
-        if (m.event.type === 'epoch') epochsDone = m.event.result.epoch;
-        if (!settled) onEvent(m.event);
-      } else if (m.type === 'done') {
-        finish(() => resolve(m.result));
-      } else if (m.type === 'error') {
-        finish(() => reject(new Error(m.message)));
-      }
+    const onAbort = (): void => {
+      if (!o.graceMs) return stop();
+      worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+      killTimer = setTimeout(stop, o.graceMs);
+    };
+    worker.on('message', (m: FromWorker<R, P>) => {
+      if (m.type === 'progress') {
+        if (!settled) o.onProgress?.(m.progress);
+      } else if (m.type === 'done') finish(() => resolve(m.result));
+      else finish(() => reject(m.code ? new AppFailure(m.code, m.message) : new Error(m.message)));
     });
-    worker.on('error', (err) => finish(() => reject(new Error(`training worker failed: ${err.message}`))));
-    worker.on('exit', (code) => {
-      finish(() => {
-        if (signal?.aborted) resolve({ status: 'cancelled', epochsDone: Math.max(0, epochsDone) });
-        else reject(new Error(`training worker exited (code ${code}) before it finished`));
-      });
-    });
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('error', (err) => finish(() => reject(new Error(`${label} worker failed: ${err.message}`))));
+    worker.on('exit', (code) =>
+      finish(() => reject(signal?.aborted ? abortError(role) : new Error(`${label} worker exited (code ${code}) before it finished`))),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,7 +4,7 @@
 // what is left once the class is known, and no direction among them means "more of class B".
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/contract';
 import * as explore from '../../explore';
-import type { ModelGrid } from './index';
+import type { ModelGrid } from './model-grid';
 import { latentWidth } from '../loaded';
 import { testCodes } from '../ranking';
 import { checkIndex, gather } from '../selection';

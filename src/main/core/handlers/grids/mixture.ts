@@ -8,7 +8,7 @@ import { AppFailure, type Grid } from '../../../../shared/contract';
 import * as explore from '../../explore';
 import { aggregateDensity, fitGmm, sampleGmm, type DensityField, type Gmm } from '../../explore/gmm';
 import type { LoadedModel } from '../../train';
-import type { ModelGrid } from './index';
+import type { ModelGrid } from './model-grid';
 import { gather, needImages } from '../selection';
 
 /** Training images the aggregate posterior and the mixture are measured on. */

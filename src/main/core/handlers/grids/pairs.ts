@@ -4,7 +4,7 @@ import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/c
 import * as explore from '../../explore';
 import type { Dataset } from '../../types';
 import type { Context } from '../context';
-import type { ModelGrid } from './index';
+import type { ModelGrid } from './model-grid';
 import { latentWidth, withModel } from '../loaded';
 import { checkIndex, concatBytes, gather, needImages } from '../selection';
 

@@ -3,7 +3,7 @@
 // base, when one is chosen); the axes named with their share of the variance ("PC1 · 34%").
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../../shared/contract';
 import * as explore from '../../explore';
-import { baseVector, shrunkTile, sweepShrink, type ModelGrid } from './index';
+import { baseVector, shrunkTile, sweepShrink, type ModelGrid } from './model-grid';
 import { latentWidth } from '../loaded';
 import { testCodeAxes } from '../ranking';
 

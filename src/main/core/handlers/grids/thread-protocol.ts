@@ -3,14 +3,12 @@ import type { Grid, GridSpecParsed } from '../../../../shared/contract';
 import type { ErrorCode } from '../../../../shared/result';
 
 export interface GridThreadData {
-  role: 'grids';
   dbFile: string;
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
   version: string;
   /** the explore backend of the answering thread, so a grid is the same as in-process */
   backend: string;
-  workerEntry?: string;
 }
 
 export type ToGridThread =

@@ -2,7 +2,7 @@
 // in-process, over its own read-only connection to the database and its own caches, answering
 // one message per grid. It runs at the normal priority: a grid is what the user waits for.
 import Database from 'better-sqlite3';
-import { parentPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { GridSpecParsed } from '../../../../shared/contract';
 import { AppFailure } from '../../../../shared/result';
 import { initBackend } from '../../backend';
@@ -16,8 +16,7 @@ import type { FromGridThread, GridThreadData, ToGridThread } from './thread-prot
 
 const MiB = 1024 * 1024;
 
-export async function runGridThread(spec: GridThreadData): Promise<void> {
-  const port = parentPort!;
+export async function runGridThread(spec: GridThreadData, port: MessagePort): Promise<void> {
   const post = (m: FromGridThread, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   await initBackend(spec.backend as BackendName, 'explore');
   // read-only: the answering thread owns every write; WAL lets this reader see its commits
@@ -26,7 +25,7 @@ export async function runGridThread(spec: GridThreadData): Promise<void> {
   const ctx: Context = {
     db,
     dataDir: spec.dataDir,
-    opts: { dataDir: spec.dataDir, door: spec.door, workerEntry: spec.workerEntry },
+    opts: { dataDir: spec.dataDir, door: spec.door },
     version: spec.version,
     jobs: new JobRunner({ progress: () => undefined, finished: () => undefined }),
     emit: () => undefined,

@@ -3,10 +3,10 @@
 // tens of milliseconds, and with several windows or clients sweeping they queue. The thread is
 // started on the first grid, keeps its models and datasets warm between calls (the explore
 // caches' pattern), and is started again after a crash. ARCHITECTURE.md, "The three doors".
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Grid, GridSpecParsed } from '../../../../shared/contract';
 import { AppFailure } from '../../../../shared/result';
-import { defaultWorkerEntry } from '../../train';
+import { startWorker } from '../../workers/run';
 import type { FromGridThread, GridThreadData, ToGridThread } from './thread-protocol';
 
 interface Pending {
@@ -20,7 +20,7 @@ export class GridThread {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly data: Omit<GridThreadData, 'role'>) {}
+  constructor(private readonly data: GridThreadData) {}
 
   build(spec: GridSpecParsed): Promise<Grid> {
     if (this.closed) return Promise.reject(new AppFailure('internal', 'the service is closing'));
@@ -59,9 +59,7 @@ export class GridThread {
   }
 
   private start(): Worker {
-    const w = new Worker(this.data.workerEntry ?? defaultWorkerEntry(), {
-      workerData: { ...this.data, role: 'grids' } satisfies GridThreadData,
-    });
+    const w = startWorker('grids', this.data satisfies GridThreadData);
     // idle, the thread must not keep the process alive (the CLI exits when done)
     w.unref();
     w.on('message', (m: FromGridThread) => this.receive(m));

@@ -5,7 +5,7 @@ import type { Grid, GridSpecParsed } from '../../../../shared/contract';
 import * as explore from '../../explore';
 import { ACTIVE_UNIT_THRESHOLD } from '../../explore/metrics';
 import type { Context } from '../context';
-import { baseVector, type ModelGrid } from './index';
+import { baseVector, type ModelGrid } from './model-grid';
 import { latentWidth } from '../loaded';
 import { dataRanges, ranking } from '../ranking';
 

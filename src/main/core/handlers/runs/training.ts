@@ -94,7 +94,6 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
           ...(resumeFrom !== null ? { resumeFrom: join(ctx.dataDir, resumeFrom) } : {}),
           callerPrunes: true,
           backend: pref,
-          workerEntry: ctx.opts.workerEntry,
         },
         onEvent,
         stop.signal,

@@ -1,6 +1,8 @@
 // Serving the built renderer, shared by both doors (the Electron app:// protocol and the
 // browser-mode HTTP server): which file a path names, its content type, and the CSP.
-import { extname, resolve, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const MIME_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,4 +61,17 @@ export function contentSecurityPolicy(dev: { origin: string } | null = null): st
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
+}
+
+/** The built renderer (electron-vite's out/renderer): beside the bundle, or the project's in dev and tests. */
+export function builtRendererDir(): string {
+  // built: out/main/**/x.js -> out/renderer; dev and tests via tsx: src/main/core -> <root>/out/renderer
+  const candidates: string[] = [];
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    if (dir.endsWith(`${sep}out`)) candidates.push(join(dir, 'renderer'));
+    candidates.push(join(dir, 'out', 'renderer'));
+  }
+  candidates.push(resolve('out/renderer'));
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? resolve('out/renderer');
 }

@@ -1,0 +1,44 @@
+// The trainer page's entry (trainer.html): connects back to the host that opened it, over a
+// WebSocket on the page's own loopback origin (the token in the page's URL), and serves it.
+// In Electron the same page gets a MessagePort from its preload instead (bridge.ts).
+import type { FrameChannel } from '../protocol.js';
+import { servePageTrainer } from './trainer.js';
+
+interface ElectronBridge {
+  /** the one MessagePort the preload hands over; nothing else of Electron is exposed */
+  port(): Promise<MessagePort>;
+}
+
+async function channel(): Promise<FrameChannel> {
+  const bridge = (globalThis as { latentLabTrainer?: ElectronBridge }).latentLabTrainer;
+  if (bridge) {
+    const port = await bridge.port();
+    return {
+      send: (frame) => port.postMessage(frame, [frame]),
+      onFrame: (f) => {
+        port.onmessage = (e: MessageEvent<ArrayBuffer>) => f(e.data);
+      },
+    };
+  }
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const socket = new WebSocket(`ws://${location.host}/train?token=${encodeURIComponent(token)}`);
+  socket.binaryType = 'arraybuffer';
+  const queued: ArrayBuffer[] = [];
+  let handler: ((frame: ArrayBuffer) => void) | null = null;
+  socket.onmessage = (e: MessageEvent<ArrayBuffer>) => (handler ? handler(e.data) : queued.push(e.data));
+  await new Promise<void>((resolve, reject) => {
+    socket.onopen = () => resolve();
+    socket.onerror = () => reject(new Error('the trainer page could not reach its host'));
+  });
+  return {
+    send: (frame) => socket.send(frame),
+    onFrame: (f) => {
+      handler = f;
+      for (const frame of queued.splice(0)) f(frame);
+    },
+  };
+}
+
+void channel().then(servePageTrainer, (err: unknown) => {
+  document.title = `failed: ${err instanceof Error ? err.message : String(err)}`;
+});
