@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import { initBackend } from '../src/main/core/backend.js';
 import { probeTorch } from '../src/main/core/engines/torch/find-python.js';
-import { runTorchTraining } from '../src/main/core/engines/torch/run.js';
 import { sweepGrid } from '../src/main/core/explore/index.js';
 import { latestCheckpointDir, loadRunModel, runTrainingInWorker, trainInProcess } from '../src/main/core/train/index.js';
 import type { BackendName, TrainConfig } from '../src/main/core/types.js';
@@ -150,15 +149,15 @@ async function torchRow(engine: Engine, model: BenchModel, datasetFile: string, 
   const spans: number[] = [];
   let epochRate: number | undefined;
   process.stdout.write(`\n${engine.id} · ${model.id}\n`);
-  await runTorchTraining(
+  // as the app trains: the host in a worker thread, the engine's python processes beside it
+  await runTrainingInWorker(
     {
       config: { ...model.config, epochs },
       datasetFile,
       runDir: join(work, `run-${engine.id}-${model.id}`),
       resume: false,
-      device: 'cpu',
-      processes,
-      python: torch,
+      backend: 'torch',
+      torch: { device: 'cpu', processes, python: torch },
     },
     (e) => {
       if (e.type === 'started') r.detail = e.backendDetail;

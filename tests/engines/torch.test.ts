@@ -10,13 +10,21 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { probeTorch, type TorchProbe } from '../../src/main/core/engines/torch/find-python.js';
-import { runTorchTraining, torchProgramDir, type TorchJobSpec, type TorchTrainEvent } from '../../src/main/core/engines/torch/run.js';
+import type { TorchOptions } from '../../src/main/core/engines/torch/engine.js';
+import { torchProgramDir } from '../../src/main/core/engines/torch/run.js';
 import { normalizeModelConfig } from '../../src/main/core/model/config.js';
 import { Rng } from '../../src/main/core/model/rng.js';
 import { createModel } from '../../src/main/core/model/vae.js';
 import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeCheckpoint } from '../../src/main/core/train/checkpoint.js';
-import { heldOutLoss, loadRunModel, pickIndices } from '../../src/main/core/train/index.js';
+import {
+  heldOutLoss,
+  loadRunModel,
+  pickIndices,
+  trainInProcess,
+  type TrainEvent,
+  type TrainJobSpec,
+} from '../../src/main/core/train/index.js';
 import type { Dataset, EpochResult, TrainConfig } from '../../src/main/core/types.js';
 import { mnistSubsetFile } from '../train/mnist-subset.js';
 
@@ -51,14 +59,28 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function train(name: string, cfg: Partial<TrainConfig>, more: Partial<TorchJobSpec> = {}, signal?: AbortSignal) {
-  const events: TorchTrainEvent[] = [];
-  const outcome = await runTorchTraining(
-    { config: { ...base, ...cfg }, datasetFile: file, runDir: join(dir, name), resume: false, device: 'cpu', python: python!, ...more },
+/** A run through the trainer's host with backend torch, as the app trains one. */
+async function train(
+  name: string,
+  cfg: Partial<TrainConfig>,
+  more: Partial<TrainJobSpec> & { torch?: TorchOptions } = {},
+  signal?: AbortSignal,
+) {
+  const events: TrainEvent[] = [];
+  const outcome = await trainInProcess(
+    {
+      config: { ...base, ...cfg },
+      datasetFile: file,
+      runDir: join(dir, name),
+      resume: false,
+      backend: 'torch',
+      ...more,
+      torch: { device: 'cpu', python: python!, ...more.torch },
+    },
     (e) => events.push(e),
     signal,
   );
-  const epochs = events.filter((e): e is Extract<TorchTrainEvent, { type: 'epoch' }> => e.type === 'epoch');
+  const epochs = events.filter((e): e is Extract<TrainEvent, { type: 'epoch' }> => e.type === 'epoch');
   return { outcome, events, epochs, results: epochs.map((e) => e.result as EpochResult) };
 }
 
@@ -275,7 +297,7 @@ describe.skipIf(!python)('torch engine', () => {
     // each step's noise is drawn for the whole batch and each process keeps its rows, and DDP
     // sums the shares' gradients: the run must not depend on how many processes trained it
     const one = await train('one-process', { batch: 25 });
-    const two = await train('two-processes', { batch: 25 }, { processes: 2 });
+    const two = await train('two-processes', { batch: 25 }, { torch: { processes: 2 } });
     expect(two.events.find((e) => e.type === 'started')).toMatchObject({ backendDetail: expect.stringContaining('2 processes') });
     expect(Math.abs(two.results[0]!.heldOut - one.results[0]!.heldOut)).toBeLessThan(0.01);
   });
@@ -297,14 +319,13 @@ describe.skipIf(!python)('torch engine', () => {
   });
 
   it('a host killed with -9 takes its training processes with it (torchrun and both workers)', async () => {
-    const spec = {
+    const spec: TrainJobSpec = {
       config: { ...base, epochs: 500 },
       datasetFile: file,
       runDir: join(dir, 'host-killed'),
       resume: false,
-      device: 'cpu',
-      processes: 2,
-      python,
+      backend: 'torch',
+      torch: { device: 'cpu', processes: 2, python: python! },
     };
     const host = spawn(process.execPath, ['--import', 'tsx', HOST, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -318,7 +339,7 @@ describe.skipIf(!python)('torch engine', () => {
   });
 
   it('a worker that crashes ends the run with which one and how', async () => {
-    const run = train('worker-killed', { epochs: 500 }, { processes: 2 });
+    const run = train('worker-killed', { epochs: 500 }, { torch: { processes: 2 } });
     const worker = await until('rank 1', () => trainingProcesses().find((p) => p.rank === '1'));
     await new Promise((r) => setTimeout(r, 1500));
     process.kill(worker.pid, 'SIGKILL');

@@ -1,41 +1,32 @@
-// Runs the shipped PyTorch training program (train.py beside this file) for one training job:
-// one process, or torchrun with N processes (gloo on CPU, NCCL on CUDA). The host keeps what
-// it keeps for every engine (database, events); the program writes the checkpoints in the
-// app's format and reports on stdout, one JSON object a line, which become TrainEvents here.
+// Runs the shipped PyTorch training program (train.py beside this file): one process, or
+// torchrun with N processes (gloo on CPU, NCCL on CUDA). It reports on stdout, one JSON object
+// a line; engine.ts turns them into the engine interface's events.
 //
 // The program and its torchrun workers live in a process group of their own, so a cancel
 // (SIGTERM, then SIGKILL after a second) takes all of them. If the host dies, even by -9,
 // their stdin closes and the program kills its own group (train.py's stdin watch).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeModelConfig } from '../../model/config.js';
-import { latestCheckpointDir } from '../../train/checkpoint.js';
-import type { TrainEvent, TrainJobSpec, TrainOutcome } from '../../train/types.js';
-import { probeTorch, type TorchPython } from './find-python.js';
+import type { EpochResult, StepProgress } from '../../types.js';
 
-export type TorchDevice = 'auto' | 'cuda' | 'mps' | 'cpu';
-
-export interface TorchJobSpec extends Omit<TrainJobSpec, 'backend' | 'workerEntry'> {
-  device?: TorchDevice;
-  /** training processes on this machine (torchrun's --nproc_per_node); 1 runs without torchrun */
-  processes?: number;
-  /** more than one machine: every machine runs the same job with the same rendezvous endpoint (host:port) */
-  nodes?: { count: number; rendezvous: string };
-  /** a probe already made (the badge's); else the host probes now */
-  python?: TorchPython;
+/** More than one machine: every machine runs the same job with the same rendezvous endpoint. */
+export interface TorchNodes {
+  count: number;
+  /** host:port of the c10d rendezvous */
+  rendezvous: string;
 }
 
-/** A started event names the torch engine; every other event is the trainer's own. */
-export type TorchTrainEvent =
-  Exclude<TrainEvent, { type: 'started' }> | (Omit<Extract<TrainEvent, { type: 'started' }>, 'backend'> & { backend: 'torch' });
-
-/** What train.py prints beyond the TrainEvents: its ending. */
-type ProgramLine =
-  TorchTrainEvent | { type: 'done'; epochsDone: number } | { type: 'cancelled'; epochsDone: number } | { type: 'error'; message: string };
+/** What train.py prints, one JSON object a line (rank 0, or any rank for its own error). */
+export type ProgramLine =
+  | { type: 'started'; backend: 'torch'; backendDetail: string; startEpoch: number; stepsPerEpoch: number }
+  | { type: 'step'; progress: StepProgress }
+  | { type: 'epoch'; result: EpochResult; checkpointDir: string }
+  | { type: 'warning'; message: string }
+  | { type: 'done'; epochsDone: number }
+  | { type: 'cancelled'; epochsDone: number }
+  | { type: 'error'; message: string };
 
 /** Between SIGTERM and SIGKILL: the program stops at the next step, torchrun's workers with it. */
 const KILL_AFTER_MS = 1000;
@@ -54,7 +45,7 @@ export function torchProgramDir(): string {
 }
 
 /** The command line: python train.py SPEC, or python -m torch.distributed.run ... train.py SPEC. */
-export function torchCommand(python: string, spec: Pick<TorchJobSpec, 'processes' | 'nodes'>, specFile: string): string[] {
+export function torchCommand(python: string, spec: { processes?: number; nodes?: TorchNodes }, specFile: string): string[] {
   const train = join(torchProgramDir(), 'train.py');
   const n = spec.processes ?? 1;
   if (n <= 1 && !spec.nodes) return [python, train, specFile];
@@ -69,49 +60,18 @@ export function torchCommand(python: string, spec: Pick<TorchJobSpec, 'processes
 }
 
 /**
- * Trains (or resumes) with PyTorch. Settles 'done' or 'cancelled', or rejects with a reason:
- * no python, no torch, a torch too old, a config the engine does not train, a worker that
- * crashed (its last words), a rendezvous that failed.
+ * Runs the program (cmd from torchCommand) to its end: 'done', 'cancelled' (the signal, which
+ * takes the whole process group), or a rejection that says why (the program's own error line,
+ * else what its stderr says: torchrun's failed rank, a traceback's last line). Every other
+ * line goes to onLine as it comes.
  */
-export async function runTorchTraining(
-  spec: TorchJobSpec,
-  onEvent: (e: TorchTrainEvent) => void,
+export function runProgram(
+  cmd: string[],
+  onLine: (m: Exclude<ProgramLine, { type: 'done' | 'cancelled' | 'error' }>) => void,
   signal?: AbortSignal,
-): Promise<TrainOutcome> {
-  const processes = spec.processes ?? 1;
-  if (!Number.isInteger(processes) || processes < 1 || processes > 256)
-    throw new Error(`processes must be an integer 1..256, got ${processes}`);
-  const config = { ...spec.config, ...normalizeModelConfig(spec.config) };
-  let python = spec.python;
-  if (!python) {
-    const probe = await probeTorch();
-    if (!probe.found) throw new Error(`the torch engine cannot run: ${probe.reason}`);
-    python = probe;
-  }
-  const resumeFrom = spec.resume ? (spec.resumeFrom ?? (await latestCheckpointDir(spec.runDir))) : null;
-  const work = await mkdtemp(join(tmpdir(), 'latent-lab-torch-'));
-  const specFile = join(work, 'spec.json');
-  await writeFile(
-    specFile,
-    JSON.stringify({
-      config,
-      datasetFile: spec.datasetFile,
-      runDir: spec.runDir,
-      resumeFrom,
-      callerPrunes: !!spec.callerPrunes,
-      device: spec.device ?? 'auto',
-    }),
-  );
-  try {
-    return await runProgram(torchCommand(python.python, { processes, nodes: spec.nodes }, specFile), onEvent, signal);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
-function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal?: AbortSignal): Promise<TrainOutcome> {
-  return new Promise<TrainOutcome>((resolve, reject) => {
-    if (signal?.aborted) return resolve({ status: 'cancelled', epochsDone: 0 });
+): Promise<'done' | 'cancelled'> {
+  return new Promise<'done' | 'cancelled'>((resolve, reject) => {
+    if (signal?.aborted) return resolve('cancelled');
     const child = spawn(cmd[0]!, cmd.slice(1), {
       // its own process group: one kill reaches torchrun and every worker
       detached: true,
@@ -121,7 +81,6 @@ function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal
       env: { OPENBLAS_NUM_THREADS: '1', ...process.env, PYTHONUNBUFFERED: '1', LATENT_LAB_WATCH_STDIN: '1' },
       windowsHide: true,
     });
-    let epochsDone = 0;
     let ending: ProgramLine | null = null;
     let errorLine: string | null = null;
     let stderr = '';
@@ -147,7 +106,7 @@ function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal
       f();
     };
 
-    const onLine = (line: string) => {
+    const readLine = (line: string) => {
       if (!line.startsWith('{')) return;
       let m: ProgramLine;
       try {
@@ -157,17 +116,13 @@ function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal
       }
       if (m.type === 'done' || m.type === 'cancelled') ending = m;
       else if (m.type === 'error') errorLine ??= m.message;
-      else {
-        if (m.type === 'started') epochsDone = m.startEpoch;
-        if (m.type === 'epoch') epochsDone = m.result.epoch;
-        if (!settled) onEvent(m);
-      }
+      else if (!settled) onLine(m);
     };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop()!;
-      lines.forEach(onLine);
+      lines.forEach(readLine);
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
@@ -179,13 +134,13 @@ function runProgram(cmd: string[], onEvent: (e: TorchTrainEvent) => void, signal
     child.on('error', (err) => finish(() => reject(new Error(`cannot start ${cmd[0]}: ${err.message}`))));
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer);
-      if (partial) onLine(partial);
+      if (partial) readLine(partial);
       // the group may outlive its leader (a torchrun worker that ignored the TERM)
       if (signal?.aborted) killGroup('SIGKILL');
       finish(() => {
         const end = ending as ProgramLine | null;
-        if (end?.type === 'done') resolve({ status: 'done', epochsDone: end.epochsDone });
-        else if (signal?.aborted || end?.type === 'cancelled') resolve({ status: 'cancelled', epochsDone });
+        if (end?.type === 'done') resolve('done');
+        else if (signal?.aborted || end?.type === 'cancelled') resolve('cancelled');
         else if (errorLine) reject(new Error(errorLine));
         else
           reject(

@@ -3,9 +3,11 @@
     python3 train.py SPEC.json            one process
     torchrun --nproc-per-node N train.py SPEC.json    N processes, DistributedDataParallel
 
-SPEC.json holds {config, datasetFile, runDir, resumeFrom, callerPrunes, device}: config is the
-run's TrainConfig with the model's defaults filled in by the app (normalizeModelConfig), so both
-engines build one model. Rank 0 reports on stdout, one JSON object a line: started, step,
+SPEC.json holds {config, datasetFile, runDir, resumeFrom, callerPrunes, device, train?, test?}:
+config is the run's TrainConfig with the model's defaults filled in by the app
+(normalizeModelConfig), so both engines build one model. The app's host (engine.ts) gives its
+split as train/test row lists and reads each epoch's checkpoint from runDir to write its own;
+run by hand, the program picks the split as the app does and its checkpoints are the run's. Rank 0 reports on stdout, one JSON object a line: started, step,
 epoch, warning, done, error (the TrainEvent shapes of train/types.ts, plus done and error).
 Every rank takes its share of each batch (the app's shareRows); DDP sums the gradients.
 """
@@ -134,16 +136,23 @@ def main(spec_path):
         torch.cuda.set_device(device)
 
     ds = Dataset(spec["datasetFile"])
-    train, test, warning = pick_indices(ds, cfg)
-    if warning:
-        emit({"type": "warning", "message": warning})
+    if "train" in spec:
+        # the host's split (engine mode): it said its warnings already
+        train = np.array(spec["train"], dtype=np.int64)
+        test = np.array(spec.get("test", []), dtype=np.int64)
+        if len(train) == 0 or int(train.max()) >= ds.n or int(train.min()) < 0:
+            raise RunError(f"the host's training rows do not fit the {ds.n} images of {ds.path}")
+    else:
+        train, test, warning = pick_indices(ds, cfg)
+        if warning:
+            emit({"type": "warning", "message": warning})
     shape = {"height": ds.height, "width": ds.width, "channels": ds.channels}
     k = len(ds.label_names)
-    if cfg["model"] == "cvae":
+    if cfg["model"] == "cvae" and "train" not in spec:
         missing = int((np.asarray(ds.labels[train]) < 0).sum())
         if missing:
             raise RunError(f"a cvae needs a label for every image; {missing} training images have none")
-    if cfg["likelihood"] == "bernoulli" and grey_share(ds, train) > 0.1:
+    if cfg["likelihood"] == "bernoulli" and "train" not in spec and grey_share(ds, train) > 0.1:
         emit({
             "type": "warning",
             "message": "these images are grey-level: with a Bernoulli decoder the loss is not a likelihood of the grey image (use gaussian, gaussian-learned or cbernoulli for that, or binarized)",
