@@ -150,6 +150,14 @@ const kinds: [string, Partial<TrainConfig>, Images?][] = [
   ['cvae mlp (form 2)', { model: 'cvae' }],
   ['cvae conv, learned prior (form 1)', { model: 'cvae', family: 'conv', hidden: [32], form: 1 }],
   ['cvae mlp, label in the prior only (form 4)', { model: 'cvae', form: 4 }],
+  ['hvae mlp, two levels', { model: 'hvae' }],
+  ['hvae conv, three levels, gaussian', { model: 'hvae', family: 'conv', hidden: [32], levels: 3, likelihood: 'gaussian' }],
+  ['vae mlp, iwae k 4, beta 0.7', { objective: 'iwae', k: 4, beta: 0.7 }],
+  [
+    'cvae conv, learned prior, iwae k 3, binarized',
+    { model: 'cvae', family: 'conv', hidden: [32], form: 1, objective: 'iwae', k: 3, likelihood: 'binarized' },
+  ],
+  ['hvae mlp, four levels, iwae k 2', { model: 'hvae', levels: 4, objective: 'iwae', k: 2 }],
   // three stride-2 convs and their up-convs (64 px), and colour (channels-last layouts)
   [
     'vae conv 64x64 grey, gaussian sigma 0.25',
@@ -296,15 +304,16 @@ describe.skipIf(!python)('torch engine', () => {
   it('two processes (torchrun, gloo) train as one: the same held-out loss to 0.01 nats', async () => {
     // each step's noise is drawn for the whole batch and each process keeps its rows, and DDP
     // sums the shares' gradients: the run must not depend on how many processes trained it
-    const one = await train('one-process', { batch: 25 });
-    const two = await train('two-processes', { batch: 25 }, { torch: { processes: 2 } });
+    // an hvae with the iwae objective: the levels above z1 and the k samples draw noise too
+    const cfg: Partial<TrainConfig> = { model: 'hvae', objective: 'iwae', k: 2, batch: 25 };
+    const one = await train('one-process', cfg);
+    const two = await train('two-processes', cfg, { torch: { processes: 2 } });
     expect(two.events.find((e) => e.type === 'started')).toMatchObject({ backendDetail: expect.stringContaining('2 processes') });
     expect(Math.abs(two.results[0]!.heldOut - one.results[0]!.heldOut)).toBeLessThan(0.01);
   });
 
   it('refuses what it cannot do with a reason, and cancels', async () => {
-    await expect(train('hvae', { model: 'hvae' })).rejects.toThrow(/torch engine does not train model hvae/);
-    await expect(train('iwae', { objective: 'iwae' })).rejects.toThrow(/does not train the iwae objective/);
+    await expect(train('form3', { model: 'cvae', form: 3 })).rejects.toThrow(/torch engine does not train cvae form 3/);
     const bad = join(dir, 'truncated.lld');
     copyFileSync(file, bad);
     truncateSync(bad, 5000);

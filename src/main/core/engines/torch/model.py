@@ -17,7 +17,7 @@ MIN_LOGVAR = -8.0
 CONV_CHANNELS = [32, 64, 64, 128]
 INIT_SALT = 0x1417
 
-SUPPORTED_MODELS = ("ae", "vae", "dae", "cvae")
+SUPPORTED_MODELS = ("ae", "vae", "dae", "cvae", "hvae")
 SUPPORTED_LIKELIHOODS = ("bernoulli", "binarized", "cbernoulli", "gaussian", "gaussian-learned")
 
 
@@ -27,8 +27,6 @@ def unsupported(cfg):
         return f"the torch engine does not train model {cfg['model']} yet (it trains {', '.join(SUPPORTED_MODELS)}); use the wasm engine"
     if cfg["model"] == "cvae" and cfg.get("form", 2) == 3:
         return "the torch engine does not train cvae form 3 (label prediction) yet; use the wasm engine"
-    if cfg.get("objective", "elbo") != "elbo":
-        return f"the torch engine does not train the {cfg['objective']} objective yet (only elbo); use the wasm engine"
     if cfg["likelihood"] not in SUPPORTED_LIKELIHOODS:
         return f"the torch engine does not know likelihood {cfg['likelihood']}"
     if cfg["family"] not in ("mlp", "conv"):
@@ -201,6 +199,10 @@ def log_normal(z, mu, logvar):
     return -0.5 * ((z - mu) ** 2 * torch.exp(-logvar) + logvar + LOG_2PI).sum(1)
 
 
+def log_std_normal(z):
+    return -0.5 * (z * z + LOG_2PI).sum(1)
+
+
 def kl_std_normal(mu, logvar):
     return (0.5 * (mu * mu + torch.exp(logvar) - (logvar + 1))).sum(1)
 
@@ -259,21 +261,25 @@ class TorchNoise:
     """torch's generator seeded like the app's step noise: fast, reproducible, not the app's numbers.
 
     A process that trains rows [start, start + share) of a batch of `rows` draws the whole
-    batch's noise and keeps its own rows, so N processes draw what one would: a run does not
-    depend on how many processes trained it.
+    batch's noise and keeps its own rows (of each of the k samples of an importance-weighted
+    pass), so N processes draw what one would: a run does not depend on how many trained it.
     """
 
-    def __init__(self, seed, device, rows=None, start=0):
+    def __init__(self, seed, device, rows=None, start=0, share=None):
         self.gen = torch.Generator(device=device)
         self.gen.manual_seed(seed)
         self.device = device
         self.rows = rows
         self.start = start
+        self.share = share
 
     def _draw(self, fn, b, d):
-        if self.rows is None or self.rows == b:
+        if self.rows is None or self.rows == self.share:
             return fn(b, d, generator=self.gen, device=self.device)
-        return fn(self.rows, d, generator=self.gen, device=self.device)[self.start : self.start + b]
+        # b is m copies of this share (m = k samples of an importance-weighted pass), sample-major
+        m = b // self.share
+        full = fn(m * self.rows, d, generator=self.gen, device=self.device).view(m, self.rows, d)
+        return full[:, self.start : self.start + self.share].reshape(b, d)
 
     def normal(self, b, d):
         return self._draw(torch.randn, b, d)
@@ -282,8 +288,93 @@ class TorchNoise:
         return self._draw(torch.rand, b, d)
 
 
+# ---- priors (model/prior.ts): kl() for the ELBO, log_prior() for an importance weight ----
+
+
+def split_gaussian(h, d):
+    return h[:, :d], h[:, d:]
+
+
+class StandardNormalPrior:
+    def kl(self, mu, logvar, z, y, noise):
+        return kl_std_normal(mu, logvar)
+
+    def log_prior(self, z, y, noise):
+        return log_std_normal(z)
+
+
+class LearnedPrior:
+    """cvae forms 1 and 4: p(z|y), a per-class mean and log-variance (linear in the one-hot)."""
+
+    def __init__(self, ps, classes, latent):
+        self.net = mlp(ps, "prior", [classes, 2 * latent], "linear", "linear")
+        self.latent = latent
+
+    def kl(self, mu, logvar, z, y, noise):
+        pm, pv = split_gaussian(self.net(y), self.latent)
+        return kl_gaussians(mu, logvar, pm, pv).sum(1)
+
+    def log_prior(self, z, y, noise):
+        pm, pv = split_gaussian(self.net(y), self.latent)
+        return log_normal(z, pm, pv)
+
+
+class HierarchicalPrior:
+    """hvae: p(z1|z2) ... p(z_{T-1}|z_T) p(z_T), inferred upwards through q(z_t|z_{t-1})."""
+
+    def __init__(self, ps, hidden, act, sizes):
+        self.sizes = sizes
+        T = len(sizes)
+        self.up, self.down = {}, {}
+        for t in range(2, T + 1):
+            h = [max(1, -(-w // 2 ** (t - 1))) for w in hidden]
+            self.up[t] = mlp(ps, f"enc{t}", [sizes[t - 2], *h, 2 * sizes[t - 1]], act, "linear")
+            self.down[t - 1] = mlp(ps, f"prior{t - 1}", [sizes[t - 1], *reversed(h), 2 * sizes[t - 2]], act, "linear")
+
+    def _ascend(self, z1, noise):
+        T = len(self.sizes)
+        z, q, p = {1: z1}, {}, {}
+        for t in range(2, T + 1):
+            q[t] = split_gaussian(self.up[t](z[t - 1]), self.sizes[t - 1])
+            mu, lv = q[t]
+            z[t] = mu + torch.exp(0.5 * lv) * noise.normal(*mu.shape)
+            p[t - 1] = split_gaussian(self.down[t - 1](z[t]), self.sizes[t - 2])
+        return z, q, p
+
+    def kl(self, mu, logvar, z1, y, noise):
+        T = len(self.sizes)
+        z, q, p = self._ascend(z1, noise)
+        lower = [(mu, logvar)] + [q[t] for t in range(2, T)]
+        terms = [log_normal(z[i + 1], *qt) - log_normal(z[i + 1], *p[i + 1]) for i, qt in enumerate(lower)]
+        total = terms[0]
+        for t in terms[1:]:
+            total = total + t
+        return kl_std_normal(*q[T]) + total
+
+    def log_prior(self, z1, y, noise):
+        T = len(self.sizes)
+        z, q, p = self._ascend(z1, noise)
+        log_p = [log_normal(z[t], *p[t]) for t in range(1, T)] + [log_std_normal(z[T])]
+        log_q = [log_normal(z[t], *q[t]) for t in range(2, T + 1)]
+        return sum_terms(log_p) - sum_terms(log_q)
+
+
+def sum_terms(terms):
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+def latent_sizes(cfg):
+    if cfg.get("latent2") is None:
+        return [cfg["latent"]]
+    return [cfg["latent"], cfg["latent2"], cfg.get("latent3"), cfg.get("latent4")][: cfg.get("levels") or 2]
+
+
 class Vae(torch.nn.Module):
-    """ae, vae (beta-VAE), dae and cvae (forms 1, 2, 4) as model/vae.ts builds them."""
+    """ae, vae (beta-VAE), dae, hvae (2..4 levels) and cvae (forms 1, 2, 4) as model/vae.ts builds
+    them, trained on the ELBO or the importance-weighted bound."""
 
     def __init__(self, cfg, shape, num_classes, seed):
         super().__init__()
@@ -308,9 +399,15 @@ class Vae(torch.nn.Module):
         # creation order fixes which initial weights a seed gives: encoder, decoder, prior
         self.enc = build_encoder(self.ps, cfg, shape, net_labels, 2 * self.L if self.stochastic else self.L)
         self.dec = build_decoder(self.ps, cfg, shape, net_labels, self.L, self.mult)
-        self.prior_net = None
-        if self.conditional and form in (1, 4):
-            self.prior_net = mlp(self.ps, "prior", [K, 2 * self.L], "linear", "linear")
+        if not self.stochastic:
+            self.prior = None
+        elif cfg["model"] == "hvae":
+            self.prior = HierarchicalPrior(self.ps, cfg["hidden"], cfg["activation"], latent_sizes(cfg))
+        elif self.conditional and form in (1, 4):
+            self.prior = LearnedPrior(self.ps, K, self.L)
+        else:
+            self.prior = StandardNormalPrior()
+        self.k = cfg.get("k", 1) if cfg.get("objective") == "iwae" else 1
 
     @property
     def names(self):
@@ -355,22 +452,36 @@ class Vae(torch.nn.Module):
         z = mu if logvar is None else mu + torch.exp(0.5 * logvar) * noise.normal(*mu.shape)
         logits, dlogvar = self.decode_params(z, y)
         recon = neg_log_lik(self.cfg["likelihood"], logits, dlogvar, target, self.cfg["sigma"])
-        if not self.stochastic:
-            kl = torch.zeros_like(recon)
-        elif self.prior_net is not None:
-            p = self.prior_net(y)
-            kl = kl_gaussians(mu, logvar, p[:, : self.L], p[:, self.L :]).sum(1)
-        else:
-            kl = kl_std_normal(mu, logvar)
+        # the prior draws after the decoder, as in the app, so a seeded pass keeps its order
+        kl = torch.zeros_like(recon) if self.prior is None else self.prior.kl(mu, logvar, z, y, noise)
         return recon, kl
 
     def loss_parts(self, x, y, beta, training, noise):
-        """(loss, recon, kl): batch means per image in nats, as elboLoss gives them."""
+        """(loss, recon, kl): batch means per image in nats, as elboLoss and iwaeLoss give them."""
+        if self.k > 1:
+            return self.iwae_parts(x, y, beta, training, noise)
         recon_i, kl_i = self.per_image(x, y, training, noise)
         recon = recon_i.mean()
         kl = kl_i.mean()
         loss = recon + kl * beta if self.stochastic and beta != 0 else recon
         return loss, recon, kl
+
+    def iwae_parts(self, x, y, beta, training, noise):
+        """The importance-weighted bound of k samples per image (model/objective.ts): rows are
+        sample-major (sample j of image i at j*b + i), one preparation per image."""
+        k = self.k
+        b = x.shape[0]
+        inp, target = self.prepare(x, training, noise)
+        mu, logvar = self.encode(inp, y)
+        mu_k, lv_k = mu.repeat(k, 1), logvar.repeat(k, 1)
+        y_k = None if y is None else y.repeat(k, 1)
+        z = mu_k + torch.exp(0.5 * lv_k) * noise.normal(*mu_k.shape)
+        logits, dlogvar = self.decode_params(z, y_k)
+        log_px = -neg_log_lik(self.cfg["likelihood"], logits, dlogvar, target.repeat(k, 1), self.cfg["sigma"])
+        log_ratio = self.prior.log_prior(z, y_k, noise) - log_normal(z, mu_k, lv_k)
+        w = (log_px + log_ratio * beta).reshape(k, b)
+        bound = torch.logsumexp(w, 0) - math.log(k)
+        return -bound.mean(), -log_px.mean(), -log_ratio.mean()
 
     def forward(self, x, y, beta, noise):
         return self.loss_parts(x, y, beta, True, noise)

@@ -239,7 +239,7 @@ def main(spec_path):
                 mine = order[start + s0 : start + s0 + r]
                 x = torch.from_numpy(ds.batch(mine)).to(device)
                 y = torch.from_numpy(ds.one_hot(mine, k)).to(device) if model.conditional else None
-                noise = TorchNoise(derive_seed(seed, SALT["step"], step), device, rows, s0)
+                noise = TorchNoise(derive_seed(seed, SALT["step"], step), device, rows, s0, r)
                 loss, recon, kl = net(x, y, beta, noise)
                 # shares add up to the batch mean; DDP divides the summed gradient by world
                 scale = r / rows
