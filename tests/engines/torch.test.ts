@@ -150,6 +150,8 @@ const kinds: [string, Partial<TrainConfig>, Images?][] = [
   ['cvae mlp (form 2)', { model: 'cvae' }],
   ['cvae conv, learned prior (form 1)', { model: 'cvae', family: 'conv', hidden: [32], form: 1 }],
   ['cvae mlp, label in the prior only (form 4)', { model: 'cvae', form: 4 }],
+  ['cvae mlp, label prediction (form 3)', { model: 'cvae', form: 3 }],
+  ['cvae conv, label prediction (form 3), iwae k 3', { model: 'cvae', family: 'conv', hidden: [32], form: 3, objective: 'iwae', k: 3 }],
   ['hvae mlp, two levels', { model: 'hvae' }],
   ['hvae conv, three levels, gaussian', { model: 'hvae', family: 'conv', hidden: [32], levels: 3, likelihood: 'gaussian' }],
   ['vae mlp, iwae k 4, beta 0.7', { objective: 'iwae', k: 4, beta: 0.7 }],
@@ -313,7 +315,11 @@ describe.skipIf(!python)('torch engine', () => {
   });
 
   it('refuses what it cannot do with a reason, and cancels', async () => {
-    await expect(train('form3', { model: 'cvae', form: 3 })).rejects.toThrow(/torch engine does not train cvae form 3/);
+    if (python!.cudaDevices === 0) {
+      await expect(train('cuda', {}, { torch: { device: 'cuda' } })).rejects.toThrow(
+        /device cuda was asked for, but this PyTorch sees no CUDA device/,
+      );
+    }
     const bad = join(dir, 'truncated.lld');
     copyFileSync(file, bad);
     truncateSync(bad, 5000);

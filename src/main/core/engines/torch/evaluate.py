@@ -21,7 +21,7 @@ import torch  # noqa: E402
 
 from checkpoint import read_checkpoint  # noqa: E402
 from data import Dataset  # noqa: E402
-from model import AppNoise, Vae  # noqa: E402
+from model import AppNoise, create_model  # noqa: E402
 from rng import Rng  # noqa: E402
 from train import held_out_loss, pick_device  # noqa: E402
 
@@ -30,7 +30,7 @@ def answer(req):
     doc, weights, _ = read_checkpoint(req["checkpoint"])
     t = doc["modelTopology"]
     device = pick_device(req.get("device", "cpu"), 0)
-    model = Vae(t["config"], t["shape"], t["numClasses"], t["config"]["seed"])
+    model = create_model(t["config"], t["shape"], t["numClasses"], t["config"]["seed"])
     model.set_weights(weights)
     model.to(device)
     ds = Dataset(req["datasetFile"])

@@ -17,7 +17,7 @@ MIN_LOGVAR = -8.0
 CONV_CHANNELS = [32, 64, 64, 128]
 INIT_SALT = 0x1417
 
-SUPPORTED_MODELS = ("ae", "vae", "dae", "cvae", "hvae")
+SUPPORTED_MODELS = ("ae", "vae", "dae", "cvae", "hvae")  # cvae form 3 is PredictiveCvae
 SUPPORTED_LIKELIHOODS = ("bernoulli", "binarized", "cbernoulli", "gaussian", "gaussian-learned")
 
 
@@ -25,8 +25,6 @@ def unsupported(cfg):
     """Why the torch engine cannot train this config yet, or None."""
     if cfg["model"] not in SUPPORTED_MODELS:
         return f"the torch engine does not train model {cfg['model']} yet (it trains {', '.join(SUPPORTED_MODELS)}); use the wasm engine"
-    if cfg["model"] == "cvae" and cfg.get("form", 2) == 3:
-        return "the torch engine does not train cvae form 3 (label prediction) yet; use the wasm engine"
     if cfg["likelihood"] not in SUPPORTED_LIKELIHOODS:
         return f"the torch engine does not know likelihood {cfg['likelihood']}"
     if cfg["family"] not in ("mlp", "conv"):
@@ -169,14 +167,15 @@ def conv_decoder_tail(ps, prefix, shape, act, mult):
     return net, h0 * w0 * c0
 
 
-def build_encoder(ps, cfg, shape, labels, out):
+def build_encoder(ps, cfg, shape, labels, out, prefix="enc"):
+    """[x, y] -> `out` numbers; y (a one-hot label, or a code z) joins after the convs."""
     D = shape["height"] * shape["width"] * shape["channels"]
     act = cfg["activation"]
     if cfg["family"] == "mlp":
-        top = mlp(ps, "enc", [D + labels, *cfg["hidden"], out], act, "linear")
+        top = mlp(ps, prefix, [D + labels, *cfg["hidden"], out], act, "linear")
         return lambda x, y: top(x if y is None else torch.cat([x, y], 1))
-    body, features = conv_encoder_body(ps, "enc", shape, act)
-    top = mlp(ps, "enc", [features + labels, *cfg["hidden"], out], act, "linear")
+    body, features = conv_encoder_body(ps, prefix, shape, act)
+    top = mlp(ps, prefix, [features + labels, *cfg["hidden"], out], act, "linear")
     return lambda x, y: top(body(x) if y is None else torch.cat([body(x), y], 1))
 
 
@@ -502,3 +501,77 @@ class Vae(torch.nn.Module):
         extra = [n for n in given if n not in self.ps.names]
         if extra:
             raise ValueError(f"weights hold parameters this model does not have: {', '.join(extra)}")
+
+
+class WeightsMixin:
+    """Weights in and out by the app's names, in creation order."""
+
+    @property
+    def names(self):
+        return self.ps.names
+
+    def get_weights(self):
+        return [(n, p.detach().cpu().numpy()) for n, p in zip(self.ps.names, self.ps.params)]
+
+    def set_weights(self, named):
+        Vae.set_weights(self, named)
+
+
+class PredictiveCvae(torch.nn.Module, WeightsMixin):
+    """cvae form 3 (model/predictive.ts): q(z|x,y), a prior p(z|x) and a classifier p(y|x,z);
+    its reconstruction term is -log p(y|x,z)."""
+
+    def __init__(self, cfg, shape, num_classes, seed):
+        super().__init__()
+        if not num_classes >= 2:
+            raise ValueError(f"cvae needs a labelled dataset with at least 2 classes, got {num_classes}")
+        self.cfg = cfg
+        self.shape = shape
+        self.num_classes = num_classes
+        self.conditional = True
+        self.stochastic = True
+        self.L = L = cfg["latent"]
+        self.k = cfg.get("k", 1) if cfg.get("objective") == "iwae" else 1
+        self.ps = Params(Rng(derive_seed(seed, INIT_SALT)))
+        # created in this order, so a seed fixes the weights: posterior, classifier, prior
+        self.enc = build_encoder(self.ps, cfg, shape, num_classes, 2 * L)
+        self.cls = build_encoder(self.ps, cfg, shape, L, num_classes, "cls")
+        self.prior_net = build_encoder(self.ps, cfg, shape, 0, 2 * L, "prior")
+
+    def prepare(self, x, training, noise):
+        return Vae.prepare(self, x, training, noise)
+
+    def _log_lik(self, x, z, y):
+        return (torch.log_softmax(self.cls(x, z), 1) * y).sum(1)
+
+    def per_image(self, x, y, training, noise):
+        inp, _ = self.prepare(x, training, noise)
+        mu, lv = split_gaussian(self.enc(inp, y), self.L)
+        z = mu + torch.exp(0.5 * lv) * noise.normal(*mu.shape)
+        pm, pv = split_gaussian(self.prior_net(inp, None), self.L)
+        return -self._log_lik(inp, z, y), kl_gaussians(mu, lv, pm, pv).sum(1)
+
+    def loss_parts(self, x, y, beta, training, noise):
+        if self.k == 1:
+            recon_i, kl_i = self.per_image(x, y, training, noise)
+            recon, kl = recon_i.mean(), kl_i.mean()
+            return (recon + kl * beta if beta != 0 else recon), recon, kl
+        k, b = self.k, x.shape[0]
+        inp, _ = self.prepare(x, training, noise)
+        mu, lv = (t.repeat(k, 1) for t in split_gaussian(self.enc(inp, y), self.L))
+        pm, pv = (t.repeat(k, 1) for t in split_gaussian(self.prior_net(inp, None), self.L))
+        z = mu + torch.exp(0.5 * lv) * noise.normal(*mu.shape)
+        log_px = self._log_lik(inp.repeat(k, 1), z, y.repeat(k, 1))
+        log_ratio = log_normal(z, pm, pv) - log_normal(z, mu, lv)
+        bound = torch.logsumexp((log_px + log_ratio * beta).reshape(k, b), 0) - math.log(k)
+        return -bound.mean(), -log_px.mean(), -log_ratio.mean()
+
+    def forward(self, x, y, beta, noise):
+        return self.loss_parts(x, y, beta, True, noise)
+
+
+def create_model(cfg, shape, num_classes, seed):
+    """The model a config names, as createModel builds it."""
+    if cfg["model"] == "cvae" and cfg.get("form", 2) == 3:
+        return PredictiveCvae(cfg, shape, num_classes, seed)
+    return Vae(cfg, shape, num_classes, seed)

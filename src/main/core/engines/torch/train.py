@@ -29,7 +29,7 @@ import torch.distributed as dist  # noqa: E402
 
 from checkpoint import ADAM, clean_temp, read_checkpoint, write_checkpoint  # noqa: E402
 from data import SALT, Dataset, pick_indices  # noqa: E402
-from model import AppNoise, TorchNoise, Vae, unsupported  # noqa: E402
+from model import AppNoise, TorchNoise, create_model, unsupported  # noqa: E402
 from rng import Rng, derive_seed  # noqa: E402
 
 STEP_EVENT_S = 0.1
@@ -159,7 +159,7 @@ def main(spec_path):
         })
 
     seed = cfg["seed"]
-    model = Vae(cfg, shape, k, seed)
+    model = create_model(cfg, shape, k, seed)
     b = min(cfg["batch"], len(train))
     if world > b:
         raise RunError(f"{world} processes need a batch of at least {world} images, got {b}")
