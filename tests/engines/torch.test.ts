@@ -16,6 +16,7 @@ import { normalizeModelConfig } from '../../src/main/core/model/config.js';
 import { Rng } from '../../src/main/core/model/rng.js';
 import { createModel } from '../../src/main/core/model/vae.js';
 import { writeDatasetFile } from '../../src/main/core/data/dataset-file.js';
+import { openService } from '../../src/main/core/service.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, writeCheckpoint } from '../../src/main/core/train/checkpoint.js';
 import {
   heldOutLoss,
@@ -360,6 +361,20 @@ describe.skipIf(!python)('torch engine', () => {
     process.kill(worker.pid, 'SIGKILL');
     await expect(run).rejects.toThrow(/training process rank 1 failed \(Signal 9 \(SIGKILL\)/);
     expect(trainingProcesses()).toEqual([]);
+  });
+
+  it("the badge's engines name torch: found, with its version, python and devices", async () => {
+    const svc = await openService({ dataDir: join(dir, 'badge-data'), door: 'cli' });
+    try {
+      const info = await svc['app:info']({});
+      const line = info.training?.faster.find((f) => f.name === 'torch');
+      expect(line?.why).toMatch(
+        new RegExp(`found, not chosen: PyTorch ${python!.version.replace(/[.+]/g, '\\$&')} \\(.*\\) on .*cpu; train with --backend torch`),
+      );
+      expect(line?.needs).toMatch(/pip install torch/);
+    } finally {
+      await svc.close();
+    }
   });
 
   it('says what to install when no python3 has torch', async () => {

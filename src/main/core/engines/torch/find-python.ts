@@ -124,3 +124,17 @@ export async function probeTorch(env: NodeJS.ProcessEnv = process.env, timeoutMs
   const where = chosen ? 'LATENT_LAB_PYTHON' : 'the python3 on the PATH';
   return { found: false, reason: `no usable PyTorch in ${where} (${refusals.join('; ')}); ${INSTALL_HINT}` };
 }
+
+/** What the PyTorch engine needs, for the badge's "how to get faster". */
+export const TORCH_NEEDS =
+  'Python 3 with PyTorch 1.13 or newer (pip install torch; Debian/Ubuntu: apt install python3-torch libopenblas0-pthread), or LATENT_LAB_PYTHON naming one: CUDA, ROCm or Apple MPS where it has them, torchrun for several processes or machines';
+
+/** The badge's line for the torch engine: found (its version, python and devices) or why not. */
+export function torchBadge(probe: TorchProbe): { name: 'torch'; needs: string; why: string } {
+  if (!probe.found) return { name: 'torch', needs: TORCH_NEEDS, why: probe.reason };
+  return {
+    name: 'torch',
+    needs: TORCH_NEEDS,
+    why: `found, not chosen: PyTorch ${probe.version} (${probe.python}) on ${probe.devices.join(', ')}; train with --backend torch`,
+  };
+}
