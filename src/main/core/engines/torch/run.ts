@@ -77,8 +77,10 @@ export function runProgram(
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
       // OpenBLAS's own threads under torch's fight them for the cores (the reference MLP at 6,316
-      // images/s instead of 18,892 on 2 cores), so one unless the person chose otherwise
-      env: { OPENBLAS_NUM_THREADS: '1', ...process.env, PYTHONUNBUFFERED: '1', LATENT_LAB_WATCH_STDIN: '1' },
+      // images/s instead of 18,892 on 2 cores), so one unless the person chose otherwise.
+      // OpenMP threads that spin while they wait starve on a busy machine (the app's own UI,
+      // other work): the MLP at 389-1,608 images/s spinning, 7,639 passive, on 2 loaded cores.
+      env: { OPENBLAS_NUM_THREADS: '1', OMP_WAIT_POLICY: 'PASSIVE', ...process.env, PYTHONUNBUFFERED: '1', LATENT_LAB_WATCH_STDIN: '1' },
       windowsHide: true,
     });
     let ending: ProgramLine | null = null;
