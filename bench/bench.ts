@@ -1,4 +1,4 @@
-// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu,torch-1,torch-2 --models mlp,conv28,conv64 --import-files 2000 --no-import --in-process]`
+// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu,torch-1,torch-2,torch-cuda --models mlp,conv28,conv64 --import-files 2000 --no-import --in-process]`
 //
 // Trains each model on each engine that loads, in one run, and prints: training images/s
 // (median of the trainer's ~100 ms spans after warm-up), held-out loss after each epoch,
@@ -30,6 +30,7 @@ const ENGINES: Engine[] = [
   { id: 'cpu', backend: 'cpu' },
   { id: 'torch-1', backend: 'torch', processes: 1 },
   { id: 'torch-2', backend: 'torch', processes: 2 },
+  { id: 'torch-cuda', backend: 'torch', processes: 1, device: 'cuda' },
 ];
 
 interface Args {

@@ -14,6 +14,8 @@ export interface Engine {
   threads?: number;
   /** torch: training processes (torchrun with gloo on CPU, NCCL on CUDA) */
   processes?: number;
+  /** torch: where it trains (cpu unless said) */
+  device?: 'cpu' | 'cuda';
 }
 
 export interface BenchModel {
@@ -133,6 +135,8 @@ export async function benchRow(
 async function torchRow(engine: Engine, model: BenchModel, datasetFile: string, epochs: number, work: string): Promise<Row | string> {
   const torch = await probeTorch();
   if (!torch.found) return torch.reason;
+  const device = engine.device ?? 'cpu';
+  if (device === 'cuda' && torch.cudaDevices === 0) return `PyTorch ${torch.version} (${torch.python}) sees no CUDA device`;
   const processes = engine.processes ?? 1;
   const r: Row = {
     engine,
@@ -157,7 +161,7 @@ async function torchRow(engine: Engine, model: BenchModel, datasetFile: string, 
       runDir: join(work, `run-${engine.id}-${model.id}`),
       resume: false,
       backend: 'torch',
-      torch: { device: 'cpu', processes, python: torch },
+      torch: { device, processes, python: torch },
     },
     (e) => {
       if (e.type === 'started') r.detail = e.backendDetail;
