@@ -33,9 +33,28 @@ function torchProgram(): Plugin {
   };
 }
 
+const dawnModule = resolve(root, 'src/main/core/backends/webgpu.ts');
+
+/**
+ * Dawn's Node binding cannot run inside Electron (its V8 refuses the external ArrayBuffers
+ * every mapped GPU buffer is handed out as), so the Electron build swaps the module that loads
+ * it for a stand-in that says so: the bundle then holds no path to dawn.node at all.
+ */
+function noDawnInElectron(): Plugin {
+  return {
+    name: 'latent-lab:no-dawn-in-electron',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/webgpu(\.js|\.ts)?$/.test(source) || !importer) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === dawnModule ? resolve(root, 'src/main/electron/no-dawn.ts') : null;
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [torchProgram()],
+    plugins: [noDawnInElectron(), torchProgram()],
     build: {
       // Native modules, wasm and data files stay in node_modules (read at run time, unpacked
       // from the asar where needed); electron-vite externalizes every `dependencies` entry.

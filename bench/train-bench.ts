@@ -5,12 +5,13 @@ import { initBackend } from '../src/main/core/backend.js';
 import { probeTorch } from '../src/main/core/engines/torch/find-python.js';
 import { sweepGrid } from '../src/main/core/explore/index.js';
 import { latestCheckpointDir, loadRunModel, runTrainingInWorker, trainInProcess } from '../src/main/core/train/index.js';
-import type { BackendName, TrainConfig } from '../src/main/core/types.js';
+import { probePageAdapter } from '../src/main/core/engines/chromium/probe.js';
+import type { EngineName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
   id: string;
-  /** a TensorFlow.js backend, or the PyTorch engine (the training program in engines/torch) */
-  backend: BackendName | 'torch';
+  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch) */
+  backend: EngineName;
   threads?: number;
   /** torch: training processes (torchrun with gloo on CPU, NCCL on CUDA) */
   processes?: number;
@@ -68,7 +69,8 @@ export const MODELS: BenchModel[] = [
 function cutDown(engine: Engine, detail: string, model: BenchModel): number | undefined {
   const conv = { conv28: 512, conv64: 256 } as Record<string, number>;
   if (engine.backend === 'cpu') return model.id === 'mlp' ? 1024 : conv[model.id]! / 2;
-  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return conv[model.id];
+  if ((engine.backend === 'webgpu' || engine.backend === 'webgpu-chromium') && /software/.test(detail))
+    return model.id === 'mlp' ? 4096 : conv[model.id];
   return undefined;
 }
 
@@ -89,7 +91,12 @@ export async function benchRow(
   if (engine.backend === 'torch') return torchRow(engine, model, datasetFile, epochs, work);
   let detail: string;
   try {
-    detail = (await initBackend(engine.backend, 'train')).detail;
+    if (engine.backend === 'webgpu-chromium') {
+      // the page's adapter decides the cut-down, as Dawn's does
+      const probe = await probePageAdapter();
+      if ('why' in probe) return probe.why;
+      detail = probe.detail;
+    } else detail = (await initBackend(engine.backend, 'train')).detail;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }

@@ -2,6 +2,7 @@
 // so any side (renderer, doors, core) reads them without zod. contract.ts re-exports them.
 import type { TrainConfigParsed } from './contract';
 import type { modelKinds } from './limits';
+import type { PixelKind } from './train-defaults';
 
 /** Images to draw: tiles [n, height, width, channels] uint8, laid out in `cols` columns. */
 export interface Grid {
@@ -70,6 +71,8 @@ export interface DatasetInfo {
   labelCounts: number[];
   skippedCount: number;
   runCount: number;
+  /** what the pixels are, measured at import (absent for a dataset imported before it was measured) */
+  pixels?: PixelKind;
 }
 
 export interface SkippedFile {
@@ -120,7 +123,8 @@ export interface BrowseResult {
   truncated: boolean;
 }
 
-export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+/** collapsed: trained to the end, but its code carries next to nothing (the reason is in `error`) */
+export type RunStatus = 'queued' | 'running' | 'done' | 'cancelled' | 'failed' | 'interrupted' | 'collapsed';
 
 export interface RunInfo {
   id: number;
@@ -136,6 +140,8 @@ export interface RunInfo {
   finishedAt: string | null;
   epochsDone: number;
   bestHeldOut: number | null;
+  /** the epoch whose checkpoint has the best held-out loss: the model a finished run is explored with */
+  bestEpoch: number | null;
   lastHeldOut: number | null;
   seconds: number;
   /** the id of the job training it now, if any */
@@ -200,6 +206,8 @@ export interface DimsResult {
 
 export interface Evaluation {
   runId: number;
+  /** the epoch of the checkpoint evaluated (a finished run's best held-out one) */
+  epoch?: number;
   images: number;
   elbo: number;
   iwae: number | null;

@@ -47,6 +47,8 @@ export const trainConfigSchema = z
     beta: within(L.beta).default(D.beta),
     warmup: within(L.warmup).optional(),
     noise: z.object({ kind: z.enum(noiseKinds), level: within(L.noiseLevel) }).optional(),
+    /** mirror about half of each epoch's training images left to right (seeded): for photographs */
+    flip: z.boolean().optional(),
     /** CVAE: learn the prior p(z | y) per class instead of N(0, I) */
     learnedPrior: z.boolean().optional(),
     /** CVAE: 1 learned p(z|y) (= learnedPrior), 2 N(0, I) (default), 3 predicts y from x, 4 the label in the prior only */

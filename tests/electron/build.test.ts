@@ -52,6 +52,18 @@ function bareImports(code: string): string[] {
 const packageName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
 
 describe('electron-vite build', () => {
+  it('gives the Electron main and its worker no path to Dawn (dawn.node cannot run in Electron), and builds the trainer page', () => {
+    const files = readdirSync(join(out, 'main'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const dawn = files.flatMap((f) =>
+      bareImports(readFileSync(join(out, 'main', f), 'utf8'))
+        .filter((spec) => spec === 'webgpu' || spec.startsWith('webgpu/') || spec === '@tensorflow/tfjs-backend-webgpu')
+        .map((spec) => `${f} imports ${spec}`),
+    );
+    expect(dawn).toEqual([]);
+    expect(files.some((f) => readFileSync(join(out, 'main', f), 'utf8').includes('cannot run inside Electron'))).toBe(true);
+    expect(existsSync(join(out, 'renderer/trainer.html'))).toBe(true);
+  });
+
   it('writes main, the training worker, a CommonJS preload and the renderer', () => {
     for (const f of ['main/index.js', 'main/train-worker.js', 'preload/index.cjs', 'renderer/index.html']) {
       expect(existsSync(join(out, f)), f).toBe(true);

@@ -6,6 +6,7 @@ import { decodeLatents, encodeImages, reconstruct, samplePrior } from '../../src
 import { classify, evaluate, perDimensionKl } from '../../src/main/core/explore/metrics.js';
 import { classSweep, interpolate, sweepGrid } from '../../src/main/core/explore/sweep.js';
 import { type VaeModel } from '../../src/main/core/model/vae.js';
+import { LABEL_BLIND_RATIO, labelBlindNote, labelDependence } from '../../src/main/core/explore/label-dependence.js';
 import { D, digits, meanAbsDiff, noLeak, slice, trainSmall, type Digits } from './small-models.js';
 
 let cvae: VaeModel;
@@ -54,6 +55,32 @@ describe('CVAE', () => {
     const z = new Float32Array(4);
     z[1] = 1;
     expect(meanAbsDiff(tile(7, 3), decodeLatents(cvae, z, 7))).toBeLessThan(0.05);
+  });
+
+  it('measures how much the decoder listens to its label, and says so under the classes when it barely does', () => {
+    const trained = noLeak(() => labelDependence(cvae))!;
+    console.log(`MNIST CVAE: the label changes the image by ${(trained.ratio * 100).toFixed(0)}% of what the code does`);
+    expect(trained.ratio).toBeGreaterThan(LABEL_BLIND_RATIO);
+    expect(labelBlindNote(trained, 10)).toBeUndefined();
+    // the same decoder with the label's input weights zeroed: the label can change nothing
+    const before = cvae.getWeights();
+    const blind = before.map((w) => {
+      if (w.name !== 'dec/dense0/W') return w;
+      const data = w.data.slice();
+      const [rows, cols] = w.shape as [number, number];
+      data.fill(0, 4 * cols, rows * cols); // rows 4.. are the one-hot label's (z first, then y)
+      return { ...w, data };
+    });
+    cvae.setWeights(blind);
+    try {
+      const d = labelDependence(cvae)!;
+      expect(d.ratio).toBeLessThan(1e-6);
+      expect(labelBlindNote(d, 10)).toMatch(
+        /^The decoder barely depends on the label: the same code decoded with each of the 10 labels changes the image by 0\.00% /,
+      );
+    } finally {
+      cvae.setWeights(before);
+    }
   });
 
   it('every call that needs a label asks for one, and checks it', () => {

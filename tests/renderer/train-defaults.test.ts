@@ -1,6 +1,6 @@
-// Defaults that follow the app's own advice: grey images from a folder get a continuous
-// Bernoulli (not a Bernoulli the trainer then warns about), MNIST keeps its Bernoulli, colour
-// photos a Gaussian; a conv VAE on photos gets a KL warm-up, as an HVAE does.
+// Defaults that follow the app's own advice: grey or colour images get a Gaussian decoder (not
+// a Bernoulli the trainer then warns about), binary ones (MNIST, a folder of ink) a Bernoulli;
+// a conv VAE on photos gets a KL warm-up, as an HVAE does.
 import { describe, expect, it } from 'vitest';
 import { defaultsFor, suggestedWarmup } from '../../src/renderer/src/lib/models';
 import type { DatasetInfo } from '../../src/shared/contract';
@@ -21,7 +21,8 @@ const ds = (over: Partial<DatasetInfo>): DatasetInfo =>
 
 describe('train form defaults', () => {
   it('picks the likelihood for the data', () => {
-    expect(defaultsFor(ds({ kind: 'folder', channels: 1, width: 16 })).likelihood).toBe('cbernoulli');
+    expect(defaultsFor(ds({ kind: 'folder', channels: 1, width: 16 })).likelihood).toBe('gaussian');
+    expect(defaultsFor(ds({ kind: 'folder', channels: 1, width: 16, pixels: 'binary' })).likelihood).toBe('bernoulli');
     expect(defaultsFor(ds({ kind: 'mnist', channels: 1, width: 28, trainCount: 60000 })).likelihood).toBe('bernoulli');
     expect(defaultsFor(undefined).likelihood).toBe('bernoulli');
     expect(defaultsFor(ds({ kind: 'folder', channels: 3, width: 64 })).likelihood).toBe('gaussian');

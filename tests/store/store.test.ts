@@ -32,6 +32,16 @@ const dataset = (name: string): q.NewDataset => ({
   options: {},
   file: 'datasets/1.bin',
 });
+/** A dataset row as the first schema holds it (the current insertDataset writes later columns too). */
+function insertOldDataset(db: Database.Database, name: string): number {
+  const info = db
+    .prepare(
+      `INSERT INTO datasets (name, kind, source, created_at, count, train_count, test_count, height, width, channels,
+         label_names, label_counts, options, file) VALUES (?, 'folder', '/tmp/x', '2026-01-01', 3, 2, 1, 28, 28, 1, '["a","b"]', '[2,1]', '{}', 'datasets/1.bin')`,
+    )
+    .run(name);
+  return Number(info.lastInsertRowid);
+}
 const images = [
   { source: 'a/1.png', label: 0, split: 0 },
   { source: 'a/2.png', label: 0, split: 1 },
@@ -55,13 +65,43 @@ describe('migrations', () => {
   it('step 2 upgrades an existing version-1 database and keeps its data', () => {
     const file = tempFile();
     const v1 = openDb(file, migrations.slice(0, 1));
-    const id = q.insertDataset(v1, dataset('faces'), images, []);
+    const id = insertOldDataset(v1, 'faces');
     v1.close();
     const db = openDb(file);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(q.getDataset(db, id)?.name).toBe('faces');
     const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
     expect(tables.map((t) => t.name)).toContain('evaluations');
+    db.close();
+  });
+
+  it('step 5 lets a run end collapsed and keeps every run, metric and checkpoint of a version-4 database', () => {
+    const file = tempFile();
+    const v4 = openDb(file, migrations.slice(0, 4));
+    const ds = insertOldDataset(v4, 'faces');
+    const run = q.insertRun(v4, { name: 'r', datasetId: ds, config: runConfig(2), dirFor: (id) => `runs/${id}` });
+    q.recordEpoch(
+      v4,
+      run,
+      { kind: 'epoch', step: 10, epoch: 1, loss: 5, recon: 4, kl: 1, heldOut: 6, imagesPerSec: 100 },
+      { epoch: 1, path: 'runs/1/checkpoints/epoch-0001' },
+      1,
+    );
+    expect(() => q.setRunStatus(v4, run, 'collapsed' as never)).toThrow(/CHECK/);
+    v4.close();
+    const db = openDb(file);
+    // the rebuilt runs table took none of what references it along
+    expect(q.listMetrics(db, run, 'epoch')).toHaveLength(1);
+    expect(q.checkpointPaths(db, run)).toEqual(['runs/1/checkpoints/epoch-0001']);
+    q.setRunStatus(db, run, 'collapsed', 'posterior collapse: 0 of 2 latent dimensions active');
+    const r = q.getRun(db, run)!;
+    expect([r.status, r.error, r.bestHeldOut]).toEqual(['collapsed', 'posterior collapse: 0 of 2 latent dimensions active', 6]);
+    expect(q.getDataset(db, ds)?.pixels).toBeUndefined();
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    // still cascades: deleting the run takes its metrics
+    db.prepare('DELETE FROM runs WHERE id = ?').run(run);
+    expect(q.listMetrics(db, run)).toHaveLength(0);
     db.close();
   });
 
@@ -100,6 +140,10 @@ describe('queries', () => {
     expect(q.listDatasets(db)).toHaveLength(1);
     expect((db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n).toBe(3);
     expect(q.listSkipped(db, 1)).toEqual([{ path: 'x.txt', reason: 'not-an-image', detail: 'text' }]);
+    // what the pixels are, as measured at import, comes back with the dataset
+    const grey = q.insertDataset(db, { ...dataset('photos'), pixels: 'grey' }, images, []);
+    expect(q.getDataset(db, grey)?.pixels).toBe('grey');
+    expect(q.getDataset(db, 1)?.pixels).toBeUndefined();
     db.close();
   });
 
@@ -154,6 +198,25 @@ describe('queries', () => {
     expect([r.bestHeldOut, r.lastHeldOut, r.epochsDone]).toEqual([120, 120, 1]);
     expect(q.listMetrics(db, run).map((m) => `${m.kind}${m.epoch}`)).toEqual(['step0', 'epoch1']);
     expect(q.latestCheckpoint(db, run)).toEqual({ epoch: 1, path: 'e1' });
+    db.close();
+  });
+
+  it('keeps the checkpoint with the best held-out loss beside the newest two, and says its epoch', () => {
+    const db = openDb(tempFile());
+    const ds = q.insertDataset(db, dataset('faces'), images, []);
+    const run = q.insertRun(db, { name: 'r', datasetId: ds, config: runConfig(5), dirFor: (id) => `runs/${id}` });
+    [130, 110, 115, 120, 125].forEach((h, i) =>
+      q.recordEpoch(
+        db,
+        run,
+        { kind: 'epoch', step: (i + 1) * 10, epoch: i + 1, loss: h, recon: h - 5, kl: 5, heldOut: h, imagesPerSec: 1000 },
+        { epoch: i + 1, path: `e${i + 1}` },
+        1,
+      ),
+    );
+    expect(q.checkpointPaths(db, run)).toEqual(['e5', 'e4', 'e2']);
+    expect(q.bestCheckpoint(db, run)).toEqual({ epoch: 2, path: 'e2' });
+    expect([q.getRun(db, run)!.bestHeldOut, q.getRun(db, run)!.bestEpoch]).toEqual([110, 2]);
     db.close();
   });
 });

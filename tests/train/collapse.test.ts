@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
-import { collapsedDims } from '../../src/main/core/train/collapse.js';
+import { collapsedDims, collapseVerdict, MIN_JUDGED_STEPS } from '../../src/main/core/train/collapse.js';
 import { trainInProcess } from '../../src/main/core/train/index.js';
 import type { TrainEvent } from '../../src/main/core/train/types.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
@@ -54,5 +54,25 @@ describe('posterior collapse warning', () => {
     expect(collapsed[0]).toMatch(/of 8 latent dimensions carry under 0.01 nats/);
     expect(collapsed[0]).toMatch(/warm-up/);
     expect((await warnings(base)).filter((w) => /posterior collapse/.test(w))).toEqual([]);
+  });
+});
+
+describe('a collapsed run as a result', () => {
+  const at = (step: number, activeUnits: number, dimKl: number[]) => ({ epoch: 15, step, activeUnits, dimKl });
+
+  it('ends collapsed under two active dimensions, with the reason', () => {
+    const v = collapseVerdict(at(180, 0, [0.01, 0.02, 0.3, 0.19]));
+    expect(v?.status).toBe('collapsed');
+    expect(v?.reason).toMatch(
+      /^posterior collapse: 0 of 4 latent dimensions active after epoch 15 .*0\.52 nats of KL in all.*Retry with safer settings/,
+    );
+    expect(collapseVerdict(at(180, 1, [3, 0, 0, 0]))?.status).toBe('collapsed');
+  });
+
+  it('leaves a healthy run, a run too short to judge and a model with no KL term alone', () => {
+    expect(collapseVerdict(at(180, 2, [3, 2, 0, 0]))).toBeNull();
+    expect(collapseVerdict(at(MIN_JUDGED_STEPS - 1, 0, [0, 0]))).toBeNull();
+    expect(collapseVerdict({ epoch: 15, step: 180 })).toBeNull();
+    expect(collapseVerdict(null)).toBeNull();
   });
 });

@@ -63,4 +63,8 @@ export interface EpochResult extends LossParts {
   heldOutKl: number;
   imagesPerSec: number;
   seconds: number;
+  /** latent dimensions in use on held-out images (variance of the mean > 0.01), where measured */
+  activeUnits?: number;
+  /** KL of each latent dimension on those held-out images, nats, where measured */
+  dimKl?: number[];
 }

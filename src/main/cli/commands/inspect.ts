@@ -37,7 +37,8 @@ function summary(e: Evaluation, seconds: number): string {
   const accuracy = e.accuracy !== null ? `, classification accuracy ${(e.accuracy * 100).toFixed(2)}%` : '';
   // a cvae of form 3 decodes labels, so it has no reconstruction error (NaN, or null over the wire)
   const recon = Number.isFinite(e.mse) ? `, MSE ${e.mse.toFixed(5)}, PSNR ${e.psnr.toFixed(2)} dB` : '';
-  return `run ${e.runId}: ${e.images} test images${recon}, active units ${e.activeUnits}${accuracy} (${seconds.toFixed(1)} s)`;
+  const epoch = e.epoch !== undefined ? ` (epoch ${e.epoch})` : '';
+  return `run ${e.runId}${epoch}: ${e.images} test images${recon}, active units ${e.activeUnits}${accuracy} (${seconds.toFixed(1)} s)`;
 }
 
 export const evaluateCommand = defineCommand({

@@ -1,6 +1,17 @@
 // Training: start a run, resume one, list them. The config goes to runs:start as the user gave
 // it; the contract's schema fills the defaults and refuses what is out of range, once.
-import { families, likelihoods, modelKinds, noiseKinds, objectives, trainConfigSchema, type ArgsIn } from '../../../shared/contract';
+import {
+  families,
+  likelihoods,
+  modelKinds,
+  noiseKinds,
+  objectives,
+  trainConfigSchema,
+  type ArgsIn,
+  type DatasetInfo,
+} from '../../../shared/contract';
+import { recipe, RECIPES } from '../../../shared/recipes';
+import { defaultsFor, epochsForSteps, statsOf } from '../../../shared/train-defaults';
 import { CliError, defineCommand, type Context, type Input } from '../command';
 import { formatSeconds, printList } from '../io';
 import { follow } from '../progress';
@@ -11,6 +22,44 @@ const defaults = trainConfigSchema.parse({});
 
 /** the noise level when --noise is given alone */
 const NOISE_LEVEL = 0.3;
+
+/**
+ * What the dataset's defaults (shared/train-defaults.ts) fill in where no flag was given: the same
+ * choices the Train form makes. A flag given stays; the epochs follow the batch given, so the run
+ * still takes about the steps the defaults mean. Said aloud, so the run's settings are never a surprise.
+ */
+function withDataDefaults(
+  cfg: ArgsIn<'runs:start'>['config'],
+  ds: DatasetInfo,
+  input: Input,
+  say: (line: string) => void,
+): ArgsIn<'runs:start'>['config'] {
+  const d = defaultsFor(statsOf(ds));
+  const out = { ...cfg };
+  const filled: string[] = [];
+  const fill = <K extends keyof typeof out>(key: K, value: (typeof out)[K], shown: string): void => {
+    if (out[key] !== undefined) return;
+    out[key] = value;
+    filled.push(shown);
+  };
+  const model = out.model ?? 'vae';
+  fill('family', d.family, `--family ${d.family}`);
+  if (out.family === d.family) fill('hidden', d.hidden, `--hidden ${d.hidden.join(',')}`);
+  fill('latent', d.latent, `--latent ${d.latent}`);
+  fill('likelihood', d.likelihood, `--likelihood ${d.likelihood}`);
+  if (out.likelihood === 'gaussian' && d.sigma !== undefined) fill('sigma', d.sigma, `--sigma ${d.sigma}`);
+  fill('batch', d.batch, `--batch ${d.batch}`);
+  const epochs =
+    out.batch === d.batch ? d.epochs : epochsForSteps(d.steps, out.limit ? Math.min(out.limit, ds.trainCount) : ds.trainCount, out.batch!);
+  fill('epochs', epochs, `--epochs ${epochs}`);
+  const hasKl = model !== 'ae' && model !== 'dae';
+  if (hasKl && d.warmup > 0) fill('warmup', d.warmup, `--warmup ${d.warmup}`);
+  if (d.flip && !input.on('no-flip')) fill('flip', true, '--flip');
+  if (input.on('no-flip')) out.flip = false;
+  if (filled.length)
+    say(`defaults for "${ds.name}" (${statsOf(ds).pixels}, ${ds.width} px, ${ds.trainCount} training images): ${filled.join(' ')}`);
+  return out;
+}
 
 /** The config as the user wrote it: plain strings and numbers, which the contract's schema judges. */
 function config(input: Input): ArgsIn<'runs:start'>['config'] {
@@ -37,6 +86,7 @@ function config(input: Input): ArgsIn<'runs:start'>['config'] {
     warmup: input.num('warmup'),
     noise: noise ? { kind: noise, level: input.num('noise-level') ?? NOISE_LEVEL } : undefined,
     learnedPrior: input.on('learned-prior') || undefined,
+    flip: input.on('flip') || undefined,
     form: input.num('form'),
     objective: input.str('objective'),
     k: input.num('k'),
@@ -79,6 +129,12 @@ async function followTraining(ctx: Context, jobId: string, rid: number): Promise
     offStart();
   }
   const r = await ctx.call('runs:get', { runId: rid });
+  if (r.bestEpoch !== null && r.bestHeldOut !== null && r.status !== 'failed') {
+    io.out(
+      `best held-out loss ${r.bestHeldOut.toFixed(2)} nats at epoch ${r.bestEpoch}: the checkpoint that evaluate, explore and export use`,
+    );
+  }
+  if (r.status === 'collapsed') io.err(`run ${rid} collapsed: ${r.error ?? ''}`);
   return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;
 }
 
@@ -88,12 +144,15 @@ export const trainCommand = defineCommand({
   flags: {
     dataset: { value: '<name|id>', required: true, help: 'a name, an id, an alias such as mnist or a unique prefix' },
     model: { value: modelKinds.join('|') },
-    latent: { value: String(defaults.latent), help: 'hvae: one size per level, bottom first (50,25,12)' },
+    latent: {
+      value: 'N',
+      help: 'default: from the dataset (MNIST 20, a small photo set 10); hvae: one size per level, bottom first (50,25,12)',
+    },
     latent2: { value: 'N', help: 'hvae: the size of z2' },
     levels: { value: '2..4', help: 'hvae: latent levels (default 2, or as many sizes as --latent gives)' },
-    epochs: { value: String(defaults.epochs) },
-    family: { value: families.join('|') },
-    likelihood: { value: likelihoods.join('|') },
+    epochs: { value: 'E', help: 'default: from the dataset, about the optimizer steps it needs at the batch given' },
+    family: { value: families.join('|'), help: 'default: from the dataset (the flags left out are printed when the run starts)' },
+    likelihood: { value: likelihoods.join('|'), help: 'default: bernoulli for binary images, gaussian for grey or colour ones' },
     sigma: { value: '0.1', help: 'gaussian: the fixed decoder deviation' },
     beta: { value: String(defaults.beta) },
     warmup: { value: 'E', help: 'epochs of KL warm-up' },
@@ -102,10 +161,16 @@ export const trainCommand = defineCommand({
     noise: { value: noiseKinds.join('|'), help: 'dae: the corruption' },
     'noise-level': { value: String(NOISE_LEVEL) },
     'learned-prior': { boolean: true, help: 'cvae: learn p(z|y) (form 1)' },
+    recipe: {
+      value: RECIPES.map((x) => x.id).join('|'),
+      help: 'start from a recipe (the flags given beside it win); faces: the face-manifold VAE',
+    },
+    flip: { boolean: true, help: 'mirror about half the training images each epoch (default for photographs)' },
+    'no-flip': { boolean: true, help: 'no mirrored images, where the defaults would flip' },
     form: { value: '1|2|3|4', help: 'cvae: 1 learned p(z|y), 2 N(0,I) (default), 3 predicts the label, 4 label in the prior only' },
     objective: { value: objectives.join('|'), help: 'the ELBO, or the importance-weighted bound' },
     k: { value: 'K', help: 'iwae: importance samples per image, 1..50 (default 5)' },
-    batch: { value: String(defaults.batch) },
+    batch: { value: 'B', help: 'default: from the dataset (128; 32 for a small set)' },
     lr: { value: String(defaults.lr) },
     seed: { value: String(defaults.seed) },
     limit: { value: 'N', help: 'train on the first N images' },
@@ -113,12 +178,23 @@ export const trainCommand = defineCommand({
     name: { value: 'N' },
   },
   method: 'runs:start',
-  args: async (input, ctx) => ({
-    datasetId: await datasetId(ctx, input.str('dataset')),
-    config: config(input),
-    name: input.str('name'),
-    backend: ctx.backend,
-  }),
+  args: async (input, ctx) => {
+    const id = await datasetId(ctx, input.str('dataset'));
+    const ds = (await ctx.call('datasets:list', {})).find((d) => d.id === id);
+    const flags = config(input);
+    // a recipe is the base; a flag given beside it wins
+    const named = input.str('recipe');
+    const r = named === undefined ? undefined : recipe(named);
+    if (named !== undefined && !r) throw new CliError(`--recipe: "${named}" is not a recipe (${RECIPES.map((x) => x.id).join(', ')})`);
+    const given = r ? { ...r.config, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } : flags;
+    if (r) ctx.io.out(`recipe ${r.id}: ${r.why.map((w) => `${w.choice} (${w.text})`).join('; ')}`);
+    return {
+      datasetId: id,
+      config: ds ? withDataDefaults(given, ds, input, (line) => ctx.io.out(line)) : given,
+      name: input.str('name'),
+      backend: ctx.backend,
+    };
+  },
   print: ({ jobId, runId: rid }, ctx) => followTraining(ctx, jobId, rid),
 });
 
@@ -126,9 +202,15 @@ export const resumeCommand = defineCommand({
   name: 'resume',
   operands: ['<run|last>'],
   summary: 'continue a run from its last checkpoint',
-  flags: { run: { value: '<id|last>', help: 'the run, when not given as the operand' } },
+  flags: {
+    run: { value: '<id|last>', help: 'the run, when not given as the operand' },
+    'from-epoch': { value: 'E', help: 'start from the checkpoint of epoch E (one the run keeps), not the newest' },
+  },
   method: 'runs:resume',
-  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')) }),
+  args: async (input, ctx) => ({
+    runId: await runId(ctx, input.operands[0] ?? input.str('run')),
+    fromEpoch: input.str('from-epoch') === undefined ? undefined : input.num('from-epoch'),
+  }),
   print: ({ jobId, runId: rid }, ctx) => followTraining(ctx, jobId, rid),
 });
 
@@ -150,7 +232,7 @@ export const runsCommand = defineCommand({
         latent: (r) => r.config.latent,
         status: (r) => r.status,
         epochs: (r) => `${r.epochsDone}/${r.config.epochs}`,
-        'best held-out': (r) => r.bestHeldOut?.toFixed(2) ?? '-',
+        'best held-out': (r) => (r.bestHeldOut !== null ? `${r.bestHeldOut.toFixed(2)} (epoch ${r.bestEpoch ?? '?'})` : '-'),
         time: (r) => formatSeconds(r.seconds) || '0s',
         backend: (r) => r.backend ?? '-',
       },

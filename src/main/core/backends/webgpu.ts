@@ -5,15 +5,10 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
+import type { GpuAdapterDescription } from './adapter-label.js';
+export { adapterLabel } from './adapter-label.js';
 
-export interface GpuAdapterDescription {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  /** a CPU implementation of WebGPU (llvmpipe/lavapipe, SwiftShader, WARP): slower than wasm */
-  software: boolean;
-}
+export type { GpuAdapterDescription } from './adapter-label.js';
 
 interface DawnGpu {
   requestAdapter(opts?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<DawnAdapter | null>;
@@ -129,13 +124,6 @@ export function dawnNotes(stderr: string): string[] {
     else notes.add(line.replace(/^(Warning|Error): /, '').slice(0, 200));
   }
   return [...notes];
-}
-
-/** One line for people: "webgpu · NVIDIA H200 (nvidia)" or "webgpu · llvmpipe (software, slow)". */
-export function adapterLabel(a: GpuAdapterDescription): string {
-  const name = a.description || a.device || a.architecture || 'unknown adapter';
-  const short = name.split(':')[0]!.trim();
-  return `webgpu · ${short} (${a.software ? 'software, slow' : a.vendor || 'gpu'})`;
 }
 
 /**

@@ -12,6 +12,7 @@ import type { EvaluateSpec, OutliersSpec, WorkerProgress } from '../explore/work
 import type { Outliers } from '../explore/outliers';
 import type { Evaluation } from '../../../shared/records';
 import { runInWorker } from '../workers/run';
+import { checkpointInUse } from './loaded';
 
 export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evaluate' | 'explore:outliers'> {
   return {
@@ -28,7 +29,7 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
         (r) => `evaluated ${r.images} test images: ELBO ${r.elbo.toFixed(2)} nats`,
       );
       q.insertEvaluation(ctx.db, { ...result, epoch: ckpt.epoch });
-      return result;
+      return { ...result, epoch: ckpt.epoch };
     },
 
     async 'explore:outliers'(a) {
@@ -47,10 +48,10 @@ export function evaluationHandlers(ctx: Context): Pick<Handlers, 'explore:evalua
   };
 }
 
-/** What an explore worker loads for a run: its latest checkpoint, its dataset file, and this thread's explore backend. */
+/** What an explore worker loads for a run: its checkpoint in use (checkpointInUse), its dataset file, and this thread's explore backend. */
 function workerInputs(ctx: Context, runId: number) {
   const run = runRecord(ctx, runId);
-  const ckpt = q.latestCheckpoint(ctx.db, runId);
+  const ckpt = checkpointInUse(ctx, run);
   if (!ckpt) throw new AppFailure('not-found', `run ${runId} has no checkpoint yet; it gets one at the end of its first epoch`);
   const d = datasetRecord(ctx, run.datasetId);
   const files = {

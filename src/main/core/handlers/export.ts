@@ -6,7 +6,7 @@ import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { writeFileAtomic } from '../export/atomic';
-import { fileDestination, folderDestination } from '../export/destination';
+import { dialogAsked, fileDestination, fileExists, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng, type RawImage } from '../export/png';
@@ -17,6 +17,7 @@ import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
 import { userPath, type Door } from '../user-path';
 import { buildGrid } from './grids';
+import { checkpointInUse } from './loaded';
 
 const METRIC_COLUMNS = ['kind', 'epoch', 'step', 'loss', 'recon', 'kl', 'heldOut', 'imagesPerSec'];
 
@@ -48,8 +49,9 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const png = await encodePng(raw, text);
       let path: string | null = null;
       if (a.path) {
-        const to = (path = fileDestination(a.path, '.png', { door: ctx.opts.door, overwrite: a.overwrite }));
-        await writingTo(to, () => writeFileAtomic(to, png));
+        const d = { door: ctx.opts.door, overwrite: a.overwrite };
+        const to = (path = fileDestination(a.path, '.png', d, true, `${a.spec.kind}.png`));
+        await writeExport(to, png, a.overwrite || dialogAsked(d));
       }
       return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
     },
@@ -59,15 +61,15 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const csv = toCsv(q.listMetrics(ctx.db, a.runId) as unknown as Record<string, unknown>[], METRIC_COLUMNS);
       let path: string | null = null;
       if (a.path) {
-        const to = (path = fileDestination(a.path, '.csv', { door: ctx.opts.door, overwrite: a.overwrite }, false));
-        await writingTo(to, () => writeFileAtomic(to, csv));
+        const d = { door: ctx.opts.door, overwrite: a.overwrite };
+        const to = (path = fileDestination(a.path, '.csv', d, false, `run-${a.runId}-metrics.csv`));
+        await writeExport(to, [Buffer.from(csv, 'utf8')], a.overwrite || dialogAsked(d));
       }
       return { path, csv };
     },
 
     async 'export:model'(a) {
-      runRecord(ctx, a.runId);
-      const ckpt = q.latestCheckpoint(ctx.db, a.runId);
+      const ckpt = checkpointInUse(ctx, runRecord(ctx, a.runId));
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
       const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
       const from = join(ctx.dataDir, ckpt.path);
@@ -107,9 +109,6 @@ export async function writeExport(path: string, data: Uint8Array | Uint8Array[],
     throw writeFailure(path, e);
   }
 }
-
-const fileExists = (path: string): AppFailure =>
-  new AppFailure('conflict', `${path} already exists; choose another name, or overwrite it (--force on the command line)`);
 
 /** What a grid's axes are called and marked with. */
 function axisLabels(spec: GridSpecParsed, g: Grid): AxisLabels {

@@ -1,5 +1,6 @@
 // Datasets and models as explore calls use them: leased from the shared caches for the length
 // of one call, so a parallel call can neither load them twice nor dispose them underneath.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppFailure } from '../../../shared/contract';
 import { readDatasetFile } from '../data/dataset-file';
@@ -22,10 +23,22 @@ export async function withPixels<T>(ctx: Context, datasetId: number, f: (data: D
   return ctx.datasets.use(datasetId, () => readDatasetFile(join(ctx.dataDir, d.file)), f);
 }
 
-/** Runs `f` with the model of the run's latest checkpoint and the run's dataset. */
+/**
+ * The checkpoint a run is explored, evaluated and exported with: while it trains, the latest;
+ * once it stopped, the one with the best held-out loss (training past it only overfits). A run
+ * trained before the best one was kept may have lost its folder: then the latest.
+ */
+export function checkpointInUse(ctx: Context, run: Pick<q.RunRecord, 'id' | 'status'>): { epoch: number; path: string } | undefined {
+  const latest = q.latestCheckpoint(ctx.db, run.id);
+  if (run.status === 'running' || run.status === 'queued') return latest;
+  const best = q.bestCheckpoint(ctx.db, run.id);
+  return best && existsSync(join(ctx.dataDir, best.path, 'model.json')) ? best : latest;
+}
+
+/** Runs `f` with the model of the run's checkpoint in use and the run's dataset. */
 export async function withModel<T>(ctx: Context, runId: number, f: (m: RunModel) => Promise<T> | T): Promise<T> {
   const run = runRecord(ctx, runId);
-  const ckpt = q.latestCheckpoint(ctx.db, runId);
+  const ckpt = checkpointInUse(ctx, run);
   if (!ckpt) throw new AppFailure('not-found', `run ${runId} has no checkpoint yet; it gets one at the end of its first epoch`);
   const key = `${runId}:${ckpt.path}`;
   // a newer checkpoint supersedes the run's older models (disposed once no call holds them)

@@ -3,6 +3,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppFailure } from '../../../shared/contract';
+import { kindOf } from '../data/bounded-read';
+import { accessFailure, corruptFailure, isCorrupt } from './db-errors';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -10,7 +12,13 @@ export type Db = Database.Database;
 export const SCHEMA_VERSION = allMigrations[allMigrations.length - 1]!.version;
 
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
-  const db = new Database(file);
+  refuseNotAFile(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw accessFailure(file, err) ?? err;
+  }
   try {
     // read before anything is written: a refused file (garbage, a newer schema) stays as it was
     refuseUnreadable(db, file, migrations.length);
@@ -23,8 +31,9 @@ export function openDb(file: string, migrations: Migration[] = allMigrations): D
     migrate(db, migrations, file);
     return db;
   } catch (err) {
+    const failure = accessFailure(file, err) ?? (isCorrupt(err) ? corruptFailure(db, file, err) : err);
     db.close();
-    throw err;
+    throw failure;
   }
 }
 
@@ -34,6 +43,8 @@ function refuseUnreadable(db: Db, file: string, latest: number): void {
     current = db.pragma('user_version', { simple: true }) as number;
     db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
   } catch (err) {
+    // a sound database that cannot be opened here (read-only, locked) or a damaged one is not foreign
+    if (accessFailure(file, err) || isCorrupt(err)) throw err;
     const why = err instanceof Error ? err.message : String(err);
     throw new AppFailure(
       'bad-input',
@@ -62,11 +73,28 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > latest) refuseNewer(file, current, latest);
   if (current === latest) return;
-  const run = db.transaction(() => {
-    for (const m of migrations.slice(current)) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  });
-  run();
+  // a step may rebuild a table (SQLite's way to change a constraint): with foreign keys on,
+  // dropping the old table would delete the rows that reference it. The pragma has no effect
+  // inside a transaction, so it goes around it, and every reference is checked before the commit.
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    const run = db.transaction(() => {
+      for (const m of migrations.slice(current)) db.exec(m.sql);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length) throw new Error(`${file}: the migration left ${broken.length} broken references; nothing was changed`);
+      db.pragma(`user_version = ${latest}`);
+    });
+    run();
+  } finally {
+    if (fk) db.pragma('foreign_keys = ON');
+  }
+}
+
+/** SQLite would open a FIFO put in the database's place, and then block on its first read. */
+function refuseNotAFile(file: string): void {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new AppFailure('bad-input', `${file} is ${kindOf(st)}, not a database file; move it aside`);
 }
 
 /**
@@ -74,6 +102,7 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
  * opening it would show an empty app over the user's data. Refused, with nothing changed.
  */
 export function refuseEmptyOverData(file: string, dataDir: string): void {
+  refuseNotAFile(file);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (size !== undefined && size > 0) return;
   const count = (sub: string): number => {

@@ -128,4 +128,41 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "a run can end collapsed; what a dataset's pixels are",
+    // SQLite cannot change a CHECK constraint in place: the runs table is rebuilt under its own
+    // name (migrate() turns foreign keys off around this, so dropping the old table takes none
+    // of its metrics or checkpoints with it, and checks every reference before the commit).
+    // A run whose code went unused ends 'collapsed', so it no longer passes for a good one.
+    sql: `
+      CREATE TABLE runs_new (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+        config TEXT NOT NULL,        -- JSON TrainConfig
+        status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'cancelled', 'failed', 'interrupted', 'collapsed')),
+        backend TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        started_at TEXT,
+        finished_at TEXT,
+        seconds REAL NOT NULL DEFAULT 0,
+        epochs_done INTEGER NOT NULL DEFAULT 0,
+        best_held_out REAL,
+        last_held_out REAL,
+        dir TEXT NOT NULL,           -- run folder, relative to the data dir
+        owner_pid INTEGER
+      );
+      INSERT INTO runs_new (id, name, dataset_id, config, status, backend, error, created_at, started_at, finished_at,
+          seconds, epochs_done, best_held_out, last_held_out, dir, owner_pid)
+        SELECT id, name, dataset_id, config, status, backend, error, created_at, started_at, finished_at,
+          seconds, epochs_done, best_held_out, last_held_out, dir, owner_pid FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_new RENAME TO runs;
+      CREATE INDEX runs_dataset ON runs(dataset_id);
+      -- 'binary', 'grey' or 'colour', measured at import (null for a dataset imported before)
+      ALTER TABLE datasets ADD COLUMN pixels TEXT;
+    `,
+  },
 ];

@@ -1,5 +1,6 @@
 // Queries: plain functions that take the database first. The renderer never sees SQL.
 import type { DatasetInfo, MetricRow, RunInfo, RunStatus, SkippedFile, TrainConfigParsed } from '../../../shared/contract';
+import type { PixelKind } from '../../../shared/train-defaults';
 import type { Db } from './db';
 
 const now = (): string => new Date().toISOString();
@@ -20,6 +21,7 @@ export interface NewDataset {
   labelCounts: number[];
   options: unknown;
   file: string;
+  pixels?: PixelKind;
 }
 
 export interface NewImage {
@@ -45,6 +47,7 @@ interface DatasetRow {
   file: string;
   skipped_count: number;
   run_count: number;
+  pixels: PixelKind | null;
 }
 
 const datasetSelect = `
@@ -70,6 +73,7 @@ function toDataset(r: DatasetRow): DatasetInfo & { file: string } {
     labelCounts: JSON.parse(r.label_counts) as number[],
     skippedCount: r.skipped_count,
     runCount: r.run_count,
+    ...(r.pixels ? { pixels: r.pixels } : {}),
     file: r.file,
   };
 }
@@ -80,8 +84,8 @@ export function insertDataset(db: Db, d: NewDataset, images: NewImage[], skipped
     const info = db
       .prepare(
         `INSERT INTO datasets (name, kind, source, created_at, count, train_count, test_count, height, width, channels,
-           label_names, label_counts, options, file)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           label_names, label_counts, options, file, pixels)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         d.name,
@@ -98,6 +102,7 @@ export function insertDataset(db: Db, d: NewDataset, images: NewImage[], skipped
         JSON.stringify(d.labelCounts),
         JSON.stringify(d.options ?? {}),
         d.file,
+        d.pixels ?? null,
       );
     const id = Number(info.lastInsertRowid);
     const img = db.prepare('INSERT INTO images (dataset_id, idx, source, label, split) VALUES (?, ?, ?, ?, ?)');
@@ -158,6 +163,7 @@ interface RunRow {
   epochs_done: number;
   best_held_out: number | null;
   last_held_out: number | null;
+  best_epoch: number | null;
   dir: string;
 }
 
@@ -179,12 +185,15 @@ function toRun(r: RunRow): RunRecord {
     seconds: r.seconds,
     epochsDone: r.epochs_done,
     bestHeldOut: r.best_held_out,
+    bestEpoch: r.best_epoch,
     lastHeldOut: r.last_held_out,
     dir: r.dir,
   };
 }
 
-const runSelect = 'SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id';
+const runSelect = `SELECT r.*, d.name AS dataset_name,
+    (SELECT c.epoch FROM checkpoints c WHERE c.run_id = r.id AND c.held_out IS NOT NULL ORDER BY c.held_out ASC, c.epoch DESC LIMIT 1) AS best_epoch
+  FROM runs r JOIN datasets d ON d.id = r.dataset_id`;
 
 export function insertRun(
   db: Db,
@@ -352,7 +361,26 @@ export function listMetrics(db: Db, runId: number, kind?: 'step' | 'epoch'): Met
  */
 export function checkpointPaths(db: Db, runId: number): string[] {
   const rows = db.prepare('SELECT path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT ?').all(runId, KEEP_CHECKPOINTS);
-  return (rows as { path: string }[]).map((r) => r.path);
+  const paths = (rows as { path: string }[]).map((r) => r.path);
+  // and the best held-out bound's, the model a finished run is explored with
+  const best = bestCheckpoint(db, runId);
+  if (best && !paths.includes(best.path)) paths.push(best.path);
+  return paths;
+}
+
+/** The checkpoint with the best (lowest) held-out loss, the latest of equals; undefined before the first epoch. */
+export function bestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
+  return db
+    .prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? AND held_out IS NOT NULL ORDER BY held_out ASC, epoch DESC LIMIT 1')
+    .get(runId) as { epoch: number; path: string } | undefined;
+}
+
+/** The checkpoints the database records for a run, newest first. */
+export function listCheckpoints(db: Db, runId: number): { epoch: number; path: string }[] {
+  return db.prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC').all(runId) as {
+    epoch: number;
+    path: string;
+  }[];
 }
 
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {

@@ -1,10 +1,9 @@
-// Adam, twice: tfjs's optimizer (one engine: its state lives on the backend, GPU included)
-// and a plain loop over shared memory for data-parallel wasm, where each thread updates its
-// slice of the flat parameter vector. Both follow tfjs's formulas and save the same
-// checkpoint state (`<param>/m`, `<param>/v` and the step count), so either resumes the other.
-import * as tf from '@tensorflow/tfjs-core';
+// Adam, twice: as tensor ops for an engine whose weights live on its backend (adam-tensors.ts,
+// GPU included), and as a plain loop over shared memory for data-parallel wasm, where each
+// thread updates its slice of the flat parameter vector (the reference for adam-simd.ts). Both
+// take the same step from the same constants and save the same checkpoint state (`<param>/m`,
+// `<param>/v` and the step count), so either resumes the other.
 import type { NamedWeight } from '../model/layers.js';
-import type { VaeModel } from '../model/vae.js';
 
 export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
@@ -59,39 +58,6 @@ function sumRest(grads: Float32Array[], from: number, to: number): Float32Array 
     for (let i = from; i < to; i++) out[i] = out[i]! + gs[i]!;
   }
   return out;
-}
-
-/** Adam moments of tfjs's optimizer by our parameter names, and the step count. */
-export async function tfjsAdamState(opt: tf.Optimizer, model: VaeModel): Promise<OptimizerState> {
-  const ws = await opt.getWeights();
-  const iterations = (await ws[0]!.tensor.data())[0]!;
-  // getWeights makes a fresh scalar for the step count (the moments are its own variables)
-  ws[0]!.tensor.dispose();
-  const logical = new Map(model.variables.map((v, i) => [v.name, model.paramNames[i]!]));
-  const weights = await Promise.all(
-    ws.slice(1).map(async (w) => {
-      const m = /^(.*)\/(m|v)$/.exec(w.name);
-      const name = m && logical.get(m[1]!);
-      if (!m || !name) throw new Error(`optimizer state ${w.name} belongs to no model parameter`);
-      // async: WebGPU cannot read synchronously in Node
-      return { name: `${name}/${m[2]}`, shape: w.tensor.shape.slice(), data: (await w.tensor.data()) as Float32Array };
-    }),
-  );
-  return { iterations, weights };
-}
-
-export async function restoreTfjsAdam(opt: tf.Optimizer, model: VaeModel, state: OptimizerState): Promise<void> {
-  const named: { name: string; tensor: tf.Tensor }[] = [{ name: 'iter', tensor: tf.scalar(state.iterations, 'int32') }];
-  // Adam pairs moments with variables by position: give them in model.variables order,
-  // which is the order minimize() passes the gradients in
-  for (const kind of ['m', 'v'] as const) {
-    model.paramNames.forEach((p, i) => {
-      const w = savedMoment(state, p, kind);
-      named.push({ name: `${model.variables[i]!.name}/${kind}`, tensor: tf.tensor(w.data, w.shape) });
-    });
-  }
-  await opt.setWeights(named);
-  tf.dispose(named.map((n) => n.tensor));
 }
 
 export function savedMoment(state: OptimizerState, param: string, kind: 'm' | 'v'): NamedWeight {

@@ -42,8 +42,20 @@ export function deviceBatches(data: BatchSource, conditional: boolean, numClasse
   return {
     tensors(order, from, rows) {
       return tf.tidy(() => {
-        const idx = tf.tensor1d(order.subarray(from, from + rows), 'int32');
-        const x = tf.gather(images, idx) as tf.Tensor2D;
+        const at = order.subarray(from, from + rows);
+        const mirrored = at.some((i) => i < 0);
+        // a row given as ~i (batch.ts's flipped) is image i mirrored left to right
+        const idx = tf.tensor1d(mirrored ? at.map((i) => (i < 0 ? ~i : i)) : at, 'int32');
+        let x = tf.gather(images, idx) as tf.Tensor2D;
+        if (mirrored) {
+          const flippedX = tf.reshape(tf.reverse(tf.reshape(x, [rows, data.height, data.width, data.channels]), 2), [rows, d]);
+          const mask = tf.tensor2d(
+            Array.from(at, (i) => (i < 0 ? 1 : 0)),
+            [rows, 1],
+            'bool',
+          );
+          x = tf.where(tf.broadcastTo(mask, [rows, d]), flippedX, x) as tf.Tensor2D;
+        }
         // a label outside 0..K-1 (unlabelled: -1) is an all-zero row, as in fillBatch
         // float32 like fillBatch's y: oneHot gives int32, which a matMul would not mix with floats
         const y = labels ? (tf.cast(tf.oneHot(tf.gather(labels, idx), numClasses), 'float32') as tf.Tensor2D) : undefined;

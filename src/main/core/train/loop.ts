@@ -8,8 +8,8 @@ import { deriveSeed, Rng } from '../model/rng.js';
 import type { NamedWeight } from '../model/layers.js';
 import type { VaeModel } from '../model/vae.js';
 import type { Dataset, EpochResult } from '../types.js';
-import { SALT, fillBatch } from './batch.js';
-import { collapseWarning } from './collapse.js';
+import { SALT, fillBatch, flipHalf } from './batch.js';
+import { codeUse, collapseWarning } from './collapse.js';
 import { trainEpoch } from './epoch.js';
 import type { StepEngine } from './step.js';
 import { yieldToEventLoop } from './yield.js';
@@ -53,6 +53,7 @@ export async function trainEpochs(run: EngineRun, s: LoopSetup, events: EngineEv
   for (; epoch < cfg.epochs; epoch++) {
     const epochStart = performance.now();
     const order = new Rng(deriveSeed(cfg.seed, SALT.shuffle, epoch)).shuffle(Int32Array.from(train));
+    if (cfg.flip) flipHalf(order, cfg.seed, epoch);
     const sums = await trainEpoch({
       engine,
       order,
@@ -90,10 +91,12 @@ export async function trainEpochs(run: EngineRun, s: LoopSetup, events: EngineEv
       imagesPerSec: sums.trainMs > 0 ? (sums.n * 1000) / sums.trainMs : 0,
       seconds: (performance.now() - epochStart) / 1000,
     };
+    const use = codeUse(model, ds, test, cfg, s.backend);
+    if (use) Object.assign(result, { activeUnits: use.activeUnits, dimKl: use.kl });
     await events.epoch({ result, weights: await readWeights(model), optimizer, tensors: tf.memory().numTensors });
     lastGood = epoch + 1;
     if (!collapseSaid) {
-      const said = collapseWarning(model, ds, test, cfg, epoch + 1, s.backend);
+      const said = collapseWarning(use, cfg, epoch + 1);
       if (said) events.warning(said);
       collapseSaid = !!said;
     }

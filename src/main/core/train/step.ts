@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '../model/rng.js';
 import type { VaeModel } from '../model/vae.js';
-import { ADAM, restoreTfjsAdam, tfjsAdamState, type OptimizerState } from './adam.js';
+import type { OptimizerState } from './adam.js';
+import { TensorAdam } from './adam-tensors.js';
 import { fillBatch, stepSeed, type BatchSource } from './batch.js';
 import { deviceBatches, type BatchMaker } from './device-batches.js';
 
@@ -89,11 +90,11 @@ export class BatchBuffers {
   }
 }
 
-/** The whole batch on this thread's backend, with tfjs's Adam. */
+/** The whole batch on this thread's backend, with Adam as tensor ops (adam-tensors.ts). */
 export function localStepEngine(model: VaeModel, lr: number, data: BatchSource, seed: number): StepEngine {
   const resident = deviceBatches(data, model.conditional, model.numClasses);
   const buffers: Pick<BatchMaker, 'tensors'> = resident ?? new BatchBuffers(data, model);
-  const opt = tf.train.adam(lr, ADAM.beta1, ADAM.beta2, ADAM.epsilon);
+  const adam = new TensorAdam(model, lr);
   return {
     threads: 1,
     async run(a) {
@@ -101,17 +102,18 @@ export function localStepEngine(model: VaeModel, lr: number, data: BatchSource, 
       const out = tf.tidy(() => {
         const { x, y } = buffers.tensors(a.order, a.from, a.rows);
         const rng = new Rng(stepSeed(seed, a.step, 0, 1));
-        const cost = opt.minimize(() => shareLoss(model, x, y, a.beta, rng, 1, kept), true, model.variables)!;
-        return tf.stack([cost, kept.recon!, kept.kl!]) as tf.Tensor1D;
+        const { value, grads } = tf.variableGrads(() => shareLoss(model, x, y, a.beta, rng, 1, kept), model.variables);
+        adam.apply(model.variables.map((v) => grads[v.name]));
+        return tf.stack([value, kept.recon!, kept.kl!]) as tf.Tensor1D;
       });
       // stacked above: the kept scalars themselves are no longer needed
       tf.dispose([kept.recon!, kept.kl!]);
       return out;
     },
-    optimizerState: () => tfjsAdamState(opt, model),
-    restore: (state) => restoreTfjsAdam(opt, model, state),
+    optimizerState: () => adam.state(),
+    restore: async (state: OptimizerState) => adam.restore(state),
     async dispose() {
-      opt.dispose();
+      adam.dispose();
       resident?.dispose();
     },
   };

@@ -2,6 +2,8 @@
 // the notes the app comes from; keep them one line each.
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
+import type { Recipe } from '../../../shared/recipes';
+import { defaultsFor as dataDefaults, statsOf } from '../../../shared/train-defaults';
 import { fieldError, hiddenError, parseHidden } from './field-errors';
 
 export const MODEL_KINDS = [
@@ -53,6 +55,8 @@ export type FormConfig = Required<
 > & {
   hidden: string;
   warmup: number;
+  /** mirror about half the training images each epoch (photographs) */
+  flip: boolean;
   noiseKind: 'gaussian' | 'mask' | 'salt-pepper';
   noiseLevel: number;
   limit: number | null;
@@ -72,40 +76,70 @@ export type FormConfig = Required<
   k: number;
 };
 
-/** Defaults that train something sensible in a few minutes on a laptop. */
+/**
+ * The form's values for a dataset: what its pixels, image side and size call for
+ * (shared/train-defaults.ts, the same choices the CLI makes), and the model-specific fields
+ * the form keeps for when another model is picked.
+ */
 export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
-  const small = (ds?.trainCount ?? 60000) < 5000;
-  const digits = ds ? ds.kind !== 'folder' || (ds.channels === 1 && ds.width <= 32) : true;
+  // no dataset yet: the reference MNIST model
+  const d = dataDefaults(ds ? statsOf(ds) : { pixels: 'binary', side: 28, images: 60000 });
   return {
     model: 'vae',
-    family: 'mlp',
-    // faces-sized folders: ten dimensions, so a 2-D sweep pins the other eight
-    latent: small ? 10 : 20,
+    family: d.family,
+    latent: d.latent,
     latent2: 8,
     levels: 2,
     latent3: 4,
     latent4: 2,
-    // MNIST is near-binary; a folder of grey images is not, and Bernoulli on it would draw the
-    // app's own warning: a continuous Bernoulli is a proper likelihood for grey levels
-    likelihood: !digits ? 'gaussian' : ds?.kind === 'folder' ? 'cbernoulli' : 'bernoulli',
+    likelihood: d.likelihood,
     beta: 1,
-    epochs: small ? 60 : 10,
-    batch: small ? 32 : 128,
+    epochs: d.epochs,
+    batch: d.batch,
     lr: 1e-3,
     seed: 1,
-    hidden: '400',
-    warmup: 0,
+    hidden: d.hidden.join(','),
+    warmup: d.warmup,
+    flip: d.flip,
     noiseKind: 'gaussian',
     noiseLevel: 0.3,
     limit: null,
-    // 0.25 keeps a small photo set's codes near N(0, I), so sweeps around zero show faces;
-    // 0.1 fits sharper but spreads the codes far outside the range a sweep covers
-    sigma: digits ? 0.1 : 0.25,
+    sigma: d.sigma ?? 0.1,
     learnedPrior: false,
     form: 2,
     objective: 'elbo',
     k: 5,
   };
+}
+
+/** The form filled from a recipe: its choices, and the form's own values for what it leaves out. */
+export function withRecipe(f: FormConfig, r: Recipe): FormConfig {
+  const c = r.config;
+  return {
+    ...f,
+    model: c.model ?? f.model,
+    family: c.family ?? f.family,
+    hidden: c.hidden ? c.hidden.join(',') : f.hidden,
+    latent: c.latent ?? f.latent,
+    likelihood: c.likelihood ?? f.likelihood,
+    sigma: c.sigma ?? f.sigma,
+    beta: c.beta ?? f.beta,
+    warmup: c.warmup ?? 0,
+    flip: c.flip ?? false,
+    epochs: c.epochs ?? f.epochs,
+    batch: c.batch ?? f.batch,
+    lr: c.lr ?? f.lr,
+    seed: c.seed ?? f.seed,
+    objective: 'elbo',
+    limit: null,
+  };
+}
+
+/** What each of a dataset's defaults is for, one line each (shown in the form). */
+export function defaultsWhy(ds: DatasetInfo | undefined): string[] {
+  if (!ds) return [];
+  const why = dataDefaults(statsOf(ds)).why;
+  return (['likelihood', 'family', 'latent', 'batch', 'epochs', 'warmup', 'flip'] as const).flatMap((k) => (why[k] ? [why[k]] : []));
 }
 
 /**
@@ -163,6 +197,7 @@ export function toTrainConfig(f: FormConfig): TrainConfigInput {
     cfg.k = f.k;
   }
   if (f.model === 'dae') cfg.noise = { kind: f.noiseKind, level: f.noiseLevel };
+  if (f.flip) cfg.flip = true;
   if (f.limit) cfg.limit = f.limit;
   return cfg;
 }

@@ -1,88 +1,41 @@
-// The webgpu-chromium engine where no Electron runs (the CLI, `serve`): starts a headless
-// Chromium (the system's, or the one npm brought) on a loopback page that holds the trainer,
-// feeds it the run over a WebSocket, and turns what it reports into the host's events. The
-// browser ends with the training, and with this process however it ends (launch.ts).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { WebSocket } from 'ws';
-import { chromiumArgs, findChromium } from '../../browser/find-chromium.js';
-import { builtRendererDir } from '../../renderer-files.js';
+// The webgpu-chromium engine: the trainer page (page/trainer.ts) in a Chromium, fed the run
+// over a channel of frames; what the page reports becomes the host's events. The page lives in
+// a hidden window of the desktop app where Electron lends one, else in a headless Chromium.
 import type { EngineEvents, EngineRun, TrainingEngine } from '../engine.js';
+import { electronPageLent, openElectronPage } from './electron-window.js';
 import { packFrame, unpackFrame } from './frames.js';
-import { launchTiedChromium } from './launch.js';
-import { servePage } from './page-server.js';
+import { openHeadlessPage } from './headless.js';
+import type { PageConnection, PageOpener } from './page-connection.js';
 import type { FromPage, ToPage } from './protocol.js';
 
-/** Chromium's start, the page's load and WebGPU's adapter, together */
-const CONNECT_MS = 60_000;
 /** a page that has not stopped this long after a cancel is ended with its browser */
 const CANCEL_GRACE_MS = 3000;
 
-export function chromiumEngine(): TrainingEngine {
+export function chromiumEngine(open: PageOpener = electronPageLent() ? openElectronPage : openHeadlessPage): TrainingEngine {
   return {
     async train(run, events, signal) {
-      const rendererDir = builtRendererDir();
-      if (!existsSync(join(rendererDir, 'trainer.html')))
-        throw new Error(
-          `webgpu-chromium: the trainer page is not built (${join(rendererDir, 'trainer.html')}); run npx electron-vite build`,
-        );
-      const chromium = await findChromium();
-      if (!chromium)
-        throw new Error(
-          'webgpu-chromium needs a Chromium and found none: install Chromium (or Chrome), or name one with LATENT_LAB_CHROMIUM',
-        );
-      const server = await servePage(rendererDir);
-      const profile = mkdtempSync(join(tmpdir(), 'latent-lab-chromium-profile-'));
-      const browser = launchTiedChromium(chromium.path, chromiumArgs(chromium.source, { userDataDir: profile }), server.url);
+      let page: PageConnection | null;
       try {
-        const socket = await connect(server.connected, browser.exited, signal);
-        if (!socket) return 'cancelled';
-        return await drive(socket, run, events, browser.exited, signal);
+        page = await open(signal);
+      } catch (err) {
+        throw new Error(`webgpu-chromium: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!page) return 'cancelled';
+      try {
+        return await drive(page, run, events, signal);
       } finally {
-        browser.kill();
-        await Promise.race([browser.exited, new Promise((r) => setTimeout(r, 2000))]);
-        await server.close();
-        rmSync(profile, { recursive: true, force: true });
+        await page.close();
       }
     },
   };
 }
 
-async function connect(connected: Promise<WebSocket>, exited: Promise<string>, signal?: AbortSignal): Promise<WebSocket | null> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  try {
-    return await Promise.race([
-      connected,
-      exited.then((why) => Promise.reject(new Error(`webgpu-chromium: Chromium ended before its page connected${why ? ` (${why})` : ''}`))),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`webgpu-chromium: the trainer page did not connect within ${CONNECT_MS / 1000} s`)),
-          CONNECT_MS,
-        );
-      }),
-      new Promise<null>((resolve) => {
-        onAbort = () => resolve(null);
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
-  }
-}
-
 /** Sends the run once the page is ready, and forwards what it says, in order, until it ends. */
-function drive(
-  socket: WebSocket,
-  run: EngineRun,
-  events: EngineEvents,
-  exited: Promise<string>,
-  signal?: AbortSignal,
-): Promise<'done' | 'cancelled'> {
-  const send = (m: ToPage): void => socket.send(packFrame(m));
+function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
+  let open = true;
+  const send = (m: ToPage): void => {
+    if (open) page.channel.send(packFrame(m));
+  };
   return new Promise((resolve, reject) => {
     let settled = false;
     let cancelTimer: NodeJS.Timeout | undefined;
@@ -94,7 +47,7 @@ function drive(
       f();
     };
     const onAbort = (): void => {
-      if (socket.readyState === socket.OPEN) send({ type: 'cancel' });
+      send({ type: 'cancel' });
       cancelTimer = setTimeout(() => finish(() => resolve('cancelled')), CANCEL_GRACE_MS);
     };
     // one message at a time: an epoch's checkpoint is written before anything after it is seen
@@ -118,32 +71,18 @@ function drive(
           return finish(() => reject(new Error(`webgpu-chromium: ${m.message}`)));
       }
     };
-    socket.on('message', (data: ArrayBuffer) => {
-      const m = unpackFrame<FromPage>(data);
+    page.channel.onFrame((frame) => {
+      const m = unpackFrame<FromPage>(frame);
       queue = queue
         .then(() => handle(m))
         .catch((err: unknown) => finish(() => reject(err instanceof Error ? err : new Error(String(err)))));
     });
-    socket.once(
-      'close',
-      () =>
-        void queue.then(() =>
-          finish(() =>
-            signal?.aborted
-              ? resolve('cancelled')
-              : reject(new Error('webgpu-chromium: the trainer page closed before the training ended (the browser crashed or was closed)')),
-          ),
-        ),
-    );
-    void exited.then((why) =>
-      queue.then(() =>
-        finish(() =>
-          signal?.aborted
-            ? resolve('cancelled')
-            : reject(new Error(`webgpu-chromium: Chromium ended during the training${why ? ` (${why})` : ''}`)),
-        ),
-      ),
-    );
+    void page.closed.then((why) => {
+      open = false;
+      return queue.then(() =>
+        finish(() => (signal?.aborted ? resolve('cancelled') : reject(new Error(`webgpu-chromium: ${why} before the training ended`)))),
+      );
+    });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -34,7 +34,7 @@ export function stockReadme(t: StockTopology, graphs: Graph[]): string {
     'TensorFlow.js (a page, or Node with `@tensorflow/tfjs-node`, where the path is `file://...`):',
     '',
     '```js',
-    "import * as tf from '@tensorflow/tfjs';",
+    importLine('tf', '@tensorflow/tfjs'),
     `const net = await tf.loadGraphModel('tfjs/${first.name}/model.json');`,
     `const { ${outs} } = net.predict({ ${tfFeeds} });`,
     '```',
@@ -44,7 +44,7 @@ export function stockReadme(t: StockTopology, graphs: Graph[]): string {
     'ONNX Runtime (`onnxruntime-node`, `onnxruntime-web`, or `onnxruntime` in Python with the same names):',
     '',
     '```js',
-    "import * as ort from 'onnxruntime-node';",
+    importLine('ort', 'onnxruntime-node'),
     `const session = await ort.InferenceSession.create('onnx/${first.name}.onnx');`,
     `const { ${outs} } = await session.run({`,
     `  ${ortFeeds},`,
@@ -81,4 +81,13 @@ function samplingText(t: StockTopology): string {
   if (cfg.model === 'cvae' && (cfg.form === 1 || cfg.form === 4))
     return `Draw z from \`prior\` for a label (mu + exp(logvar / 2) * noise) and decode it.${noise}`;
   return `Draw z from N(0, I) and decode it${cfg.model === 'cvae' ? ' with a one-hot label' : ''}.${noise}`;
+}
+
+/**
+ * An import line for the README (`import * as tf from` the package), built from parts: spelled
+ * out, it would sit in the app's bundle looking like an import of a package the app does not ship.
+ */
+function importLine(name: string, pkg: string): string {
+  const quoted = `'${pkg}'`;
+  return `import * as ${name} from ${quoted};`;
 }

@@ -10,6 +10,7 @@ import { importFolder, probeFolder } from '../../data/folder';
 import { labelRule, type LabelSource, type LabelsFrom } from '../../data/label-source';
 import { importIdx } from '../../data/idx';
 import { loadMnist } from '../../data/mnist';
+import { pixelKind } from '../../data/pixel-kind';
 import * as q from '../../store/queries';
 import type { Dataset } from '../../types';
 import type { Context } from '../context';
@@ -129,6 +130,7 @@ function record(ctx: Context, a: ImportArgs, where: { name: string; source: stri
       channels: ds.channels,
       labelNames: ds.labelNames,
       labelCounts,
+      pixels: pixelKind(ds),
       options: {
         color: a.color,
         side: a.side,

@@ -9,6 +9,7 @@ import { analogyGrid, attributeGrid } from './attribute';
 import { DEFAULT_COMPONENTS, densityField, mixtureSamples } from './mixture';
 import { pcaSweepGrid } from './pca';
 import { traverseGrid } from './traverse';
+import { labelBlindNote, labelDependence } from '../../explore/label-dependence';
 import { latentWidth, withModel, withPixels } from '../loaded';
 import { baseVector, modelGrid, shrunkTile, sweepShrink, type ModelGrid } from './model-grid';
 import { dataRanges } from '../ranking';
@@ -118,6 +119,7 @@ function classesGrid(spec: Spec<'classes'>, m: ModelGrid): Grid {
     tiles: g.tiles,
     xValues: g.values,
     rowLabels: m.data.labelNames.slice(0, g.rows),
+    note: labelBlindNote(labelDependence(m.model), g.rows) ?? m.note,
   };
 }
 

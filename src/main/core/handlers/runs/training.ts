@@ -9,6 +9,7 @@ import type { JobRunner } from '../../jobs';
 import * as q from '../../store/queries';
 import { killPoint } from '../../kill-point';
 import { pruneCheckpoints, runTrainingInWorker, type TrainEvent } from '../../train';
+import { collapseVerdict } from '../../train/collapse';
 import type { TrainConfig } from '../../types';
 import { datasetRecord, runRecord, type Context } from '../context';
 import { releaseEnding, reserveEnding, writeEnding } from './ending';
@@ -72,7 +73,10 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       pruned = pruned.then(() => pruneCheckpoints(runDir, q.checkpointPaths(ctx.db, runId), epoch)).catch(() => undefined);
     };
     const record = recorder(ctx, r, progress, afterCommit);
+    // the last epoch's code use, which the run's ending is judged on
+    let lastEpoch: Parameters<typeof collapseVerdict>[0] = null;
     const onEvent = (e: TrainEvent): void => {
+      if (e.type === 'epoch') lastEpoch = e.result;
       if (writeFailure) return;
       try {
         record(e);
@@ -101,8 +105,9 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       );
       await pruned;
       if (writeFailure) throw writeFailure;
-      const status = outcome.status === 'cancelled' ? 'cancelled' : 'done';
-      q.setRunStatus(ctx.db, runId, status);
+      const collapse = outcome.status === 'cancelled' ? null : collapseVerdict(lastEpoch);
+      const status = outcome.status === 'cancelled' ? 'cancelled' : (collapse?.status ?? 'done');
+      q.setRunStatus(ctx.db, runId, status, collapse?.reason ?? null);
       releaseEnding(runDir);
       ctx.emit('runs:changed', { runId });
       const rr = runRecord(ctx, runId);
@@ -111,13 +116,17 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
         message:
           status === 'cancelled'
             ? `cancelled after ${epochs}; resume continues from the last checkpoint`
-            : `trained ${epochs}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
+            : status === 'collapsed'
+              ? `collapsed after ${epochs}: ${collapse!.reason}`
+              : `trained ${epochs}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
       };
     } catch (err) {
       const cancelled = signal.aborted && !writeFailure;
-      const reason = cancelled ? null : err instanceof Error ? err.message : String(err);
+      const said = cancelled ? null : err instanceof Error ? err.message : String(err);
+      // a GPU engine that failed is never swapped silently: the run ends failed, and says how to go on
+      const reason = said && onGpu(pref) ? `${said}; resume continues from the last checkpoint on wasm (--backend wasm)` : said;
       writeEnding(ctx, runId, runDir, { status: cancelled ? 'cancelled' : 'failed', reason });
-      throw err;
+      throw reason && reason !== said && !(err instanceof AppFailure) ? new Error(reason) : err;
     } finally {
       signal.removeEventListener('abort', onCancel);
       lease();
@@ -194,4 +203,9 @@ function recorder(
       ctx.emit('runs:changed', { runId });
     }
   };
+}
+
+/** Engines that train on a GPU (or a software stand-in for one), whose failures offer wasm. */
+function onGpu(pref: string): boolean {
+  return pref === 'webgpu-chromium' || pref === 'webgpu' || pref === 'tfjs-node-gpu';
 }
