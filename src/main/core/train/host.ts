@@ -113,8 +113,8 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     onEvent({ type: 'epoch', result: e.result, checkpointDir, tensors: e.tensors });
   };
 
-  const status = await engineFor(spec.backend).train(
-    { config: cfg, data: ds, train, test, shape, numClasses, start },
+  const status = await engineFor(spec.backend, spec.torch).train(
+    { config: cfg, data: ds, datasetFile: spec.datasetFile, train, test, shape, numClasses, start },
     {
       started: (s) => {
         backend = s.backend;
