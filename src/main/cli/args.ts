@@ -9,7 +9,7 @@ import { nearest } from './nearest';
 /** Flags every command takes. */
 export const globalFlags: Flags = {
   'data-dir': { value: 'D', help: 'the data folder' },
-  backend: { value: backendPrefs.join('|'), help: 'the TensorFlow.js backend' },
+  backend: { value: backendPrefs.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
   device: { value: 'auto|cuda|mps|cpu', help: 'where the torch engine trains (auto: CUDA, then MPS, then the CPU)' },
   processes: { value: 'N', help: 'torch engine: training processes on this machine (torchrun; gloo on CPU, NCCL on CUDA)' },
   nodes: { value: 'N', help: 'torch engine: machines in the run, each started the same way (needs --rendezvous)' },

@@ -84,7 +84,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     const json: CheckpointJson = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
-      generatedBy: `Latent Lab (TensorFlow.js ${tf.version_core}, ${backend})`,
+      generatedBy: backend === 'torch' ? 'Latent Lab (PyTorch, torch)' : `Latent Lab (TensorFlow.js ${tf.version_core}, ${backend})`,
       modelTopology: topology,
       weightsManifest: [
         { paths: ['weights.bin'], weights: e.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const })) },
