@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import { backendFailures, currentBackend } from '../backend';
 import { probeTrainingEngine, type TrainingChoice } from '../backends/probe';
 import { probeTorch, TORCH_NEEDS, torchBadge, type TorchProbe } from '../engines/torch/find-python';
