@@ -3,8 +3,9 @@
 #   bash bench/gpu.sh            (after npm ci; results appended to bench/results.md, and
 #                                 copied to $OUT/results.md when $OUT is set)
 # Rows: tfjs-node-gpu (where it loads), webgpu-chromium on the adapter a headless Chromium
-# finds (the system's, or the one npm brought), webgpu on the adapter Dawn finds, wasm with one
-# thread per core; models: the reference MLP VAE, the 28x28 conv VAE, the 64x64 grey conv VAE.
+# finds (the system's, or the one npm brought), webgpu on the adapter Dawn finds, PyTorch on
+# CUDA (where a python3 imports a torch that sees a GPU; the row says why not otherwise), wasm
+# with one thread per core; models: the reference MLP VAE, the 28x28 conv VAE, the 64x64 grey conv VAE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules/@tensorflow/tfjs-core ]; then
@@ -25,5 +26,5 @@ npx tsx -e "
   console.log('Chromium adapter:', 'why' in p ? 'none (' + p.why + ')' : JSON.stringify(p.adapter));
 " || true
 results=${BENCH_RESULTS:-bench/results.md}
-BENCH_RESULTS=$results timeout 290 npx tsx bench/bench.ts --engines tfjs-node-gpu,webgpu-chromium,webgpu,wasm-N --models mlp,conv28,conv64 --no-import
+BENCH_RESULTS=$results timeout 290 npx tsx bench/bench.ts --engines tfjs-node-gpu,webgpu-chromium,webgpu,torch-cuda,wasm-N --models mlp,conv28,conv64 --no-import
 if [ -n "${OUT:-}" ]; then cp "$results" "$OUT/results.md"; fi

@@ -9,16 +9,14 @@ import {
   ok,
   parseArgs,
   type ArgsIn,
-  type ArgsOut,
+  type Handlers,
   type Result,
   type Results,
   type ServiceMethod,
 } from '../shared/contract';
 import { quoteInput } from '../shared/result';
 
-export type Handlers = {
-  [M in ServiceMethod]: (args: ArgsOut<M>) => Promise<Results[M]>;
-};
+export type { Handlers } from '../shared/contract';
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Result<unknown>> {
   if (!isMethod(method)) return fail('unsupported', `unknown method ${quoteInput(method)}`);

@@ -223,6 +223,11 @@ export interface Results {
 
 /** The methods the service implements (the shell methods belong to the Electron door). */
 export type ServiceMethod = Exclude<Method, `dialog:${string}`>;
+
+/** What the service implements: one handler per method, taking the parsed arguments. */
+export type Handlers = {
+  [M in ServiceMethod]: (args: ArgsOut<M>) => Promise<Results[M]>;
+};
 export const isShellMethod = (m: string): boolean => m.startsWith('dialog:');
 
 // ---------------------------------------------------------------- events

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EventName, Events } from '../../shared/contract';
-import type { Handlers } from '../dispatch';
+import type { Handlers } from '../../shared/contract';
 import { explorePreference, initBackend } from './backend';
 import { ResourceCache } from './cache';
 import { animationHandlers } from './handlers/animation';

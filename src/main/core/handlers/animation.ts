@@ -2,7 +2,7 @@
 // others pinned, or the path of a sweep walk, decoded frame by frame into a GIF or WebP that
 // carries its settings as an exported PNG does.
 import { AppFailure, type WalkSpecParsed } from '../../../shared/contract';
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import * as explore from '../explore';
 import { traversalLatents, waypointLatents } from '../explore/walk';
 import { encodeAnimation } from '../export/animation';

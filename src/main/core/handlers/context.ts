@@ -3,6 +3,7 @@
 import type { DatasetInfo, EventName, Events } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/contract';
 import type { EnginePreference } from '../backend';
+import type { TorchOptions } from '../engines/torch/engine';
 import type { ResourceCache } from '../cache';
 import type { JobRunner } from '../jobs';
 import type { Db } from '../store/db';
@@ -15,6 +16,8 @@ export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
   backend?: EnginePreference;
+  /** backend torch: device, processes, machines (the CLI's --device, --processes, --nodes) */
+  torch?: TorchOptions;
 }
 
 export interface Context {

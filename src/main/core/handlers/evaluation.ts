@@ -3,7 +3,7 @@
 // as jobs in a worker thread.
 import { join } from 'node:path';
 import { AppFailure } from '../../../shared/result';
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import { currentBackend } from '../backend';
 import type { BackendName } from '../types';
 import * as q from '../store/queries';

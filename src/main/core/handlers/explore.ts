@@ -1,6 +1,6 @@
 // Exploring a trained run: its latent dimensions ranked, one image encoded, the encoded test
 // set as a scatter, and every grid (grids.ts).
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import * as explore from '../explore';
 import type { Context } from './context';
 import { buildGrid } from './grids';

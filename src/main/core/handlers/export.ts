@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import { writeFileAtomic } from '../export/atomic';
 import { dialogAsked, fileDestination, fileExists, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';

@@ -1,7 +1,7 @@
 // Figures that compare across runs: PSNR of the reconstructions of (up to) 1000 test images at
 // the run's latest checkpoint, with the image size the bits per dimension divide by. Kept per
 // checkpoint, so the Runs table asks once per run and epoch.
-import type { Handlers } from '../../dispatch';
+import type { Handlers } from '../../../shared/contract';
 import type { RunQuality } from '../../../shared/records';
 import * as explore from '../explore';
 import type { Context } from './context';

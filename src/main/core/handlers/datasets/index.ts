@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppFailure } from '../../../../shared/contract';
-import type { Handlers } from '../../../dispatch';
+import type { Handlers } from '../../../../shared/contract';
 import { browseFolder } from '../../data/browse';
 import { probeFolder } from '../../data/folder';
 import * as q from '../../store/queries';

@@ -5,7 +5,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppFailure } from '../../../../shared/contract';
-import type { Handlers } from '../../../dispatch';
+import type { Handlers } from '../../../../shared/contract';
 import { writeDatasetFile } from '../../data/dataset-file';
 import { readOwnFile, readOwnText } from '../../data/own-file';
 import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../../export/bundle';

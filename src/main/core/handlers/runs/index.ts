@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppFailure } from '../../../../shared/contract';
 import { latent2Default } from '../../../../shared/limits';
-import type { Handlers } from '../../../dispatch';
+import type { Handlers } from '../../../../shared/contract';
 import { normalizeModelConfig } from '../../model/config.js';
 import { claimRun } from '../../store/leases';
 import type { ModelConfig } from '../../types';

@@ -98,6 +98,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
           ...(resumeFrom !== null ? { resumeFrom: join(ctx.dataDir, resumeFrom) } : {}),
           callerPrunes: true,
           backend: pref,
+          ...(pref === 'torch' && ctx.opts.torch ? { torch: ctx.opts.torch } : {}),
         },
         onEvent,
         stop.signal,
