@@ -3,7 +3,8 @@
 // and a rename that keeps the columns in place and says why an emptied name changes nothing.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { objectDataset, train, useBrowser } from './fixtures';
+import { join } from 'node:path';
+import { call, objectDataset, objectImages, train, useBrowser } from './fixtures';
 import { screenshotSizes } from './harness';
 
 const { withApp } = useBrowser();
@@ -78,5 +79,18 @@ describe('polish', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-save').click()]);
       const meta = await sharp(await download.path()).metadata();
       expect(`${meta.width} × ${meta.height} px`).toBe(shown);
+    }));
+
+  it('draws 32 px thumbnails on the dataset page at 2x, not 1x', () =>
+    withApp('polish-thumbs', async (app, page) => {
+      const folder = await objectImages(join(app.dataDir, 'objects32'), 6, 2);
+      const imp = await call(app, 'datasets:import', { kind: 'folder', path: folder, side: 32, labelsFrom: 'pattern' });
+      expect((await app.service.waitForJob(imp.jobId)).status).toBe('done');
+      await page.reload();
+      await page.getByTestId('sidebar-dataset').first().click();
+      const grid = page.getByTestId('dataset-grid');
+      await grid.waitFor();
+      expect(await grid.getAttribute('data-scale')).toBe('2');
+      await screenshotSizes(page, 'polish-dataset-32px');
     }));
 });
