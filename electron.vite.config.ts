@@ -2,10 +2,12 @@
 // training worker), preload, renderer.
 //   out/main/index.js          Electron's main process (ESM, package.json "type": "module")
 //   out/main/train-worker.js   the training worker_thread, passed to openService({ workerEntry })
+//   out/main/torch/*.py        the PyTorch engine's training program (engines/torch)
 //   out/preload/index.cjs      the preload, CommonJS because sandboxed preloads cannot be ESM
 //   out/renderer/index.html    the Svelte app (also served by browser mode)
 //   out/renderer/trainer.html  the trainer page on Chromium's WebGPU (engines/chromium/)
-import { resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
@@ -13,6 +15,23 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // Paths are relative to the project folder, where electron-vite runs (the config is bundled
 // before it is loaded, so import.meta points elsewhere).
 const root = process.cwd();
+
+/**
+ * The PyTorch engine's training program (Python, run by the person's own python3) goes beside
+ * the bundle as out/main/torch/*.py; electron-builder keeps it unpacked, since python cannot
+ * read inside an asar.
+ */
+function torchProgram(): Plugin {
+  const dir = resolve(root, 'src/main/core/engines/torch');
+  return {
+    name: 'latent-lab-torch-program',
+    generateBundle() {
+      for (const name of readdirSync(dir).filter((n) => n.endsWith('.py'))) {
+        this.emitFile({ type: 'asset', fileName: `torch/${name}`, source: readFileSync(join(dir, name)) });
+      }
+    },
+  };
+}
 
 const dawnModule = resolve(root, 'src/main/core/backends/webgpu.ts');
 
@@ -35,7 +54,7 @@ function noDawnInElectron(): Plugin {
 
 export default defineConfig({
   main: {
-    plugins: [noDawnInElectron()],
+    plugins: [noDawnInElectron(), torchProgram()],
     build: {
       // Native modules, wasm and data files stay in node_modules (read at run time, unpacked
       // from the asar where needed); electron-vite externalizes every `dependencies` entry.

@@ -1,10 +1,12 @@
-// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu --models mlp,conv28,conv64 --import-files 2000 --no-import --in-process]`
+// `npm run bench [-- --epochs N --engines wasm-1,wasm-N,webgpu,webgpu-chromium,torch-1,torch-2,torch-cuda --models mlp,conv28,conv64 --import-files 2000 --no-import --in-process]`
 //
 // Trains each model on each engine that loads, in one run, and prints: training images/s
 // (median of the trainer's ~100 ms spans after warm-up), held-out loss after each epoch,
 // tensors and RSS after each epoch, the time to decode a 16 x 16 sweep grid (MLP), and
 // import throughput. Engines: wasm with 1 thread and with one per core (data-parallel),
-// webgpu (Dawn: a software adapter is labelled so and trains a cut-down set), tfjs-node and
+// webgpu-chromium (the trainer page in a headless Chromium) and webgpu (Dawn) (on a software
+// adapter each is labelled so and trains a cut-down set), the PyTorch engine with 1 and 2
+// processes and on CUDA (torch-1, torch-2, torch-cuda: where a python3 imports torch), tfjs-node and
 // tfjs-node-gpu where they load, cpu (a few steps, to show why it is last). Each training runs
 // as the app runs it, in a training worker thread at background priority (its data-parallel
 // threads too); --in-process runs it on the bench's own thread, at normal priority (on 2 cores
@@ -22,11 +24,15 @@ import { benchRow, mb, MODELS, type Engine, type Row } from './train-bench.js';
 const cores = availableParallelism();
 const ENGINES: Engine[] = [
   { id: 'tfjs-node-gpu', backend: 'tfjs-node-gpu' },
+  { id: 'webgpu-chromium', backend: 'webgpu-chromium' },
   { id: 'webgpu', backend: 'webgpu' },
   { id: 'tfjs-node', backend: 'tfjs-node' },
   { id: 'wasm-1', backend: 'wasm', threads: 1 },
   { id: 'wasm-N', backend: 'wasm', threads: cores },
   { id: 'cpu', backend: 'cpu' },
+  { id: 'torch-1', backend: 'torch', processes: 1 },
+  { id: 'torch-2', backend: 'torch', processes: 2 },
+  { id: 'torch-cuda', backend: 'torch', processes: 1, device: 'cuda' },
 ];
 
 interface Args {
@@ -96,11 +102,23 @@ function summary(rows: Row[]): string[] {
     const one = find('wasm-1', m);
     const many = find('wasm-N', m);
     const gpu = find('webgpu', m);
+    const page = find('webgpu-chromium', m);
     const parts: string[] = [];
     if (one && many) parts.push(`wasm ${many.engine.threads} threads / 1 thread = ${(many.imagesPerSec / one.imagesPerSec).toFixed(2)}x`);
     if (gpu && many) parts.push(`webgpu / wasm ${many.engine.threads} threads = ${(gpu.imagesPerSec / many.imagesPerSec).toFixed(2)}x`);
+    if (page && many)
+      parts.push(`webgpu-chromium / wasm ${many.engine.threads} threads = ${(page.imagesPerSec / many.imagesPerSec).toFixed(2)}x`);
+    for (const id of ['torch-1', 'torch-2']) {
+      const t = find(id, m);
+      if (t && many)
+        parts.push(
+          `${id} / wasm ${many.engine.threads} threads = ${(t.imagesPerSec / many.imagesPerSec).toFixed(2)}x, held-out ${(t.heldOut[0]! - many.heldOut[0]!).toFixed(2)} nats`,
+        );
+    }
     if (m === 'mlp' && one) {
-      const held = [many, gpu].filter((r): r is Row => !!r).map((r) => `${r.engine.id} ${(r.heldOut[0]! - one.heldOut[0]!).toFixed(2)}`);
+      const held = [many, gpu, page]
+        .filter((r): r is Row => !!r)
+        .map((r) => `${r.engine.id} ${(r.heldOut[0]! - one.heldOut[0]!).toFixed(2)}`);
       if (held.length) parts.push(`held-out after 1 epoch minus wasm-1's: ${held.join(', ')} nats`);
     }
     if (parts.length) out.push(`- ${m}: ${parts.join('; ')}`);

@@ -2,14 +2,21 @@
 // timed as the trainer reports it (median of its ~100 ms spans after warm-up).
 import { join } from 'node:path';
 import { initBackend } from '../src/main/core/backend.js';
+import { probeTorch } from '../src/main/core/engines/torch/find-python.js';
 import { sweepGrid } from '../src/main/core/explore/index.js';
 import { latestCheckpointDir, loadRunModel, runTrainingInWorker, trainInProcess } from '../src/main/core/train/index.js';
-import type { BackendName, TrainConfig } from '../src/main/core/types.js';
+import { probePageAdapter } from '../src/main/core/engines/chromium/probe.js';
+import type { EngineName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
   id: string;
-  backend: BackendName;
+  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch) */
+  backend: EngineName;
   threads?: number;
+  /** torch: training processes (torchrun with gloo on CPU, NCCL on CUDA) */
+  processes?: number;
+  /** torch: where it trains (cpu unless said) */
+  device?: 'cpu' | 'cuda';
 }
 
 export interface BenchModel {
@@ -62,7 +69,8 @@ export const MODELS: BenchModel[] = [
 function cutDown(engine: Engine, detail: string, model: BenchModel): number | undefined {
   const conv = { conv28: 512, conv64: 256 } as Record<string, number>;
   if (engine.backend === 'cpu') return model.id === 'mlp' ? 1024 : conv[model.id]! / 2;
-  if (engine.backend === 'webgpu' && /software/.test(detail) && model.id !== 'mlp') return conv[model.id];
+  if ((engine.backend === 'webgpu' || engine.backend === 'webgpu-chromium') && /software/.test(detail))
+    return model.id === 'mlp' ? 4096 : conv[model.id];
   return undefined;
 }
 
@@ -80,9 +88,15 @@ export async function benchRow(
   work: string,
   inProcess = false,
 ): Promise<Row | string> {
+  if (engine.backend === 'torch') return torchRow(engine, model, datasetFile, epochs, work);
   let detail: string;
   try {
-    detail = (await initBackend(engine.backend, 'train')).detail;
+    if (engine.backend === 'webgpu-chromium') {
+      // the page's adapter decides the cut-down, as Dawn's does
+      const probe = await probePageAdapter();
+      if ('why' in probe) return probe.why;
+      detail = probe.detail;
+    } else detail = (await initBackend(engine.backend, 'train')).detail;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);
   }
@@ -120,6 +134,61 @@ export async function benchRow(
   r.imagesPerSec = spans.length ? median(spans) : (epochRate ?? NaN);
   r.spans = spans.length;
   if (model.id === 'mlp') r.sweepMs = await sweepMs(runDir);
+  process.stdout.write(`  ${r.detail}: ${r.imagesPerSec.toFixed(0)} images/s (median of ${r.spans} spans)\n`);
+  return r;
+}
+
+/** A row of the PyTorch engine: the same model and data, timed the same way (spans after warm-up). */
+async function torchRow(engine: Engine, model: BenchModel, datasetFile: string, epochs: number, work: string): Promise<Row | string> {
+  const torch = await probeTorch();
+  if (!torch.found) return torch.reason;
+  const device = engine.device ?? 'cpu';
+  if (device === 'cuda' && torch.cudaDevices === 0) return `PyTorch ${torch.version} (${torch.python}) sees no CUDA device`;
+  const processes = engine.processes ?? 1;
+  const r: Row = {
+    engine,
+    model,
+    detail: 'torch',
+    imagesPerSec: 0,
+    spans: 0,
+    heldOut: [],
+    epochSeconds: [],
+    tensors: [],
+    rss: [],
+    sweepMs: null,
+  };
+  const spans: number[] = [];
+  let epochRate: number | undefined;
+  process.stdout.write(`\n${engine.id} · ${model.id}\n`);
+  // as the app trains: the host in a worker thread, the engine's python processes beside it
+  await runTrainingInWorker(
+    {
+      config: { ...model.config, epochs },
+      datasetFile,
+      runDir: join(work, `run-${engine.id}-${model.id}`),
+      resume: false,
+      backend: 'torch',
+      torch: { device, processes, python: torch },
+    },
+    (e) => {
+      if (e.type === 'started') r.detail = e.backendDetail;
+      else if (e.type === 'step') {
+        if (e.progress.step > 5) spans.push(e.progress.imagesPerSec);
+      } else if (e.type === 'epoch') {
+        epochRate = e.result.imagesPerSec;
+        r.heldOut.push(e.result.heldOut);
+        r.epochSeconds.push(e.result.seconds);
+        // the training runs in other processes: the host's own count and memory say nothing of it
+        r.tensors.push(0);
+        r.rss.push(process.memoryUsage().rss);
+        process.stdout.write(
+          `  epoch ${e.result.epoch}: held-out ${e.result.heldOut.toFixed(2)} nats, ${e.result.imagesPerSec.toFixed(0)} images/s, ${e.result.seconds.toFixed(1)} s\n`,
+        );
+      } else if (e.type === 'warning') process.stdout.write(`  warning: ${e.message}\n`);
+    },
+  );
+  r.imagesPerSec = spans.length ? median(spans) : (epochRate ?? NaN);
+  r.spans = spans.length;
   process.stdout.write(`  ${r.detail}: ${r.imagesPerSec.toFixed(0)} images/s (median of ${r.spans} spans)\n`);
   return r;
 }

@@ -22,7 +22,9 @@ import { eventNameList } from '../shared/names';
 import { openService, type LatentLabService } from './core/service';
 import { buildAppMenu } from './electron/app-menu';
 import { appIndexUrl, appProtocolHandler, appScheme, contentSecurityPolicy, isRendererUrl } from './electron/app-protocol';
-import { setWorkerEntry } from './core/workers/run';
+import { providePort, setWorkerEntry } from './core/workers/run';
+import { TRAINER_PAGE_PORT } from './core/engines/chromium/electron-window';
+import { openTrainerWindow } from './electron/trainer-window';
 import { startupErrorUrl } from './electron/error-page';
 import { bindContract, type ShellHandlers } from './electron/ipc';
 import { defaultWindowState, loadWindowState, minWindowSize, saveWindowState, type WindowState } from './electron/window-state';
@@ -32,6 +34,13 @@ const preloadPath = join(here, '../preload/index.cjs');
 const rendererDir = join(here, '../renderer');
 // every worker thread (training, grids, evaluation, UMAP) starts from the bundled entry
 setWorkerEntry(join(here, 'train-worker.js'));
+// a webgpu-chromium training asks for its page: a hidden window of this app's own Chromium
+providePort(TRAINER_PAGE_PORT, () => openTrainerWindow(preloadPath, devUrl));
+// WebGPU on Linux is behind these switches (set before ready); macOS and Windows have it on
+if (process.platform === 'linux') {
+  app.commandLine.appendSwitch('enable-unsafe-webgpu');
+  app.commandLine.appendSwitch('enable-features', 'Vulkan');
+}
 /** Set by `electron-vite dev`; the packaged app never has it. */
 const devUrl = !app.isPackaged ? (process.env['ELECTRON_RENDERER_URL'] ?? null) : null;
 

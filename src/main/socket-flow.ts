@@ -1,4 +1,4 @@
-// Back-pressure on one browser-mode socket (issue 9.6). A client that sends calls faster than it
+// Back-pressure on one browser-mode socket. A client that sends calls faster than it
 // reads their replies must not grow the server's memory, and must not be dropped for being slow
 // either: past a bound of unsent bytes the server stops reading that socket (no new calls are
 // started, TCP's own flow control then holds the client's sends) and reads again once the

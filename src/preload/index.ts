@@ -5,6 +5,7 @@ import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'ele
 import type { Api, EventName, Events, Method } from '../shared/contract';
 import { eventNameList, methodNameList } from '../shared/names';
 import { menuEvent } from '../shared/menu';
+import { passTrainerPort, TRAINER_PAGE } from './trainer';
 
 const calls = Object.fromEntries(methodNameList.map((method) => [method, (args?: unknown) => ipcRenderer.invoke(method, args)])) as {
   [M in Method]: Api[M];
@@ -36,4 +37,7 @@ function pathForFile(file: unknown): string | null {
 
 const api = { ...calls, on, pathForFile, door: 'electron' as const } satisfies Api;
 
-contextBridge.exposeInMainWorld('api', api);
+// one preload file for both windows (a sandboxed preload cannot load chunks): the trainer page
+// gets its port and nothing of the contract
+if (globalThis.location?.pathname === TRAINER_PAGE) passTrainerPort();
+else contextBridge.exposeInMainWorld('api', api);

@@ -97,7 +97,8 @@ export const argSchemas = {
       backend: z.enum(backendPrefs).default('auto'),
     })
     .strict(),
-  'runs:resume': runRef,
+  /** fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest */
+  'runs:resume': z.object({ runId: id, fromEpoch: z.number().int().min(1).optional() }).strict(),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
   /** PSNR of the reconstructions at the latest checkpoint (up to 1000 test images) */
@@ -150,7 +151,7 @@ export const argSchemas = {
       labels: z.boolean().default(false),
       /** where to write it; without a path the PNG comes back in the result only */
       path: z.string().min(1).optional(),
-      /** replace a file at path (browser mode refuses to without it) */
+      /** replace a file or link at path (refused without it, unless the desktop app's save dialog chose the path) */
       overwrite: z.boolean().default(false),
     })
     .strict(),

@@ -24,7 +24,7 @@ describe('help', () => {
       expect(out).toMatch(new RegExp(`^  ${c} `, 'm'));
     for (const c of ['reconstruct', 'interpolate', 'nearest', 'classes', 'export-grid', 'export-metrics', 'export-model', 'serve'])
       expect(out).toMatch(new RegExp(`^  ${c} `, 'm'));
-    expect(out).toMatch(/--backend auto\|tfjs-node-gpu\|tfjs-node\|webgpu\|wasm\|cpu/);
+    expect(out).toMatch(/--backend auto\|tfjs-node-gpu\|tfjs-node\|webgpu\|webgpu-chromium\|torch\|wasm\|cpu/);
     expect(out).toMatch(/--threads N/);
   });
 

@@ -1,4 +1,4 @@
-// What a folder import cannot read is said, never dropped (issue 9.10): a FIFO, a socket and a
+// What a folder import cannot read is said, never dropped: a FIFO, a socket and a
 // link to a device are listed as skipped with what they are; a file whose name is not valid
 // UTF-8 is reported as such, not as a missing file (ENOENT).
 import { execFileSync } from 'node:child_process';

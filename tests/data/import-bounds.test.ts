@@ -1,4 +1,4 @@
-// Import paths are not trusted (issue 9.5): a FIFO, /dev/zero and a socket are refused with
+// Import paths are not trusted: a FIFO, /dev/zero and a socket are refused with
 // the file named and without a hang; a real gzip bomb, written here, stops at the size its
 // header declares (measured as the peak RSS of a real child process); a header that declares
 // more than the hard cap is refused before anything is allocated; a read is cancellable.

@@ -1,4 +1,4 @@
-// datasets:probe is bounded and cancellable (issue 9.9): it never walks /proc, /sys, /dev or
+// datasets:probe is bounded and cancellable: it never walks /proc, /sys, /dev or
 // another pseudo filesystem (nor a link into one), it stops at a bound of files or time and
 // says so, and jobs:cancel stops it.
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

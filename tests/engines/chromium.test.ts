@@ -6,15 +6,18 @@
 // Tolerance, webgpu vs wasm: 2e-3 relative, as for Dawn (tests/train/backends.test.ts): the
 // same float32 arithmetic with reductions in another order and exp/log differing in the last
 // bits, which Adam's first steps amplify to about 1e-4; a wrong gradient moves a loss by percent.
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { MessageChannel } from 'node:worker_threads';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium } from '../../src/main/core/browser/find-chromium.js';
 import { builtRendererDir } from '../../src/main/core/renderer-files.js';
-import { trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
+import { TRAINER_PAGE_PORT } from '../../src/main/core/engines/chromium/electron-window.js';
+import { openHeadlessPage } from '../../src/main/core/engines/chromium/headless.js';
+import { runTrainingInWorker, trainInProcess, type TrainEvent } from '../../src/main/core/train/index.js';
+import { providePort } from '../../src/main/core/workers/run.js';
 import type { EngineName, TrainConfig } from '../../src/main/core/types.js';
 import { cliIn } from '../cli/harness.js';
 import { writeSmallIdx } from '../service/processes.js';
@@ -172,5 +175,43 @@ describe.skipIf(why)('webgpu-chromium runs', () => {
     } finally {
       rmSync(data, { recursive: true, force: true });
     }
+  });
+
+  it('trains from a worker thread on a page the main thread lends by name, as the desktop app does', { timeout: 180_000 }, async () => {
+    // the Electron door lends a hidden window's port; here the main thread opens a headless page
+    // and relays it the same way (a Node MessagePort handed to the training thread)
+    providePort(TRAINER_PAGE_PORT, async () => {
+      const page = (await openHeadlessPage())!;
+      const relay = new MessageChannel();
+      page.channel.onFrame((frame) => relay.port1.postMessage(frame, [frame]));
+      relay.port1.on('message', (frame: ArrayBuffer) => page.channel.send(frame));
+      relay.port1.once('close', () => void page.close());
+      return relay.port2;
+    });
+    const events: TrainEvent[] = [];
+    const outcome = await runTrainingInWorker(
+      { config: { ...base, limit: 32 }, datasetFile: file, runDir: join(dir, 'lent'), resume: false, backend: 'webgpu-chromium' },
+      (e) => events.push(e),
+    );
+    expect(outcome).toEqual({ status: 'done', epochsDone: 1 });
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ backend: 'webgpu-chromium' });
+    expect(await noBrowserLeft()).toEqual([]);
+  });
+
+  it('auto, where the desktop app lends a page, passes over a software adapter to wasm and says so', { timeout: 180_000 }, async () => {
+    // the page lent by the test above: here its Chromium offers only SwiftShader
+    const events: TrainEvent[] = [];
+    const outcome = await runTrainingInWorker(
+      { config: { ...base, limit: 32, threads: 1 }, datasetFile: file, runDir: join(dir, 'auto'), resume: false, backend: 'auto' },
+      (e) => events.push(e),
+    );
+    expect(outcome.status).toBe('done');
+    expect(events.find((e) => e.type === 'started')).toMatchObject({ backend: 'wasm' });
+    const said = events.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message);
+    expect(
+      said.some((m) => /not training on the GPU: the only WebGPU adapter is a software one \(SwiftShader\)/.test(m)),
+      said.join('; '),
+    ).toBe(true);
+    expect(await noBrowserLeft()).toEqual([]);
   });
 });

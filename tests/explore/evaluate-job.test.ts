@@ -1,4 +1,4 @@
-// explore:evaluate as a job in a worker thread (issue 9.6): while an IWAE evaluation computes,
+// explore:evaluate as a job in a worker thread: while an IWAE evaluation computes,
 // the thread that serves calls stays free (grids and app:info answer fast, measured here);
 // the job is listed with progress, jobs:cancel stops it, and its result is the one the caller
 // waits for, as the CLI and the Evaluate tab do.

@@ -1,4 +1,4 @@
-// explore:outliers as a job in a worker thread (issue 9.6): scoring every test image of MNIST
+// explore:outliers as a job in a worker thread: scoring every test image of MNIST
 // (10,000 of them) through the reference 784-400-20 MLP VAE takes a second or more of compute,
 // which on the serving thread froze every socket. Measured from outside a real browser-mode
 // server process: app:info on another socket answers within 50 ms (p99) while the outliers

@@ -1,4 +1,4 @@
-// Where a token holder may write in browser mode (issue 9.9), through the real service: a file
+// Where a token holder may write in browser mode, through the real service: a file
 // is replaced only when the call asks, only known extensions, a model folder only inside one
 // that exists and never over files unasked, and never on /proc, /sys or /dev (any door).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,14 +63,16 @@ describe('export destinations in browser mode', () => {
     const over = await dispatch(svc, 'export:model', { runId, path: full });
     expect(!over.ok && over.error.code).toBe('conflict');
     expect(readFileSync(join(full, 'model.json'), 'utf8')).toBe('mine');
-    expect(value(await dispatch(svc, 'export:model', { runId, path: join(dir, 'fresh') })).files).toHaveLength(2);
+    const fresh = value(await dispatch(svc, 'export:model', { runId, path: join(dir, 'fresh') })).files;
+    expect(fresh).toEqual(expect.arrayContaining([join(dir, 'fresh', 'model.json'), join(dir, 'fresh', 'weights.bin')]));
   });
 
   it('refuses the pseudo-filesystems at every door', async () => {
     const r = await dispatch(svc, 'export:grid', { spec: { kind: 'samples', runId, n: 4, seed: 1 }, path: '/proc/self/x.png' });
     expect(!r.ok && r.error.message).toMatch(/\/proc\/self\/x\.png is on a system pseudo-filesystem/);
     expect(() => fileDestination('/dev/shm-not/x.csv', '.csv', { door: 'cli', overwrite: true })).toThrow(/pseudo-filesystem/);
-    // the command line keeps its habits: a path as typed, replaced on a rerun
-    expect(fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: false }, false)).toBe(join(dir, 'notes.txt'));
+    // the command line takes a path as typed, and replaces a file there only when asked (--force)
+    expect(() => fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: false }, false)).toThrow(/already exists/);
+    expect(fileDestination(join(dir, 'notes.txt'), '.csv', { door: 'cli', overwrite: true }, false)).toBe(join(dir, 'notes.txt'));
   });
 });

@@ -1,4 +1,4 @@
-// Export failures said in words (issue 9.10): the file asked for (never a temp name), why (not
+// Export failures said in words: the file asked for (never a temp name), why (not
 // errno text) and a code that is not `internal`; a grid over the pixel limit is `bad-args`
 // with the limit in words. The full disk is a real small tmpfs where mounting is allowed.
 import { execFileSync } from 'node:child_process';

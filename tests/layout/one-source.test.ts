@@ -1,4 +1,4 @@
-// One place for each thing (issue 12): the event list the doors forward is the checked one,
+// One place for each thing: the event list the doors forward is the checked one,
 // Result and its helpers live in one zod-free module the renderer can import, and the
 // explore metrics take the KL from the model code instead of writing the formula again.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Back-pressure on the socket (issue 9.6): a real client that sends thousands of calls and stops
+// Back-pressure on the socket: a real client that sends thousands of calls and stops
 // reading its replies is not read either, past a bound of unsent bytes, instead of the server
 // holding every reply in memory: measured on a server in its own process, its RSS stays flat
 // while another client is served, and once the client reads again every call it sent is

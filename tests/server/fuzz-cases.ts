@@ -1,4 +1,4 @@
-// The fuzz suite's cases (issue 9): from one seed, a fixed list of hostile frames for the
+// The fuzz suite's cases: from one seed, a fixed list of hostile frames for the
 // browser-mode socket. Most are calls of a contract method whose valid arguments (built on the
 // test's real dataset and run) are broken one way: a field of the wrong type, missing, extreme,
 // an unknown one added, nested junk, the whole argument replaced. The rest break the envelope:

@@ -1,4 +1,4 @@
-// The fuzz suite of issue 9: a fixed seed and a bounded count of malformed calls over every
+// The fuzz suite: a fixed seed and a bounded count of malformed calls over every
 // method of the contract, sent through a real browser-mode server over a real service (SQLite,
 // TF.js) on a data folder with a real dataset and a trained run, so the broken arguments reach
 // past the schemas into the handlers. Every call must be answered within its time by a typed

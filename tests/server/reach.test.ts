@@ -1,4 +1,4 @@
-// The reach of whoever holds the URL (issue 9.9), over a real server: the Host header must
+// The reach of whoever holds the URL, over a real server: the Host header must
 // name the bound address (DNS rebinding), the token must come exactly once.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';

@@ -1,4 +1,4 @@
-// `latent-lab serve`, a real process: its service is opened as the browser door (issue 9.10),
+// `latent-lab serve`, a real process: its service is opened as the browser door,
 // so app:info says `door: "browser"` and the browser door's rules (export destinations) hold,
 // not the command line's.
 import { spawn, type ChildProcess } from 'node:child_process';

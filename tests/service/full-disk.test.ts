@@ -1,4 +1,4 @@
-// A real full disk under a training run (issue 9.1): the data folder on a small tmpfs, filled
+// A real full disk under a training run: the data folder on a small tmpfs, filled
 // up after the first epoch. The run must end failed with the reason and the service keep
 // serving. Mounting needs root (CAP_SYS_ADMIN): elsewhere the test is skipped, saying why.
 import { execFileSync } from 'node:child_process';
@@ -79,6 +79,11 @@ describe.skipIf(!mounted)(`a full disk during training${mounted ? '' : ` (skippe
     expect(f.message).toMatch(/full|ENOSPC|no space/i);
     expect(value(await dispatch(svc, 'app:info', {})).door).toBe('browser');
     expect(value(await dispatch(svc, 'runs:list', {})).map((r) => r.id)).toContain(runId);
+    // while the disk is still full the database refuses the ending; the run shows it all the same
+    const meanwhile = value(await dispatch(svc, 'runs:get', { runId }));
+    expect(meanwhile.status).toBe('failed');
+    expect(meanwhile.error).toMatch(/full|ENOSPC|no space/i);
+    expect(value(await dispatch(svc, 'runs:list', {})).find((r) => r.id === runId)?.status).toBe('failed');
     // with space again, the ending the database refused is written
     unlinkSync(filler);
     let run = value(await dispatch(svc, 'runs:get', { runId }));

@@ -1,4 +1,4 @@
-// Checkpoint on disk and database agree after a crash (issue 9.7): a child process trains a
+// Checkpoint on disk and database agree after a crash: a child process trains a
 // run and dies by a real SIGKILL at each point of the order (files written, renamed, `latest`
 // swapped, epoch committed). After each, the run is interrupted, its recorded checkpoint is on
 // disk and explorable, and a resume ends with every epoch recorded once and exactly the

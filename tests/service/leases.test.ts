@@ -1,4 +1,4 @@
-// Two processes on one data folder (issue 9.3): a child process trains a run while this one
+// Two processes on one data folder: a child process trains a run while this one
 // tries to resume and delete it, then the child dies by a real SIGKILL and its lease is
 // taken over. Real SQLite, real processes, real training.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe('service under concurrency and failure', () => {
-  it('trains only one of two runs:start sent in one go (issue 9.4)', async () => {
+  it('trains only one of two runs:start sent in one go', async () => {
     const [a, b] = await Promise.all([
       dispatch(svc, 'runs:start', { datasetId: mnist, config: tiny }),
       dispatch(svc, 'runs:start', { datasetId: mnist, config: tiny }),
@@ -66,7 +66,7 @@ describe('service under concurrency and failure', () => {
     expect(value(await dispatch(svc, 'runs:list', {})).map((r) => r.id)).toEqual([vaeRun]); // no run row for the refused one
   });
 
-  it('answers parallel cold explore calls on a fresh service, one model load shared (issue 9.2)', async () => {
+  it('answers parallel cold explore calls on a fresh service, one model load shared', async () => {
     await svc.close();
     svc = await openService({ dataDir: dir, door: 'browser' });
     const calls = [1, 2, 3, 4, 5].map((seed) => dispatch(svc, 'explore:grid', { kind: 'samples', runId: vaeRun, n: 4, seed }));
@@ -86,7 +86,7 @@ describe('service under concurrency and failure', () => {
     expect(!strip.ok && strip.error.code).toBe('bad-args');
   });
 
-  it('ends a run failed when the database refuses its metrics, keeps its checkpoint and keeps serving (issue 9.1)', async () => {
+  it('ends a run failed when the database refuses its metrics, keeps its checkpoint and keeps serving', async () => {
     const { jobId, runId } = value(await dispatch(svc, 'runs:start', { datasetId: mnist, config: { ...tiny, epochs: 4, batch: 50 } }));
     await firstEpoch(runId);
     // another process on the same database file refuses every further metric row

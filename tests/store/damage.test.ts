@@ -1,4 +1,4 @@
-// Orphans and silent loss (issue 9.8): what killed writes leave is swept at start, inside the
+// Orphans and silent loss: what killed writes leave is swept at start, inside the
 // data folder only and never a live process's file; a database that is empty beside data, not
 // a database at all, or from a newer version is refused naming the file, and left unchanged.
 import { spawnSync } from 'node:child_process';

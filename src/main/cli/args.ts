@@ -2,15 +2,54 @@
 // or misspelled flag is refused by name (with the nearest known one) instead of being ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { backendPrefs } from '../../shared/contract';
+import type { TorchDevice, TorchOptions } from '../core/engines/torch/engine';
 import { CliError, Input, type Command, type Flags } from './command';
 import { nearest } from './nearest';
 
 /** Flags every command takes. */
 export const globalFlags: Flags = {
   'data-dir': { value: 'D', help: 'the data folder' },
-  backend: { value: backendPrefs.join('|'), help: 'the TensorFlow.js backend' },
+  backend: { value: backendPrefs.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
+  device: { value: 'auto|cuda|mps|cpu', help: 'where the torch engine trains (auto: CUDA, then MPS, then the CPU)' },
+  processes: { value: 'N', help: 'torch engine: training processes on this machine (torchrun; gloo on CPU, NCCL on CUDA)' },
+  nodes: { value: 'N', help: 'torch engine: machines in the run, each started the same way (needs --rendezvous)' },
+  rendezvous: { value: 'host:port', help: "torch engine: the rendezvous every machine's torchrun meets at" },
   help: { boolean: true, help: 'print the usage' },
 };
+
+const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;
+
+/** --device, --processes, --nodes and --rendezvous: the torch engine's, refused with any other. */
+function torchFlags(values: Record<string, unknown>, backend: string): TorchOptions | undefined {
+  const given = ['device', 'processes', 'nodes', 'rendezvous'].filter((f) => values[f] !== undefined);
+  if (given.length === 0) return undefined;
+  if (backend !== 'torch') throw new CliError(`--${given[0]} sets up the torch engine; add --backend torch`);
+  const out: TorchOptions = {};
+  const device = values.device as string | undefined;
+  if (device !== undefined) {
+    if (!(torchDevices as readonly string[]).includes(device))
+      throw new CliError(`--device: "${device}" is not one of ${torchDevices.join(', ')}`);
+    out.device = device as TorchDevice;
+  }
+  const count = (flag: string): number | undefined => {
+    const v = values[flag] as string | undefined;
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--${flag}: must be an integer 1..256, got "${v}"`);
+    return n;
+  };
+  const processes = count('processes');
+  if (processes !== undefined) out.processes = processes;
+  const nodes = count('nodes');
+  const rendezvous = values.rendezvous as string | undefined;
+  if ((nodes !== undefined) !== (rendezvous !== undefined))
+    throw new CliError('--nodes and --rendezvous go together (every machine meets at the rendezvous)');
+  if (nodes !== undefined && rendezvous !== undefined) {
+    if (!/^[^\s:]+:\d+$/.test(rendezvous)) throw new CliError(`--rendezvous: "${rendezvous}" is not host:port`);
+    out.nodes = { count: nodes, rendezvous };
+  }
+  return out;
+}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -91,6 +130,8 @@ function unknownFlags(argv: string[], command: Command): string[] {
 export interface GlobalArgs {
   dataDir?: string;
   backend: (typeof backendPrefs)[number];
+  /** --backend torch: its device, processes and machines */
+  torch?: TorchOptions;
   help: boolean;
 }
 
@@ -106,6 +147,7 @@ export function parseCommand(argv: string[], command: Command): { input: Input; 
   const backend = (values.backend as string | undefined) ?? 'auto';
   if (!(backendPrefs as readonly string[]).includes(backend))
     throw new CliError(`--backend: "${backend}" is not one of ${backendPrefs.join(', ')}`);
+  const torch = torchFlags(values, backend);
   const operands = positional.slice(1);
   // asking for help is not a mistake, whatever else the line lacks
   if (!help) {
@@ -117,6 +159,11 @@ export function parseCommand(argv: string[], command: Command): { input: Input; 
   }
   return {
     input: new Input(command, operands, values),
-    global: { dataDir: values['data-dir'] as string | undefined, backend: backend as GlobalArgs['backend'], help },
+    global: {
+      dataDir: values['data-dir'] as string | undefined,
+      backend: backend as GlobalArgs['backend'],
+      ...(torch ? { torch } : {}),
+      help,
+    },
   };
 }

@@ -50,7 +50,12 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   const dataDir = resolve(global.dataDir ?? process.env.LATENT_LAB_DATA ?? join(homedir(), '.latent-lab'));
   let svc: LatentLabService | undefined;
   try {
-    svc = await openService({ dataDir, door: command.door ?? 'cli', backend: global.backend });
+    svc = await openService({
+      dataDir,
+      door: command.door ?? 'cli',
+      backend: global.backend,
+      ...(global.torch ? { torch: global.torch } : {}),
+    });
     const ctx = context(svc, io, global.backend);
     return await execute(command, input, ctx);
   } catch (err) {

@@ -23,7 +23,8 @@ import { keptEnding } from './handlers/runs/ending';
 import { runHandlers } from './handlers/runs';
 import { TrainingSlot } from './handlers/runs/training';
 import { JobRunner } from './jobs';
-import { openDb, refuseEmptyOverData } from './store/db';
+import { openDb, refuseEmptyOverData, type Db } from './store/db';
+import { accessFailure, corruptFailure, isCorrupt } from './store/db-errors';
 import * as q from './store/queries';
 import { sweepOrphans } from './stale-files';
 
@@ -50,13 +51,15 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
   refuseEmptyOverData(join(dataDir, DB_FILE), dataDir);
   mkdirSync(join(dataDir, 'datasets'), { recursive: true });
   mkdirSync(join(dataDir, 'runs'), { recursive: true });
-  const db = openDb(join(dataDir, DB_FILE));
-  q.markCrashedRuns(db, undefined, (dir) => keptEnding(join(dataDir, dir)));
+  const dbFile = join(dataDir, DB_FILE);
+  const db = openDb(dbFile);
   try {
+    q.markCrashedRuns(db, undefined, (dir) => keptEnding(join(dataDir, dir)));
     await sweepOrphans(db, dataDir);
   } catch (err) {
+    const failure = isCorrupt(err) ? corruptFailure(db, dbFile, err) : (accessFailure(dbFile, err) ?? err);
     db.close();
-    throw err;
+    throw failure;
   }
   const backend = await initBackend(explorePreference(opts.backend ?? 'auto'));
 
@@ -101,7 +104,7 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
   } satisfies Handlers;
 
   return {
-    ...handlers,
+    ...sayingDamage(handlers, db, dbFile),
     dataDir,
     on(event, listener) {
       emitter.on(event, listener);
@@ -116,4 +119,19 @@ export async function openService(opts: ServiceOptions): Promise<LatentLabServic
       db.close();
     },
   };
+}
+
+/** Each handler, with a damaged database said as such (what the integrity check finds, how to recover). */
+function sayingDamage<H extends Record<string, (a: never) => Promise<unknown>>>(handlers: H, db: Db, file: string): H {
+  const wrapped = Object.entries(handlers).map(([name, h]) => [
+    name,
+    async (a: never) => {
+      try {
+        return await h(a);
+      } catch (err) {
+        throw isCorrupt(err) ? corruptFailure(db, file, err) : err;
+      }
+    },
+  ]);
+  return Object.fromEntries(wrapped) as H;
 }

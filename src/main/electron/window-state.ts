@@ -1,7 +1,8 @@
 // The window's size and position between launches, in a small JSON file in userData.
 // Plain Node (the displays come in as rectangles) so it is tested without Electron.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { readOwnText } from '../core/data/own-file';
 import { writeFileAtomic } from '../core/export/atomic';
 
 export interface Rect {
@@ -33,7 +34,8 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 export async function loadWindowState(file: string, workAreas: Rect[]): Promise<WindowState> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    // a FIFO or a device in its place would block the window's opening
+    raw = JSON.parse(await readOwnText(file, 64 * 1024));
   } catch {
     return { ...defaultWindowState };
   }

@@ -13,6 +13,8 @@ const emitApp = (ev, ...args) => (appListeners[ev] ?? []).forEach((fn) => fn(...
 const paths = { userData: join(dir, 'default-user-data'), pictures: join(dir, 'pictures') };
 export const app = {
   isPackaged: false,
+  // the switches WebGPU needs on Linux, recorded
+  commandLine: { appendSwitch: (name, value) => void (report.switches ??= []).push(value === undefined ? name : `${name}=${value}`) },
   getVersion: () => '0.0.0-smoke',
   getPath: (name) => paths[name] ?? join(dir, name),
   setPath: (name, value) => void (paths[name] = value),
@@ -199,4 +201,11 @@ async function drive(win, url) {
 
   win.emit('close');
   app.quit();
+}
+
+// The trainer window's port pair (electron/trainer-window.ts); the smoke runs open no trainer window.
+export class MessageChannelMain {
+  constructor() {
+    throw new Error('the Electron stub opens no trainer window');
+  }
 }

@@ -6,7 +6,8 @@ import { runId } from '../refs';
 
 /** Flags of every grid command: where the PNG goes and how it is drawn. */
 const pngFlags: Flags = {
-  out: { value: 'grid.png', required: true, help: 'where to write the PNG' },
+  out: { value: 'grid.png', required: true, help: 'where to write the PNG (a folder: <kind>.png inside it)' },
+  force: { boolean: true, help: 'overwrite a file already at --out' },
   scale: { value: '2' },
   gutter: { value: '1' },
   labels: { boolean: true, help: 'draw the axis values and names around the grid' },
@@ -31,6 +32,7 @@ function gridCommand(c: {
       scale: input.num('scale'),
       gutter: input.num('gutter'),
       labels: input.on('labels'),
+      overwrite: input.on('force'),
     }),
     print(r, { io }) {
       io.out(`wrote ${r.path} (${r.width}x${r.height})`);

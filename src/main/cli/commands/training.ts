@@ -201,9 +201,15 @@ export const resumeCommand = defineCommand({
   name: 'resume',
   operands: ['<run|last>'],
   summary: 'continue a run from its last checkpoint',
-  flags: { run: { value: '<id|last>', help: 'the run, when not given as the operand' } },
+  flags: {
+    run: { value: '<id|last>', help: 'the run, when not given as the operand' },
+    'from-epoch': { value: 'E', help: 'start from the checkpoint of epoch E (one the run keeps), not the newest' },
+  },
   method: 'runs:resume',
-  args: async (input, ctx) => ({ runId: await runId(ctx, input.operands[0] ?? input.str('run')) }),
+  args: async (input, ctx) => ({
+    runId: await runId(ctx, input.operands[0] ?? input.str('run')),
+    fromEpoch: input.str('from-epoch') === undefined ? undefined : input.num('from-epoch'),
+  }),
   print: ({ jobId, runId: rid }, ctx) => followTraining(ctx, jobId, rid),
 });
 

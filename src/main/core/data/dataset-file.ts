@@ -1,8 +1,8 @@
 // One binary file per dataset: header, then pixels [n,h,w,c] uint8, labels [n] int32 LE, split [n] uint8.
-import { open } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import type { Dataset } from '../types.js';
 import { writeFileAtomic } from '../export/atomic.js';
+import { openOwnFile } from './own-file.js';
 
 const MAGIC = 'LLDS';
 const VERSION = 1;
@@ -100,9 +100,8 @@ async function readHeaderFrom(fh: import('node:fs/promises').FileHandle, path: s
 
 /** Reads only the header: cheap, for listings. */
 export async function readDatasetHeader(path: string): Promise<DatasetHeader> {
-  const fh = await open(path, 'r');
+  const { fh, size } = await openOwnFile(path);
   try {
-    const { size } = await fh.stat();
     return await readHeaderFrom(fh, path, size);
   } finally {
     await fh.close();
@@ -121,9 +120,8 @@ async function readFully(fh: import('node:fs/promises').FileHandle, into: Uint8A
 }
 
 export async function readDatasetFile(path: string): Promise<Dataset> {
-  const fh = await open(path, 'r');
+  const { fh, size } = await openOwnFile(path);
   try {
-    const { size } = await fh.stat();
     const h = await readHeaderFrom(fh, path, size);
     const { n, height, width, channels } = h;
     const pixels = new Uint8Array(n * height * width * channels);

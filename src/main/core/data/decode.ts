@@ -1,5 +1,6 @@
 // One image file -> a square uint8 tile [side, side, c]. sharp for the common formats, our own
 // parser for netpbm. Every failure becomes a SkipError with one of the import's skip reasons.
+import { constants } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Metadata, Sharp } from 'sharp';
@@ -150,7 +151,8 @@ function notAnImage(name: string, sniffed: { text: boolean }): SkipError {
 async function readWhole(path: string): Promise<Buffer> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // O_NONBLOCK: a FIFO swapped in after the scan must not block the open
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (!st.isFile()) throw new SkipError('unreadable', 'not a regular file');
     if (st.size === 0) throw new SkipError('empty', 'zero bytes');

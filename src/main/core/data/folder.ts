@@ -1,5 +1,6 @@
 // Image folder import: recursive scan, first-level subfolder = label, bounded-concurrency decode,
 // per-file skip reasons, throttled progress, cancel.
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import type { Dataset } from '../types.js';
@@ -48,8 +49,10 @@ export interface FolderImportResult {
 
 async function readHead(path: string, bytes = 512): Promise<Uint8Array | null> {
   try {
-    const fh = await open(path, 'r');
+    // O_NONBLOCK and a kind check: a FIFO swapped in after the scan must not block
+    const fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     try {
+      if (!(await fh.stat()).isFile()) return null;
       const buf = Buffer.alloc(bytes);
       const { bytesRead } = await fh.read(buf, 0, bytes, 0);
       return buf.subarray(0, bytesRead);

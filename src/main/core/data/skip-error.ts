@@ -1,6 +1,14 @@
 // Why a file was left out of an import; one bad file never stops the rest.
 
-export type SkipReason = 'unreadable' | 'not-an-image' | 'corrupt' | 'empty' | 'too-many-pixels' | 'unsupported-format';
+export type SkipReason =
+  | 'unreadable'
+  | 'not-an-image'
+  | 'corrupt'
+  | 'empty'
+  | 'too-many-pixels'
+  | 'unsupported-format'
+  /** a link out of the chosen folder, a loop, or past the walk's bound: never read */
+  | 'not-followed';
 
 export class SkipError extends Error {
   override readonly name = 'SkipError';

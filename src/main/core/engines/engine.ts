@@ -1,6 +1,6 @@
 // The one interface every training engine implements: in this thread on a tfjs backend (wasm's
 // data-parallel threads, Dawn's WebGPU, cpu, tfjs-node), in a Chromium page on its WebGPU, and
-// next PyTorch. An engine trains; the trainer's host (train/host.ts) keeps everything else: the
+// PyTorch in python processes of its own (engines/torch/). An engine trains; the trainer's host (train/host.ts) keeps everything else: the
 // dataset file, the split, resume, checkpoint files, events. So an engine is a module, and a
 // run trained on any engine resumes, explores and exports like any other.
 import type { NamedWeight } from '../model/layers.js';
@@ -13,6 +13,8 @@ export interface EngineRun {
   /** checked by the host against the limits; the engine fills the model's defaults */
   config: TrainConfig;
   data: Dataset;
+  /** the file `data` was read from, for an engine in another process (torch maps it, not a copy) */
+  datasetFile?: string;
   /** training and held-out image indices (the host's split) */
   train: Int32Array;
   test: Int32Array;

@@ -22,7 +22,10 @@ export function writeFailure(path: string, err: unknown): unknown {
   if (err instanceof AppFailure || typeof code !== 'string') return err;
   if (code === 'ENOENT') return new AppFailure('not-found', `cannot write ${path}: the folder ${dirname(path)} does not exist`);
   if (code === 'ENOTDIR') return new AppFailure('bad-input', `cannot write ${path}: a part of ${dirname(path)} is a file, not a folder`);
-  return new AppFailure('bad-input', `cannot write ${path}: ${WHY[code] ?? `the system refused the write (${code})`}`);
+  const why = WHY[code] ?? `the system refused the write (${code})`;
+  // whose permission: this user's, in the folder the file goes into (or one above it)
+  const where = code === 'EACCES' || code === 'EPERM' ? ` (this user cannot write in ${dirname(path)} or reach it)` : '';
+  return new AppFailure('bad-input', `cannot write ${path}: ${why}${where}`);
 }
 
 /** Runs an export's write, turning what the system refuses into a message naming `path`. */

@@ -64,7 +64,7 @@ function walkLatents(w: WalkSpecParsed, m: ModelGrid): Latents {
 export function animationHandlers(ctx: Context): Pick<Handlers, 'export:animation'> {
   return {
     async 'export:animation'(a) {
-      const path = a.path ? withExtension(a.path, `.${a.format}`, ctx.opts.door) : null;
+      const path = a.path ? withExtension(a.path, `.${a.format}`, ctx.opts.door, `walk.${a.format}`) : null;
       // refused before any decoding; the write itself refuses again if one appears meanwhile
       refuseExisting(path, a.overwrite);
       const frames = await withModel(ctx, a.walk.runId, (leased) => {

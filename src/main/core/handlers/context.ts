@@ -1,8 +1,9 @@
 // What every handler module shares: the database, the data folder, the job runner, the event
 // emitter and the caches, plus the record lookups that turn a missing id into `not-found`.
-import type { DatasetInfo, EventName, Events, RunInfo } from '../../../shared/contract';
+import type { DatasetInfo, EventName, Events } from '../../../shared/contract';
 import { AppFailure } from '../../../shared/contract';
 import type { EnginePreference } from '../backend';
+import type { TorchOptions } from '../engines/torch/engine';
 import type { ResourceCache } from '../cache';
 import type { JobRunner } from '../jobs';
 import type { Db } from '../store/db';
@@ -15,6 +16,8 @@ export interface ServiceOptions {
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
   backend?: EnginePreference;
+  /** backend torch: device, processes, machines (the CLI's --device, --processes, --nodes) */
+  torch?: TorchOptions;
 }
 
 export interface Context {
@@ -50,10 +53,4 @@ export function runRecord(ctx: Context, id: number): q.RunRecord {
 export function publicDataset(d: DatasetRecord): DatasetInfo {
   const { file: _file, ...rest } = d;
   return rest;
-}
-
-/** A run as the contract shows it, with the job that trains it now. */
-export function runInfo(ctx: Context, r: q.RunRecord): RunInfo {
-  const { dir: _dir, ...rest } = r;
-  return { ...rest, jobId: ctx.jobs.jobForRun(r.id) };
 }

@@ -1,12 +1,12 @@
 // Export: a grid as a PNG (with the run and the spec in its text chunk, so the picture says
 // how it was made), a run's metrics as CSV, a trained model in the app's format and as stock
 // TensorFlow.js and ONNX models.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../dispatch';
 import { writeFileAtomic } from '../export/atomic';
-import { fileDestination, folderDestination } from '../export/destination';
+import { dialogAsked, fileDestination, fileExists, folderDestination } from '../export/destination';
 import { toCsv } from '../export/csv';
 import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng, type RawImage } from '../export/png';
@@ -49,8 +49,9 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const png = await encodePng(raw, text);
       let path: string | null = null;
       if (a.path) {
-        const to = (path = fileDestination(a.path, '.png', { door: ctx.opts.door, overwrite: a.overwrite }));
-        await writingTo(to, () => writeFileAtomic(to, png));
+        const d = { door: ctx.opts.door, overwrite: a.overwrite };
+        const to = (path = fileDestination(a.path, '.png', d, true, `${a.spec.kind}.png`));
+        await writeExport(to, png, a.overwrite || dialogAsked(d));
       }
       return { path, png: new Uint8Array(png.buffer, png.byteOffset, png.byteLength), width: raw.width, height: raw.height };
     },
@@ -60,8 +61,9 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
       const csv = toCsv(q.listMetrics(ctx.db, a.runId) as unknown as Record<string, unknown>[], METRIC_COLUMNS);
       let path: string | null = null;
       if (a.path) {
-        const to = (path = fileDestination(a.path, '.csv', { door: ctx.opts.door, overwrite: a.overwrite }, false));
-        await writingTo(to, () => writeFileAtomic(to, csv));
+        const d = { door: ctx.opts.door, overwrite: a.overwrite };
+        const to = (path = fileDestination(a.path, '.csv', d, false, `run-${a.runId}-metrics.csv`));
+        await writeExport(to, [Buffer.from(csv, 'utf8')], a.overwrite || dialogAsked(d));
       }
       return { path, csv };
     },
@@ -88,10 +90,22 @@ export function settingsText(ctx: Context, spec: object & { runId?: number }): R
   return text;
 }
 
-/** The absolute path (user-path.ts), with `ext` added when it does not end so. */
-export function withExtension(path: string, ext: string, door: Door): string {
-  const p = userPath(path, door);
+/**
+ * The absolute path (user-path.ts), with `ext` added when it does not end so; a folder (one
+ * that exists, or a path ending in a separator) gets `name` inside it, as every export does.
+ */
+export function withExtension(path: string, ext: string, door: Door, name = `export${ext}`): string {
+  let p = userPath(path, door);
+  if (/[\\/]$/.test(path) || isFolder(p)) p = join(p, name);
   return extname(p).toLowerCase() === ext ? p : p + ext;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // missing, or a file in the way: the write says which
+  }
 }
 
 /** An export never replaces a file unless asked: refused before the work, and again at the write. */
@@ -107,9 +121,6 @@ export async function writeExport(path: string, data: Uint8Array | Uint8Array[],
     throw writeFailure(path, e);
   }
 }
-
-const fileExists = (path: string): AppFailure =>
-  new AppFailure('conflict', `${path} already exists; choose another name, or overwrite it (--force on the command line)`);
 
 /** What a grid's axes are called and marked with. */
 function axisLabels(spec: GridSpecParsed, g: Grid): AxisLabels {

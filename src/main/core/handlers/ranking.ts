@@ -2,13 +2,13 @@
 // (or the ranking a bundle brought, for a run without its images) and their ranges, kept per
 // loaded model so a control that moves does not encode the test set again.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppFailure, type DimsResult } from '../../../shared/contract';
 import * as explore from '../explore';
 import { principalAxes, type CodeAxes } from '../explore/code-axes';
 import { codeStats, rangeOf, type DimStats, type RangeKind } from '../explore/ranges';
 import { BUNDLE_DIMS } from '../export/bundle';
+import { readOwnText } from '../data/own-file';
 import { levelReport } from '../explore/levels';
 import type { Level } from '../explore/tensors';
 import type { LoadedModel } from '../train';
@@ -37,7 +37,7 @@ export async function ranking(ctx: Context, m: RunModel, level: Level): Promise<
 }
 
 async function storedRanking(file: string, level: Level): Promise<Ranking> {
-  const dims = existsSync(file) ? (JSON.parse(await readFile(file, 'utf8')) as Record<string, Ranking>)[level] : undefined;
+  const dims = existsSync(file) ? (JSON.parse(await readOwnText(file, 64 * 1024 ** 2)) as Record<string, Ranking>)[level] : undefined;
   if (!dims) throw new AppFailure('bad-input', 'this run has no images to rank its dimensions on (its dataset is empty)');
   return dims;
 }

@@ -3,6 +3,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { AppFailure } from '../../../shared/contract';
+import { kindOf } from '../data/bounded-read';
+import { accessFailure, corruptFailure, isCorrupt } from './db-errors';
 import { migrations as allMigrations, type Migration } from './migrations';
 
 export type Db = Database.Database;
@@ -10,7 +12,13 @@ export type Db = Database.Database;
 export const SCHEMA_VERSION = allMigrations[allMigrations.length - 1]!.version;
 
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
-  const db = new Database(file);
+  refuseNotAFile(file);
+  let db: Db;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw accessFailure(file, err) ?? err;
+  }
   try {
     // read before anything is written: a refused file (garbage, a newer schema) stays as it was
     refuseUnreadable(db, file, migrations.length);
@@ -23,8 +31,9 @@ export function openDb(file: string, migrations: Migration[] = allMigrations): D
     migrate(db, migrations, file);
     return db;
   } catch (err) {
+    const failure = accessFailure(file, err) ?? (isCorrupt(err) ? corruptFailure(db, file, err) : err);
     db.close();
-    throw err;
+    throw failure;
   }
 }
 
@@ -34,6 +43,8 @@ function refuseUnreadable(db: Db, file: string, latest: number): void {
     current = db.pragma('user_version', { simple: true }) as number;
     db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
   } catch (err) {
+    // a sound database that cannot be opened here (read-only, locked) or a damaged one is not foreign
+    if (accessFailure(file, err) || isCorrupt(err)) throw err;
     const why = err instanceof Error ? err.message : String(err);
     throw new AppFailure(
       'bad-input',
@@ -80,11 +91,18 @@ export function migrate(db: Db, migrations: Migration[], file = 'the database'):
   }
 }
 
+/** SQLite would open a FIFO put in the database's place, and then block on its first read. */
+function refuseNotAFile(file: string): void {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new AppFailure('bad-input', `${file} is ${kindOf(st)}, not a database file; move it aside`);
+}
+
 /**
  * A missing or empty (0-byte) database beside datasets or runs is damage, not a new start:
  * opening it would show an empty app over the user's data. Refused, with nothing changed.
  */
 export function refuseEmptyOverData(file: string, dataDir: string): void {
+  refuseNotAFile(file);
   const size = statSync(file, { throwIfNoEntry: false })?.size;
   if (size !== undefined && size > 0) return;
   const count = (sub: string): number => {

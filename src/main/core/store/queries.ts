@@ -375,6 +375,14 @@ export function bestCheckpoint(db: Db, runId: number): { epoch: number; path: st
     .get(runId) as { epoch: number; path: string } | undefined;
 }
 
+/** The checkpoints the database records for a run, newest first. */
+export function listCheckpoints(db: Db, runId: number): { epoch: number; path: string }[] {
+  return db.prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC').all(runId) as {
+    epoch: number;
+    path: string;
+  }[];
+}
+
 export function latestCheckpoint(db: Db, runId: number): { epoch: number; path: string } | undefined {
   return db.prepare('SELECT epoch, path FROM checkpoints WHERE run_id = ? ORDER BY epoch DESC LIMIT 1').get(runId) as
     { epoch: number; path: string } | undefined;

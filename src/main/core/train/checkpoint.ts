@@ -4,8 +4,9 @@
 // folder, swap `latest`; the service then commits the epoch to its database, and only after
 // that removes the checkpoints the database no longer references (pruneCheckpoints). A
 // resume starts from the database's checkpoint, never from one the database does not know.
-import { open, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { open, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { readOwnFile, readOwnText } from '../data/own-file.js';
 import { writeFileAtomic } from '../export/atomic.js';
 import { killPoint } from '../kill-point.js';
 import type { NamedWeight } from '../model/layers.js';
@@ -85,8 +86,18 @@ function concatFloats(ws: NamedWeight[]): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
+/** model.json is a few kilobytes; a file far beyond it was not written by us */
+const JSON_MAX_BYTES = 16 * 1024 ** 2;
+
+const floatCount = (specs: WeightSpec[]) => specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+
+/** A weights file, refused before reading when it is not a regular file or is larger than its manifest says. */
+async function readFloats(file: string, specs: WeightSpec[]): Promise<NamedWeight[]> {
+  return splitFloats(await readOwnFile(file, floatCount(specs) * 4), specs, file);
+}
+
 function splitFloats(bytes: Buffer, specs: WeightSpec[], file: string): NamedWeight[] {
-  const need = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  const need = floatCount(specs);
   if (bytes.byteLength !== need * 4)
     throw new Error(`checkpoint file ${file} has ${bytes.byteLength} bytes, the manifest needs ${need * 4}`);
   // copy into an aligned buffer: a Buffer from readFile may sit at any byte offset of a pool
@@ -166,9 +177,10 @@ export async function latestCheckpointDir(runDir: string): Promise<string | null
   const dir = checkpointsDir(runDir);
   let name: string;
   try {
-    name = (await readFile(join(dir, 'latest'), 'utf8')).trim();
-  } catch {
-    return null;
+    name = (await readOwnText(join(dir, 'latest'), 4096)).trim();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
   }
   if (!/^epoch-\d+$/.test(name)) throw new Error(`${join(dir, 'latest')} does not name a checkpoint: "${name.slice(0, 40)}"`);
   return join(dir, name);
@@ -178,7 +190,7 @@ export async function readCheckpointJson(checkpointDir: string): Promise<Checkpo
   const file = join(checkpointDir, 'model.json');
   let json: CheckpointJson;
   try {
-    json = JSON.parse(await readFile(file, 'utf8')) as CheckpointJson;
+    json = JSON.parse(await readOwnText(file, JSON_MAX_BYTES)) as CheckpointJson;
   } catch (err) {
     throw new Error(`cannot read checkpoint ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -194,11 +206,11 @@ export async function readCheckpoint(checkpointDir: string, withOptimizer: boole
   const paths = json.weightsManifest.flatMap((g) => g.paths);
   if (paths.length !== 1) throw new Error(`checkpoint ${checkpointDir}: expected one weights file, the manifest lists ${paths.length}`);
   const wFile = join(checkpointDir, paths[0]!);
-  const weights = splitFloats(await readFile(wFile), specs, wFile);
+  const weights = await readFloats(wFile, specs);
   let optimizer: NamedWeight[] = [];
   if (withOptimizer) {
     const oFile = join(checkpointDir, 'optimizer.bin');
-    optimizer = splitFloats(await readFile(oFile), json.trainingState.optimizer.weights, oFile);
+    optimizer = await readFloats(oFile, json.trainingState.optimizer.weights);
   }
   return { json, weights, optimizer };
 }

@@ -84,7 +84,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     const json: CheckpointJson = {
       format: CHECKPOINT_FORMAT,
       version: CHECKPOINT_VERSION,
-      generatedBy: `Latent Lab (TensorFlow.js ${tf.version_core}, ${backend})`,
+      generatedBy: backend === 'torch' ? 'Latent Lab (PyTorch, torch)' : `Latent Lab (TensorFlow.js ${tf.version_core}, ${backend})`,
       modelTopology: topology,
       weightsManifest: [
         { paths: ['weights.bin'], weights: e.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: 'float32' as const })) },
@@ -113,8 +113,8 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     onEvent({ type: 'epoch', result: e.result, checkpointDir, tensors: e.tensors });
   };
 
-  const status = await engineFor(spec.backend).train(
-    { config: cfg, data: ds, train, test, shape, numClasses, start },
+  const status = await engineFor(spec.backend, spec.torch).train(
+    { config: cfg, data: ds, datasetFile: spec.datasetFile, train, test, shape, numClasses, start },
     {
       started: (s) => {
         backend = s.backend;

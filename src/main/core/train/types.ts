@@ -1,3 +1,4 @@
+import type { TorchOptions } from '../engines/torch/engine.js';
 import type { EngineName, EpochResult, StepProgress, TrainConfig } from '../types.js';
 
 export interface TrainJobSpec {
@@ -13,6 +14,8 @@ export interface TrainJobSpec {
   /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
   callerPrunes?: boolean;
   backend: 'auto' | EngineName;
+  /** backend 'torch': device, processes, nodes (plain data: the spec crosses to a worker thread) */
+  torch?: TorchOptions;
 }
 
 export type TrainEvent =

@@ -21,9 +21,21 @@ export interface WorkerHeader {
   role: WorkerRole;
   /** the script this thread started from, so the threads it starts use the same one */
   entry: string;
+  /** the ports this thread may ask its parent for (providePort), by name */
+  ports: string[];
 }
 
-export type ToWorker = { type: 'cancel' };
+export type ToWorker =
+  | { type: 'cancel' }
+  | { type: 'port'; id: number; port: import('node:worker_threads').MessagePort }
+  | { type: 'port-error'; id: number; message: string };
+
+/** A worker asks its parent for a port by name (workers/ports.ts). */
+export interface PortRequest {
+  type: 'port-request';
+  id: number;
+  name: string;
+}
 
 export type FromWorker<R, P> =
   { type: 'progress'; progress: P } | { type: 'done'; result: R } | { type: 'error'; code: ErrorCode | null; message: string };

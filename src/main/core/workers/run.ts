@@ -2,12 +2,14 @@
 // starts from one script: the door sets it once (the Electron build's bundled entry), else the
 // tsx bootstrap beside this file serves dev and tests; a thread passes it on to the threads it
 // starts (workers/entry.ts).
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { AppFailure } from '../../../shared/result';
-import { ROLE_LABEL, type FromWorker, type ToWorker, type WorkerHeader, type WorkerRole } from './protocol.js';
+import { ROLE_LABEL, type FromWorker, type PortRequest, type ToWorker, type WorkerHeader, type WorkerRole } from './protocol.js';
 
 let entry: string | null = null;
+/** what a door lends the threads it starts: a port by name, made on request */
+const providers = new Map<string, () => Promise<MessagePort>>();
 
 /** The script every worker thread starts from; a door that bundles its own calls this once. */
 export function setWorkerEntry(path: string | undefined): void {
@@ -18,10 +20,29 @@ export function workerEntry(): string {
   return entry ?? fileURLToPath(new URL('./bootstrap.mjs', import.meta.url));
 }
 
+/**
+ * Lends every worker this thread starts a port by name, made when one asks (the Electron door
+ * lends the trainer page's port: only the main process can open a window).
+ */
+export function providePort(name: string, open: () => Promise<MessagePort>): void {
+  providers.set(name, open);
+}
+
 /** Starts a long-lived thread for a role that speaks its own protocol (grad, grids). */
 export function startWorker(role: WorkerRole, data: object): Worker {
-  const header: WorkerHeader = { role, entry: workerEntry() };
-  return new Worker(header.entry, { workerData: { ...data, ...header } });
+  const header: WorkerHeader = { role, entry: workerEntry(), ports: [...providers.keys()] };
+  const worker = new Worker(header.entry, { workerData: { ...data, ...header } });
+  worker.on('message', (m: PortRequest) => {
+    if (m?.type !== 'port-request') return;
+    const open = providers.get(m.name);
+    if (!open) return worker.postMessage({ type: 'port-error', id: m.id, message: `no port named ${m.name}` } satisfies ToWorker);
+    open().then(
+      (port) => worker.postMessage({ type: 'port', id: m.id, port } satisfies ToWorker, [port]),
+      (err: unknown) =>
+        worker.postMessage({ type: 'port-error', id: m.id, message: err instanceof Error ? err.message : String(err) } satisfies ToWorker),
+    );
+  });
+  return worker;
 }
 
 export interface RunOptions<P> {
@@ -70,7 +91,8 @@ export function runInWorker<R, P = never>(role: WorkerRole, spec: object, o: Run
       worker.postMessage({ type: 'cancel' } satisfies ToWorker);
       killTimer = setTimeout(stop, o.graceMs);
     };
-    worker.on('message', (m: FromWorker<R, P>) => {
+    worker.on('message', (m: FromWorker<R, P> | PortRequest) => {
+      if (m.type === 'port-request') return;
       if (m.type === 'progress') {
         if (!settled) o.onProgress?.(m.progress);
       } else if (m.type === 'done') finish(() => resolve(m.result));

@@ -1,88 +1,71 @@
-// The webgpu-chromium engine where no Electron runs (the CLI, `serve`): starts a headless
-// Chromium (the system's, or the one npm brought) on a loopback page that holds the trainer,
-// feeds it the run over a WebSocket, and turns what it reports into the host's events. The
-// browser ends with the training, and with this process however it ends (launch.ts).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { WebSocket } from 'ws';
-import { chromiumArgs, findChromium } from '../../browser/find-chromium.js';
-import { builtRendererDir } from '../../renderer-files.js';
+// The webgpu-chromium engine: the trainer page (page/trainer.ts) in a Chromium, fed the run
+// over a channel of frames; what the page reports becomes the host's events. The page lives in
+// a hidden window of the desktop app where Electron lends one, else in a headless Chromium.
 import type { EngineEvents, EngineRun, TrainingEngine } from '../engine.js';
+import { electronPageLent, openElectronPage } from './electron-window.js';
 import { packFrame, unpackFrame } from './frames.js';
-import { launchTiedChromium } from './launch.js';
-import { servePage } from './page-server.js';
-import type { FromPage, ToPage } from './protocol.js';
+import { openHeadlessPage } from './headless.js';
+import type { PageConnection, PageOpener } from './page-connection.js';
+import type { FromPage, PageAdapter, ToPage } from './protocol.js';
 
-/** Chromium's start, the page's load and WebGPU's adapter, together */
-const CONNECT_MS = 60_000;
 /** a page that has not stopped this long after a cancel is ended with its browser */
 const CANCEL_GRACE_MS = 3000;
 
-export function chromiumEngine(): TrainingEngine {
+export function chromiumEngine(open: PageOpener = electronPageLent() ? openElectronPage : openHeadlessPage): TrainingEngine {
   return {
     async train(run, events, signal) {
-      const rendererDir = builtRendererDir();
-      if (!existsSync(join(rendererDir, 'trainer.html')))
-        throw new Error(
-          `webgpu-chromium: the trainer page is not built (${join(rendererDir, 'trainer.html')}); run npx electron-vite build`,
-        );
-      const chromium = await findChromium();
-      if (!chromium)
-        throw new Error(
-          'webgpu-chromium needs a Chromium and found none: install Chromium (or Chrome), or name one with LATENT_LAB_CHROMIUM',
-        );
-      const server = await servePage(rendererDir);
-      const profile = mkdtempSync(join(tmpdir(), 'latent-lab-chromium-profile-'));
-      const browser = launchTiedChromium(chromium.path, chromiumArgs(chromium.source, { userDataDir: profile }), server.url);
-      try {
-        const socket = await connect(server.connected, browser.exited, signal);
-        if (!socket) return 'cancelled';
-        return await drive(socket, run, events, browser.exited, signal);
-      } finally {
-        browser.kill();
-        await Promise.race([browser.exited, new Promise((r) => setTimeout(r, 2000))]);
-        await server.close();
-        rmSync(profile, { recursive: true, force: true });
-      }
+      const ready = await openReady(open, signal);
+      if (!ready) return 'cancelled';
+      return trainOnPage(ready.page, run, events, signal);
     },
   };
 }
 
-async function connect(connected: Promise<WebSocket>, exited: Promise<string>, signal?: AbortSignal): Promise<WebSocket | null> {
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
+/** A page that has said which adapter it trains on. */
+export interface ReadyPage {
+  page: PageConnection;
+  adapter: PageAdapter;
+}
+
+/** Opens a page and waits for its adapter; null when the signal ended the wait. */
+export async function openReady(open: PageOpener, signal?: AbortSignal): Promise<ReadyPage | null> {
+  let page: PageConnection | null;
   try {
-    return await Promise.race([
-      connected,
-      exited.then((why) => Promise.reject(new Error(`webgpu-chromium: Chromium ended before its page connected${why ? ` (${why})` : ''}`))),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`webgpu-chromium: the trainer page did not connect within ${CONNECT_MS / 1000} s`)),
-          CONNECT_MS,
-        );
-      }),
-      new Promise<null>((resolve) => {
-        onAbort = () => resolve(null);
-        if (signal?.aborted) onAbort();
-        else signal?.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
+    page = await open(signal);
+  } catch (err) {
+    throw new Error(`webgpu-chromium: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!page) return null;
+  const opened = page;
+  const first = await Promise.race([
+    new Promise<FromPage>((resolve) => opened.channel.onFrame((frame) => resolve(unpackFrame<FromPage>(frame)))),
+    opened.closed.then((why): FromPage => ({ type: 'error', message: `${why} before it was ready` })),
+  ]);
+  if (first.type === 'ready') return { page: opened, adapter: first.adapter };
+  await opened.close();
+  throw new Error(`webgpu-chromium: ${first.type === 'error' ? first.message : `the page said ${first.type} before it was ready`}`);
+}
+
+/** Trains the run on a ready page, and closes it at the end. */
+export async function trainOnPage(
+  page: PageConnection,
+  run: EngineRun,
+  events: EngineEvents,
+  signal?: AbortSignal,
+): Promise<'done' | 'cancelled'> {
+  try {
+    return await drive(page, run, events, signal);
   } finally {
-    clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    await page.close();
   }
 }
 
-/** Sends the run once the page is ready, and forwards what it says, in order, until it ends. */
-function drive(
-  socket: WebSocket,
-  run: EngineRun,
-  events: EngineEvents,
-  exited: Promise<string>,
-  signal?: AbortSignal,
-): Promise<'done' | 'cancelled'> {
-  const send = (m: ToPage): void => socket.send(packFrame(m));
+/** Sends the run, and forwards what the page says, in order, until it ends. */
+function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
+  let open = true;
+  const send = (m: ToPage): void => {
+    if (open) page.channel.send(packFrame(m));
+  };
   return new Promise((resolve, reject) => {
     let settled = false;
     let cancelTimer: NodeJS.Timeout | undefined;
@@ -94,7 +77,7 @@ function drive(
       f();
     };
     const onAbort = (): void => {
-      if (socket.readyState === socket.OPEN) send({ type: 'cancel' });
+      send({ type: 'cancel' });
       cancelTimer = setTimeout(() => finish(() => resolve('cancelled')), CANCEL_GRACE_MS);
     };
     // one message at a time: an epoch's checkpoint is written before anything after it is seen
@@ -102,7 +85,7 @@ function drive(
     const handle = async (m: FromPage): Promise<void> => {
       switch (m.type) {
         case 'ready':
-          return send({ type: 'run', run });
+          return;
         case 'started':
           return events.started(m.started);
         case 'step':
@@ -118,33 +101,20 @@ function drive(
           return finish(() => reject(new Error(`webgpu-chromium: ${m.message}`)));
       }
     };
-    socket.on('message', (data: ArrayBuffer) => {
-      const m = unpackFrame<FromPage>(data);
+    page.channel.onFrame((frame) => {
+      const m = unpackFrame<FromPage>(frame);
       queue = queue
         .then(() => handle(m))
         .catch((err: unknown) => finish(() => reject(err instanceof Error ? err : new Error(String(err)))));
     });
-    socket.once(
-      'close',
-      () =>
-        void queue.then(() =>
-          finish(() =>
-            signal?.aborted
-              ? resolve('cancelled')
-              : reject(new Error('webgpu-chromium: the trainer page closed before the training ended (the browser crashed or was closed)')),
-          ),
-        ),
-    );
-    void exited.then((why) =>
-      queue.then(() =>
-        finish(() =>
-          signal?.aborted
-            ? resolve('cancelled')
-            : reject(new Error(`webgpu-chromium: Chromium ended during the training${why ? ` (${why})` : ''}`)),
-        ),
-      ),
-    );
+    void page.closed.then((why) => {
+      open = false;
+      return queue.then(() =>
+        finish(() => (signal?.aborted ? resolve('cancelled') : reject(new Error(`webgpu-chromium: ${why} before the training ended`)))),
+      );
+    });
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
+    send({ type: 'run', run });
   });
 }

@@ -30,6 +30,7 @@ export type FromPage =
 /** A two-way channel of frames. */
 export interface FrameChannel {
   send(frame: ArrayBuffer): void;
+  /** the handler of every frame from now on (it replaces the one before) */
   onFrame(f: (frame: ArrayBuffer) => void): void;
 }
 

@@ -2,19 +2,24 @@
 // where it explores and samples without the images it was trained on. An import is checked in
 // a temporary folder (the weights must build the model its config and shape say) before any
 // row is written, and is always a new run.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AppFailure } from '../../../../shared/contract';
 import type { Handlers } from '../../../dispatch';
 import { writeDatasetFile } from '../../data/dataset-file';
+import { readOwnFile, readOwnText } from '../../data/own-file';
 import { BUNDLE_DIMS, packBundle, unpackBundle, type BundleHeader } from '../../export/bundle';
 import { insertImportedRun } from '../../store/imported';
 import * as q from '../../store/queries';
 import { epochDirName, loadRunModel, type CheckpointJson } from '../../train/checkpoint';
-import { datasetRecord, publicDataset, runInfo, runRecord, type Context } from '../context';
+import { runInfo } from './info';
+import { datasetRecord, publicDataset, runRecord, type Context } from '../context';
 import { refuseExisting, withExtension, writeExport } from '../export';
 import { userPath } from '../../user-path';
 import { exploreHandlers } from '../explore';
+
+/** a run bundle is one model's weights and a few kilobytes beside them; Node reads no larger file whole */
+const BUNDLE_MAX_BYTES = 2 * 1024 ** 3 - 1;
 
 export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'runs:import'> {
   return {
@@ -22,11 +27,11 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
       const r = runRecord(ctx, a.runId);
       const ckpt = q.latestCheckpoint(ctx.db, r.id);
       if (!ckpt) throw new AppFailure('not-found', `run ${r.id} has no checkpoint to export yet`);
-      const path = a.path ? withExtension(a.path, '.llrun', ctx.opts.door) : null;
+      const path = a.path ? withExtension(a.path, '.llrun', ctx.opts.door, `run-${a.runId}.llrun`) : null;
       refuseExisting(path, a.overwrite);
       const dir = join(ctx.dataDir, ckpt.path);
-      const checkpoint = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as CheckpointJson;
-      const weights = await readFile(join(dir, checkpoint.weightsManifest[0]?.paths[0] ?? 'weights.bin'));
+      const checkpoint = JSON.parse(await readOwnText(join(dir, 'model.json'), BUNDLE_MAX_BYTES)) as CheckpointJson;
+      const weights = await readOwnFile(join(dir, checkpoint.weightsManifest[0]?.paths[0] ?? 'weights.bin'), BUNDLE_MAX_BYTES);
       const d = datasetRecord(ctx, r.datasetId);
       const dims: BundleHeader['dims'] = {};
       const explore = exploreHandlers(ctx);
@@ -75,7 +80,13 @@ export function bundleHandlers(ctx: Context): Pick<Handlers, 'runs:export' | 'ru
     async 'runs:import'(a) {
       const path = a.path ? userPath(a.path, ctx.opts.door) : undefined;
       const name = path ? basename(path) : (a.fileName ?? 'the bundle');
-      const bytes = path ? await readFile(path).catch(() => null) : a.bytes;
+      const bytes = path
+        ? await readOwnFile(path, BUNDLE_MAX_BYTES).catch((e: NodeJS.ErrnoException) => {
+            // a FIFO or a device in its place, or a file too large: said as such
+            if (e.code === undefined) throw new AppFailure('bad-input', e.message);
+            return null;
+          })
+        : a.bytes;
       if (!bytes) throw new AppFailure('not-found', `cannot read ${path}`);
       let bundle: ReturnType<typeof unpackBundle>;
       try {

@@ -3,8 +3,9 @@
 // if the app stops first the next start would call the run `interrupted`. So each training
 // job reserves a small file in its run folder while there is space, and a refused ending is
 // written into those reserved bytes in place (no new blocks needed); the next start reads it.
-import { closeSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { readOwnFileSync } from '../../data/own-file';
 import * as q from '../../store/queries';
 import type { Context } from '../context';
 
@@ -18,7 +19,9 @@ export interface Ending {
 
 /** Reserves the ending's bytes (blank) in the run folder; done while the disk still has space. */
 export function reserveEnding(runDir: string): void {
-  const fd = openSync(join(runDir, FILE), 'w');
+  // made anew: opening whatever was put there for writing (a FIFO) would block
+  rmSync(join(runDir, FILE), { force: true });
+  const fd = openSync(join(runDir, FILE), 'wx');
   try {
     writeSync(fd, Buffer.alloc(RESERVED, 0x20));
     fsyncSync(fd);
@@ -46,7 +49,7 @@ function keepEnding(runDir: string, e: Ending): void {
 /** The ending a refused write left in the run folder, or null (none, or only the blank reserve). */
 export function keptEnding(runDir: string): Ending | null {
   try {
-    const e = JSON.parse(readFileSync(join(runDir, FILE), 'utf8').trim() || 'null') as Ending | null;
+    const e = JSON.parse(readOwnFileSync(join(runDir, FILE), RESERVED).toString('utf8').trim() || 'null') as Ending | null;
     return e && (e.status === 'failed' || e.status === 'cancelled') ? e : null;
   } catch {
     return null;
@@ -56,6 +59,16 @@ export function keptEnding(runDir: string): Ending | null {
 /** Drops the reserve once the database holds the ending. */
 export function releaseEnding(runDir: string): void {
   rmSync(join(runDir, FILE), { force: true });
+}
+
+/**
+ * Endings the database refused so far, per database and run: what the app shows as the run's
+ * status until the write goes through (a failed run looked `running` until the next start).
+ */
+const refused = new WeakMap<object, Map<number, Ending>>();
+
+export function refusedEnding(ctx: Pick<Context, 'db'>, runId: number): Ending | undefined {
+  return refused.get(ctx.db)?.get(runId);
 }
 
 const RETRY_FIRST_MS = 250;
@@ -70,10 +83,16 @@ export function writeEnding(ctx: Context, runId: number, runDir: string, e: Endi
   if (!ctx.db.open) return;
   try {
     q.setRunStatus(ctx.db, runId, e.status, e.reason);
+    refused.get(ctx.db)?.delete(runId);
     releaseEnding(runDir);
     ctx.emit('runs:changed', { runId });
   } catch {
-    if (delay === RETRY_FIRST_MS) keepEnding(runDir, e);
+    if (delay === RETRY_FIRST_MS) {
+      keepEnding(runDir, e);
+      if (!refused.has(ctx.db)) refused.set(ctx.db, new Map());
+      refused.get(ctx.db)!.set(runId, e);
+      ctx.emit('runs:changed', { runId });
+    }
     const retry = setTimeout(() => writeEnding(ctx, runId, runDir, e, Math.min(delay * 2, RETRY_MAX_MS)), delay);
     retry.unref();
   }

@@ -8,8 +8,10 @@ import { normalizeModelConfig } from '../../model/config.js';
 import { claimRun } from '../../store/leases';
 import type { ModelConfig } from '../../types';
 import * as q from '../../store/queries';
-import { datasetRecord, runInfo, runRecord, type Context } from '../context';
+import { runInfo } from './info';
+import { datasetRecord, runRecord, type Context } from '../context';
 import { dropModels } from '../loaded';
+import { resumePoint } from './resume-point';
 import { startTraining, type TrainingSlot } from './training';
 
 type RunMethods = 'runs:list' | 'runs:get' | 'runs:metrics' | 'runs:start' | 'runs:resume' | 'runs:rename' | 'runs:delete';
@@ -73,17 +75,17 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
       if (ctx.jobs.jobForRun(r.id)) throw new AppFailure('busy', `run ${r.id} is training already`);
       if (datasetRecord(ctx, r.datasetId).count === 0)
         throw new AppFailure('bad-input', `run ${r.id} came in a bundle without its images: training it further needs the dataset`);
-      if ((r.status === 'done' || r.status === 'collapsed') && r.epochsDone >= r.config.epochs)
+      if ((r.status === 'done' || r.status === 'collapsed') && r.epochsDone >= r.config.epochs && a.fromEpoch === undefined)
         throw new AppFailure(
           'conflict',
           `run ${r.id} has finished all ${r.config.epochs} epochs${r.status === 'collapsed' ? '; a collapsed run is retried on safer settings as a new run' : ''}`,
         );
+      const ckpt = await resumePoint(ctx, r.id, a.fromEpoch);
       const release = slot.claim();
       try {
         // another process (a server, the CLI) may train this run: the lease comes before any write
         const lease = claimRun(ctx.db, r.id, 'training');
         try {
-          const ckpt = q.latestCheckpoint(ctx.db, r.id);
           q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
           return { jobId: startTraining(ctx, { runId: r.id, resumeFrom: ckpt?.path ?? null, backend: 'auto', lease }), runId: r.id };
         } catch (err) {

@@ -98,6 +98,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
           ...(resumeFrom !== null ? { resumeFrom: join(ctx.dataDir, resumeFrom) } : {}),
           callerPrunes: true,
           backend: pref,
+          ...(pref === 'torch' && ctx.opts.torch ? { torch: ctx.opts.torch } : {}),
         },
         onEvent,
         stop.signal,
@@ -121,9 +122,11 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
       };
     } catch (err) {
       const cancelled = signal.aborted && !writeFailure;
-      const reason = cancelled ? null : err instanceof Error ? err.message : String(err);
+      const said = cancelled ? null : err instanceof Error ? err.message : String(err);
+      // a GPU engine that failed is never swapped silently: the run ends failed, and says how to go on
+      const reason = said && onGpu(pref) ? `${said}; resume continues from the last checkpoint on wasm (--backend wasm)` : said;
       writeEnding(ctx, runId, runDir, { status: cancelled ? 'cancelled' : 'failed', reason });
-      throw err;
+      throw reason && reason !== said && !(err instanceof AppFailure) ? new Error(reason) : err;
     } finally {
       signal.removeEventListener('abort', onCancel);
       lease();
@@ -200,4 +203,9 @@ function recorder(
       ctx.emit('runs:changed', { runId });
     }
   };
+}
+
+/** Engines that train on a GPU (or a software stand-in for one), whose failures offer wasm. */
+function onGpu(pref: string): boolean {
+  return pref === 'webgpu-chromium' || pref === 'webgpu' || pref === 'tfjs-node-gpu';
 }

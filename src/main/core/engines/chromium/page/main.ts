@@ -4,15 +4,22 @@
 import type { FrameChannel } from '../protocol.js';
 import { servePageTrainer } from './trainer.js';
 
-interface ElectronBridge {
-  /** the one MessagePort the preload hands over; nothing else of Electron is exposed */
-  port(): Promise<MessagePort>;
+/** In the desktop app the preload posts the page its port (preload/trainer.ts); elsewhere no port comes. */
+function electronPort(): Promise<MessagePort> {
+  return new Promise((resolve) => {
+    const onMessage = (e: MessageEvent): void => {
+      if (e.source !== window || e.data !== 'latent-lab:trainer-port' || !e.ports[0]) return;
+      window.removeEventListener('message', onMessage);
+      resolve(e.ports[0]);
+    };
+    window.addEventListener('message', onMessage);
+  });
 }
 
 async function channel(): Promise<FrameChannel> {
-  const bridge = (globalThis as { latentLabTrainer?: ElectronBridge }).latentLabTrainer;
-  if (bridge) {
-    const port = await bridge.port();
+  // app:// is the desktop app's own origin; a loopback page gets its host's WebSocket instead
+  if (location.protocol === 'app:' || new URLSearchParams(location.search).has('electron')) {
+    const port = await electronPort();
     return {
       send: (frame) => port.postMessage(frame, [frame]),
       onFrame: (f) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The numbers of issue 10 at the scale two shared cores afford, through the CLI, in a data
 # folder of their own:
-#   bash bench/issue10.sh [epochs] [images]   (default 5 epochs of 10,000 digits; about 35 minutes)
+#   bash bench/cvae-forms.sh [epochs] [images]   (default 5 epochs of 10,000 digits; about 35 minutes)
 # 1. IWAE vs VAE: Burda et al.'s 784-200-200-50 (tanh, dynamically binarized MNIST), the same
 #    epochs for the ELBO and for k = 5 and k = 50, each scored by the k=5000 estimate.
 # 2. CVAE form 3 (prediction) as a classifier on the full training set, 8 epochs.
@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 E=${1:-5}
 N=${2:-10000}
-D=${LL_DATA:-$(mktemp -d /tmp/ll-issue10.XXXX)}
+D=${LL_DATA:-$(mktemp -d /tmp/ll-cvae-forms.XXXX)}
 ll() { node bin/latent-lab.mjs "$@" --data-dir "$D" --backend wasm; }
 echo "data folder: $D"
 ll import mnist | tail -1

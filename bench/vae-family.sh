@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The numbers of issue 4, through the CLI, in a data folder of their own:
-#   bash bench/issue4.sh [epochs]     (default 15; about 35 minutes on 2 cores)
+#   bash bench/vae-family.sh [epochs]     (default 15; about 35 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 E=${1:-15}
-D=${LL_DATA:-$(mktemp -d /tmp/ll-issue4.XXXX)}
+D=${LL_DATA:-$(mktemp -d /tmp/ll-vae-family.XXXX)}
 ll() { node bin/latent-lab.mjs "$@" --data-dir "$D"; }
 echo "data folder: $D"
 ll import mnist | tail -1
