@@ -46,6 +46,18 @@ describe('latent-lab, end to end', () => {
     },
   );
 
+  it.skipIf(!existsSync(FACES))(
+    'trains the faces on the defaults of grey photographs where no flag is given (skipped when ../shared/data/att-faces is absent)',
+    async () => {
+      const r = await cli('train', '--dataset', 'faces', '--epochs', '2', '--threads', '1');
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(
+        /^defaults for "faces" \(grey, 32 px, 360 training images\): --family mlp --hidden 400 --latent 10 --likelihood gaussian --sigma 0\.2 --batch 32 --warmup 20$/m,
+      );
+      expect(r.out).toMatch(/^best held-out loss -[\d.]+ nats at epoch [12]: /m);
+    },
+  );
+
   it('refuses bad input with a message naming the field', async () => {
     const r = await cli('train', '--dataset', 'nope');
     expect(r.code).toBe(1);
@@ -75,6 +87,8 @@ describe('latent-lab, end to end', () => {
     );
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
+    // MNIST measured binary at import: the reference model's Bernoulli MLP fills what was left out
+    expect(r.out).toMatch(/^defaults for "MNIST digits" \(binary, 28 px, 60000 training images\): --family mlp --likelihood bernoulli$/m);
     const losses = [...r.out.matchAll(/held-out loss: ([\d.]+) nats/g)].map((m) => Number(m[1]));
     expect(losses).toHaveLength(2);
     expect(losses[1]!).toBeLessThan(losses[0]!);

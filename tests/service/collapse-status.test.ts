@@ -40,7 +40,7 @@ describe('a collapsed run', () => {
   it('ends collapsed with the reason, and a healthy one ends done', async () => {
     const collapsed = await train({ ...base, beta: 200 });
     expect(collapsed.status).toBe('collapsed');
-    expect(collapsed.error).toMatch(/^posterior collapse: [01] of 4 latent dimensions active after epoch 1 /);
+    expect(collapsed.error).toMatch(/^posterior collapse: [01] of 4 latent dimensions in use after epoch 1 /);
     const healthy = await train(base);
     expect(healthy.status).toBe('done');
     expect(healthy.error).toBeNull();

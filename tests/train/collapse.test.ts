@@ -60,17 +60,21 @@ describe('posterior collapse warning', () => {
 describe('a collapsed run as a result', () => {
   const at = (step: number, activeUnits: number, dimKl: number[]) => ({ epoch: 15, step, activeUnits, dimKl });
 
-  it('ends collapsed under two active dimensions, with the reason', () => {
+  it('ends collapsed under two dimensions in use, with the reason', () => {
     const v = collapseVerdict(at(180, 0, [0.01, 0.02, 0.3, 0.19]));
     expect(v?.status).toBe('collapsed');
     expect(v?.reason).toMatch(
-      /^posterior collapse: 0 of 4 latent dimensions active after epoch 15 .*0\.52 nats of KL in all.*Retry with safer settings/,
+      /^posterior collapse: 0 of 4 latent dimensions in use after epoch 15 \(0 whose mean varies .* 2 with 0\.1 nats of KL or more; 0\.52 nats in all\).*Retry with safer settings/,
     );
     expect(collapseVerdict(at(180, 1, [3, 0, 0, 0]))?.status).toBe('collapsed');
+    // the faces VAE with beta 100: 6 of 10 units "active", 0.13 nats of KL in all
+    const faces = [0.025, 0.005, 0.022, 0.004, 0.003, 0.012, 0.008, 0.012, 0.013, 0.022];
+    expect(collapseVerdict(at(180, 6, faces))?.reason).toMatch(/^posterior collapse: 0 of 10 latent dimensions in use .*\(6 whose mean/);
   });
 
   it('leaves a healthy run, a run too short to judge and a model with no KL term alone', () => {
     expect(collapseVerdict(at(180, 2, [3, 2, 0, 0]))).toBeNull();
+    expect(collapseVerdict(at(180, 10, [2.4, 2.2, 2.2, 2.1, 2, 2, 1.9, 1.8, 1.7, 1.5]))).toBeNull();
     expect(collapseVerdict(at(MIN_JUDGED_STEPS - 1, 0, [0, 0]))).toBeNull();
     expect(collapseVerdict({ epoch: 15, step: 180 })).toBeNull();
     expect(collapseVerdict(null)).toBeNull();

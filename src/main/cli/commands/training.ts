@@ -134,7 +134,6 @@ async function followTraining(ctx: Context, jobId: string, rid: number): Promise
       `best held-out loss ${r.bestHeldOut.toFixed(2)} nats at epoch ${r.bestEpoch}: the checkpoint that evaluate, explore and export use`,
     );
   }
-  if (r.status === 'collapsed') io.err(`run ${rid} collapsed: ${r.error ?? ''}`);
   return r.status === 'done' || r.status === 'cancelled' ? 0 : 1;
 }
 

@@ -223,6 +223,7 @@ class AppState {
       });
     } else {
       void this.refreshRuns();
+      if (f.status === 'done') void this.#sayTrained(f);
     }
     if (f.status === 'failed')
       toasts.show(
@@ -230,7 +231,23 @@ class AppState {
         f.message || `${f.kind === 'import' ? 'The import' : 'Training'} failed`,
         f.kind === 'import' ? 'Check the folder and try again.' : 'The last good checkpoint is kept; you can resume from the Runs view.',
       );
-    else if (f.status === 'done') toasts.show('success', f.message || (f.kind === 'import' ? 'Import finished' : 'Training finished'));
+    else if (f.status === 'done' && f.kind === 'import') toasts.show('success', f.message || 'Import finished');
+  }
+
+  /** A run that trained to its end with its code unused is a failed model: said as one, not as a success. */
+  async #sayTrained(f: JobFinished): Promise<void> {
+    let collapsed = false;
+    if (f.runId !== undefined) {
+      const r = await api['runs:get']({ runId: f.runId }).catch(() => null);
+      collapsed = !!r?.ok && r.value.status === 'collapsed';
+    }
+    if (collapsed)
+      toasts.show(
+        'error',
+        f.message,
+        'Retry safer, in the Runs table or beside the run, trains it again on settings that keep the code in use.',
+      );
+    else toasts.show('success', f.message || 'Training finished');
   }
 }
 

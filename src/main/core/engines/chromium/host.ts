@@ -78,6 +78,9 @@ function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signa
     };
     const onAbort = (): void => {
       send({ type: 'cancel' });
+      // a cancel keeps nothing of the epoch in progress, so the page's step is not waited
+      // for: once a checkpoint being written (if any) is done, the run ends and its page goes
+      void queue.then(() => finish(() => resolve('cancelled')));
       cancelTimer = setTimeout(() => finish(() => resolve('cancelled')), CANCEL_GRACE_MS);
     };
     // one message at a time: an epoch's checkpoint is written before anything after it is seen

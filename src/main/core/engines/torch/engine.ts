@@ -29,6 +29,8 @@ export interface TorchOptions {
 export function torchEngine(opts: TorchOptions = {}): TrainingEngine {
   return {
     async train(run: EngineRun, events: EngineEvents, signal?: AbortSignal) {
+      // train.py fills its batches without the mirrored copies of train/batch.ts
+      if (run.config.flip) throw new Error('the torch engine does not mirror images yet: train without flip, or on wasm or webgpu');
       const processes = opts.processes ?? 1;
       if (!Number.isInteger(processes) || processes < 1 || processes > 256) {
         throw new Error(`processes must be an integer 1..256, got ${processes}`);
