@@ -44,7 +44,21 @@ describe('polish', () => {
       await page.reload();
       await page.getByTestId('tab-runs').click();
       const heads = () => page.locator('thead th').evaluateAll((ths) => ths.map((t) => Math.round(t.getBoundingClientRect().left)));
-      const before = await heads();
+      // selecting the run (the double-click's first click) may refresh its figures: let the
+      // table settle first, so what is compared is the rename field's doing alone
+      await page.getByTestId('run-name').first().click();
+      let before = await heads();
+      await expect
+        .poll(
+          async () => {
+            const now = await heads();
+            const same = JSON.stringify(now) === JSON.stringify(before);
+            before = now;
+            return same;
+          },
+          { intervals: [500] },
+        )
+        .toBe(true);
       await page.getByTestId('run-name').first().dblclick();
       const input = page.getByTestId('run-rename-input');
       await input.waitFor();
