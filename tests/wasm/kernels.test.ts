@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs build script, typed by its use here
-import { assembleWat, WASM_DIR } from '../../scripts/build-wasm.mjs';
+import { assembleWat, exportName, hasSharedVariant, WASM_DIR } from '../../scripts/build-wasm.mjs';
 
 const kernels = readdirSync(WASM_DIR as string).filter((f) => f.endsWith('.wat'));
 
@@ -14,11 +14,14 @@ describe('wasm kernels', () => {
   for (const f of kernels) {
     it(`${f}: the committed module is what the text builds to`, async () => {
       const name = f.slice(0, -'.wat'.length);
-      const built = (await assembleWat(join(WASM_DIR as string, f))) as Uint8Array;
-      const constName = `${name.replace(/-(.)/g, (_: string, c: string) => c.toUpperCase())}Wasm`;
-      const committed = ((await import(`../../src/main/core/wasm/${name}.wasm.ts`)) as Record<string, Uint8Array<ArrayBuffer>>)[constName]!;
-      expect(Buffer.from(committed).toString('base64')).toBe(Buffer.from(built).toString('base64'));
-      expect(WebAssembly.validate(committed)).toBe(true);
+      const file = join(WASM_DIR as string, f);
+      const committed = (await import(`../../src/main/core/wasm/${name}.wasm.ts`)) as Record<string, Uint8Array<ArrayBuffer>>;
+      for (const shared of (hasSharedVariant(file) as boolean) ? [false, true] : [false]) {
+        const built = (await assembleWat(file, shared)) as Uint8Array;
+        const bytes = committed[exportName(name, shared) as string]!;
+        expect(Buffer.from(bytes).toString('base64'), `${name}${shared ? ' (shared)' : ''}`).toBe(Buffer.from(built).toString('base64'));
+        expect(WebAssembly.validate(bytes)).toBe(true);
+      }
     });
   }
 });
