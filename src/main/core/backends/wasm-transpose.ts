@@ -11,7 +11,7 @@
 // of 4, through Int32Array views (bit-exact, NaN payloads included).
 import * as tf from '@tensorflow/tfjs-core';
 import { overrideWasmKernel } from './wasm-override.js';
-import { funcBody, get, I32, i32add, i32sub, load, oneFunctionModule, set, simd, store, V128 } from '../wasm/assemble.js';
+import { transposeSharedWasm, transposeWasm } from '../wasm/transpose.wasm.js';
 
 interface WasmBackend {
   wasm: { asm?: { memory?: WebAssembly.Memory } };
@@ -129,82 +129,13 @@ export function transpose2d(run: Run, memory: WebAssembly.Memory, src: number, d
   for (let r = rows4; r < rows; r++) for (let c = 0; c < cols4; c++) y[c * rows + r] = x[r * cols + c]!;
 }
 
-/** The assembled function over `memory` (a plain or a shared one), or null without wasm SIMD. */
+/** The function (wasm/transpose.wat) over `memory` (a plain or a shared one), or null without wasm SIMD. */
 export function simdTranspose(memory: WebAssembly.Memory): Run | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const mod = new WebAssembly.Module(moduleBytes(shared));
+    const mod = new WebAssembly.Module(shared ? transposeSharedWasm : transposeWasm);
     return new WebAssembly.Instance(mod, { env: { memory } }).exports['transpose'] as Run;
   } catch {
     return null;
   }
-}
-
-// ---- the module: (func (export "transpose") (params i32 x 12)) over env.memory ----
-
-// parameters (bytes but the last two): src, dst, a row of x and 2, 3, 4 of them, a row of
-// the output and 2, 3, 4 of them, then the 4-row strips and the 4-column blocks per strip
-const P = { src: 0, dst: 1, r1: 2, r2: 3, r3: 4, r4: 5, c1: 6, c2: 7, c3: 8, c4: 9, strips: 10, blocks: 11 };
-// locals: i32 s, d, k; v128 v0-v3, t0-t3
-const L = { s: 12, d: 13, k: 14, v0: 15, v1: 16, v2: 17, v3: 18, t0: 19, t1: 20, t2: 21, t3: 22 };
-
-/** i8x16.shuffle picking float lanes (0-3 of the first operand, 4-7 of the second) */
-function shuffle(lanes: [number, number, number, number]): number[] {
-  return [...simd(0x0d), ...lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3])];
-}
-
-const plus = (a: number, b: number) => [...get(a), ...get(b), i32add];
-
-function body(): number[] {
-  const lo = shuffle([0, 4, 1, 5]);
-  const hi = shuffle([2, 6, 3, 7]);
-  const first = shuffle([0, 1, 4, 5]);
-  const second = shuffle([2, 3, 6, 7]);
-  // prettier-ignore
-  const code: number[] = [
-    0x02, 0x40, 0x03, 0x40, // block, loop: the strips
-    ...get(P.strips), 0x45 /* i32.eqz */, 0x0d, 0x01, // br_if out
-    ...get(P.src), ...set(L.s),
-    ...get(P.dst), ...set(L.d),
-    ...get(P.blocks), ...set(L.k),
-    0x02, 0x40, 0x03, 0x40, // block, loop: the blocks of a strip
-    ...get(L.k), 0x45, 0x0d, 0x01,
-    // four rows of four
-    ...get(L.s), ...load, ...set(L.v0),
-    ...plus(L.s, P.r1), ...load, ...set(L.v1),
-    ...plus(L.s, P.r2), ...load, ...set(L.v2),
-    ...plus(L.s, P.r3), ...load, ...set(L.v3),
-    // a0 b0 a1 b1 | a2 b2 a3 b3 | c0 d0 c1 d1 | c2 d2 c3 d3
-    ...get(L.v0), ...get(L.v1), ...lo, ...set(L.t0),
-    ...get(L.v0), ...get(L.v1), ...hi, ...set(L.t1),
-    ...get(L.v2), ...get(L.v3), ...lo, ...set(L.t2),
-    ...get(L.v2), ...get(L.v3), ...hi, ...set(L.t3),
-    // the four columns: a0 b0 c0 d0, a1 b1 c1 d1, ...
-    ...get(L.d), ...get(L.t0), ...get(L.t2), ...first, ...store,
-    ...plus(L.d, P.c1), ...get(L.t0), ...get(L.t2), ...second, ...store,
-    ...plus(L.d, P.c2), ...get(L.t1), ...get(L.t3), ...first, ...store,
-    ...plus(L.d, P.c3), ...get(L.t1), ...get(L.t3), ...second, ...store,
-    // next four columns: 16 bytes on in x, four output rows on
-    ...get(L.s), 0x41, 0x10, i32add, ...set(L.s),
-    ...plus(L.d, P.c4), ...set(L.d),
-    ...get(L.k), 0x41, 0x01, i32sub, ...set(L.k),
-    0x0c, 0x00, 0x0b, 0x0b, // br loop, end, end
-    // next strip: four rows on in x, four columns (16 bytes) on in the output
-    ...plus(P.src, P.r4), ...set(P.src),
-    ...get(P.dst), 0x41, 0x10, i32add, ...set(P.dst),
-    ...get(P.strips), 0x41, 0x01, i32sub, ...set(P.strips),
-    0x0c, 0x00, 0x0b, 0x0b,
-    0x0b, // end function
-  ];
-  return funcBody(
-    [
-      [3, I32],
-      [8, V128],
-    ],
-    code,
-  );
-}
-
-function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  return oneFunctionModule('transpose', new Array<number>(12).fill(I32), body(), shared);
 }
