@@ -56,7 +56,7 @@ describe('polish', () => {
             before = now;
             return same;
           },
-          { intervals: [500] },
+          { interval: 500 },
         )
         .toBe(true);
       await page.getByTestId('run-name').first().dblclick();
