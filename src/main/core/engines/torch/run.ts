@@ -157,17 +157,22 @@ export function runProgram(
 }
 
 /**
- * What a crash's stderr says went wrong: torchrun's report of the first failed worker (its
- * rank and exit, e.g. "Signal 9 (SIGKILL) received by PID 123"), else a Python traceback's
- * last line, else the last line.
+ * What a crash's stderr says went wrong: torchrun's report of the failed worker (its rank and
+ * exit, e.g. "Signal 9 (SIGKILL) received by PID 123"), else a Python traceback's last line,
+ * else the last line. When one worker dies, gloo aborts the others (SIGABRT), and torchrun may
+ * name such an abort as the root cause: the failure that is not an abort is the one to tell.
  */
 export function lastWords(stderr: string): string {
-  const rootCause = /Root Cause[\s\S]*?rank\s*:\s*(\d+)[\s\S]*?exitcode\s*:\s*(-?\d+)[\s\S]*?traceback\s*:\s*([^\n]*)/.exec(stderr);
-  if (rootCause) {
-    const [, rank, code, traceback] = rootCause;
-    const why = traceback && !traceback.includes('To enable traceback') ? traceback.trim() : `exit code ${code}`;
-    return `: training process rank ${rank} failed (${why})`;
-  }
+  const failures = [...stderr.matchAll(/rank\s*:\s*(\d+)[^\n]*\n[\s\S]*?exitcode\s*:\s*(-?\d+)[\s\S]*?traceback\s*:\s*([^\n]*)/g)].map(
+    ([, rank, code, traceback]) => ({
+      rank,
+      why: traceback && !traceback.includes('To enable traceback') ? traceback.trim() : `exit code ${code}`,
+    }),
+  );
+  const rootAt = stderr.indexOf('Root Cause');
+  const root = rootAt >= 0 ? [...stderr.slice(rootAt).matchAll(/rank\s*:\s*(\d+)/g)][0]?.[1] : undefined;
+  const told = failures.find((f) => !/SIGABRT/.test(f.why)) ?? failures.find((f) => f.rank === root) ?? failures[0];
+  if (told) return `: training process rank ${told.rank} failed (${told.why})`;
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
