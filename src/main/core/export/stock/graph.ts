@@ -7,6 +7,18 @@ import { samePad } from '../../model/layers.js';
 export type Dtype = 'float32' | 'int32';
 
 export type UnaryFn = 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'abs' | 'reciprocal' | 'softmax' | 'identity';
+
+/** Each element-wise op's name in a TensorFlow graph and in ONNX: for these the two formats agree. */
+export const UNARY_OPS: Record<UnaryFn, string> = {
+  relu: 'Relu',
+  tanh: 'Tanh',
+  sigmoid: 'Sigmoid',
+  softplus: 'Softplus',
+  abs: 'Abs',
+  reciprocal: 'Reciprocal',
+  softmax: 'Softmax',
+  identity: 'Identity',
+};
 export type BinaryFn = 'add' | 'sub' | 'mul' | 'div' | 'less';
 
 /** A value in the graph: the node that makes it, and its shape (-1: the batch). */

@@ -4,7 +4,7 @@
 // needs it channels-last, so a conv stack runs in NCHW with one transpose at each end.
 import * as onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
-import type { Graph, Node, Value } from './graph.js';
+import { UNARY_OPS, type Graph, type Node, type Value } from './graph.js';
 
 // onnx-proto is CommonJS: Node's ESM import gives its exports as the default only
 const { onnx } = ((onnxProto as unknown as { default?: typeof onnxProto }).default ?? onnxProto) as typeof onnxProto;
@@ -14,16 +14,6 @@ const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
 const A = onnx.AttributeProto.AttributeType;
 
-const UNARY_OPS: Record<string, string> = {
-  relu: 'Relu',
-  tanh: 'Tanh',
-  sigmoid: 'Sigmoid',
-  softplus: 'Softplus',
-  abs: 'Abs',
-  reciprocal: 'Reciprocal',
-  softmax: 'Softmax',
-  identity: 'Identity',
-};
 /** element-wise ops, which may run on a value in either layout */
 const ELEMENTWISE = new Set(['relu', 'tanh', 'sigmoid', 'softplus', 'abs', 'reciprocal']);
 const BINARY_OPS: Record<string, string> = { add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', less: 'Less' };

@@ -2,7 +2,7 @@
 // its JSON form and a weights manifest, and one binary file of the constants, which is what
 // `tf.loadGraphModel` reads (the converter writes the same for a SavedModel). A graph model
 // and not a layers model: it writes the sub-pixel upsampling as the DepthToSpace op it is.
-import type { Graph, Node, Value } from './graph.js';
+import { UNARY_OPS, type Graph, type Node, type Value } from './graph.js';
 
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
 
@@ -19,16 +19,6 @@ const str = (s: string) => ({ s: Buffer.from(s, 'utf8').toString('base64') });
 const ints = (xs: number[]) => ({ list: { i: xs.map(String) } });
 const shapeOf = (shape: readonly number[]) => ({ dim: shape.map((d) => ({ size: String(d) })) });
 
-const UNARY_OPS: Record<string, string> = {
-  relu: 'Relu',
-  tanh: 'Tanh',
-  sigmoid: 'Sigmoid',
-  softplus: 'Softplus',
-  abs: 'Abs',
-  reciprocal: 'Reciprocal',
-  softmax: 'Softmax',
-  identity: 'Identity',
-};
 const BINARY_OPS: Record<string, string> = { add: 'AddV2', sub: 'Sub', mul: 'Mul', div: 'RealDiv', less: 'Less' };
 
 /** model.json's object and the weights file's bytes. */
