@@ -4,7 +4,7 @@
 // and garbage in the middle of the database comes with what PRAGMA integrity_check found and
 // how to recover (it was a bare "malformed"). Real CLI processes; the permission cases run as
 // another user (`nobody`, through setpriv) when the tests run as root, which permissions do not stop.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +18,16 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'latent-lab.mjs');
 const CHILD = join(import.meta.dirname, 'fixtures', 'service-child.ts');
 const asRoot = process.getuid?.() === 0;
 const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
+const asNobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+/** the other user can read the project (a clone in a private folder, mktemp -d's 0700, it cannot) */
+const nobodyReads =
+  !asRoot ||
+  !setpriv ||
+  spawnSync(setpriv, [...asNobody, process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(BIN)})`]).status === 0;
+if (!nobodyReads)
+  console.warn(`permission probes not run: the user nobody cannot read ${BIN} (the project sits in a folder closed to other users)`);
 /** permissions stop this process's children: another user's when root (setpriv), else our own */
-const permissionsBite = !asRoot || !!setpriv;
+const permissionsBite = (!asRoot || !!setpriv) && nobodyReads;
 
 let top: string;
 let data: string;
@@ -52,10 +60,7 @@ afterAll(() => {
 
 /** node with args, as another user when root; what it printed and its exit code */
 function node(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const [cmd, argv] =
-    asRoot && setpriv
-      ? [setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]]
-      : [process.execPath, args];
+  const [cmd, argv] = asRoot && setpriv ? [setpriv, [...asNobody, process.execPath, ...args]] : [process.execPath, args];
   const proc = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (b: Buffer) => (out += b.toString()));
