@@ -95,8 +95,17 @@ export const argSchemas = {
       config: trainConfigSchema,
       name: z.string().trim().min(1).max(100).optional(),
       backend: z.enum(backendPrefs).default('auto'),
+      /** backend webgpu-browser: the claim of the trainer this tab opened (a dedicated worker on its WebGPU) */
+      browserTrainer: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{16,64}$/, 'a trainer claim is 16 to 64 letters, digits or dashes')
+        .optional(),
     })
-    .strict(),
+    .strict()
+    .refine((a) => (a.backend === 'webgpu-browser') === (a.browserTrainer !== undefined), {
+      message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
+      path: ['browserTrainer'],
+    }),
   /** fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest */
   'runs:resume': z.object({ runId: id, fromEpoch: z.number().int().min(1).optional() }).strict(),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
