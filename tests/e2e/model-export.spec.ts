@@ -98,7 +98,7 @@ describe('export model', () => {
     try {
       const { page } = app;
       await addMnist(page);
-      await trainSmall(app);
+      await trainSmall(app, { hidden: [32], epochs: 1, limit: 1000 }); // any trained run will do: a small one is quick
       await page.getByTestId('tab-explore').click();
       await page.getByTestId('sweep-canvas').waitFor();
       const [download] = await Promise.all([
