@@ -41,6 +41,7 @@ import type {
   JobFinished,
   ScatterResult,
   RunBundleExport,
+  ModelExport,
   AnimationExport,
 } from './records';
 
@@ -165,7 +166,8 @@ export const argSchemas = {
     })
     .strict(),
   'export:metrics': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
-  'export:model': z.object({ runId: id, path: z.string().min(1), overwrite: z.boolean().default(false) }).strict(),
+  /** a folder for the model; without a path the folder comes back as one .zip in the result */
+  'export:model': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
   'export:animation': z
     .object({
       walk: walkSpecSchema,
@@ -223,7 +225,7 @@ export interface Results {
   'explore:outliers': { indices: number[]; scores: number[] };
   'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };
   'export:metrics': { path: string | null; csv: string };
-  'export:model': { path: string; files: string[] };
+  'export:model': ModelExport;
   'export:animation': AnimationExport;
   'dialog:openFolder': { path: string | null };
   'dialog:openFile': { path: string | null };
