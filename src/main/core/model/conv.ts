@@ -1,6 +1,6 @@
 // The conv layer with hand-written gradients (wasm has no Conv2DBackpropFilter kernel at all,
 // and its Conv2DBackpropInput is a plain loop), and the sub-pixel upsampling. See
-// ARCHITECTURE.md "Pitfalls found".
+// ENGINES.md, "wasm".
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import { withLayerGrad } from './layer-grads.js';

@@ -1,6 +1,6 @@
 // The dense layer with a hand-written gradient. Why not autograd: on wasm, the autograd of
 // matMul uses transposeA/transposeB forms that are ~13x slower than an explicit transpose
-// followed by a plain matMul. See ARCHITECTURE.md "Pitfalls found".
+// followed by a plain matMul. See ENGINES.md, "wasm".
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
 import { withLayerGrad } from './layer-grads.js';
