@@ -10,8 +10,9 @@ import type { EngineName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
   id: string;
-  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch) */
-  backend: EngineName;
+  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch); not
+   *  webgpu-browser, which trains in a person's tab (the Chromium rows measure the same page) */
+  backend: Exclude<EngineName, 'webgpu-browser'>;
   threads?: number;
   /** torch: training processes (torchrun with gloo on CPU, NCCL on CUDA) */
   processes?: number;
