@@ -1,7 +1,7 @@
 // Reading argv with node:util's parseArgs against the table: strict per command, so an unknown
 // or misspelled flag is refused by name (with the nearest known one) instead of being ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { backendPrefs } from '../../shared/contract';
+import { backendPrefs, torchDevices } from '../../shared/contract';
 import type { TorchDevice, TorchOptions } from '../core/engines/torch/engine';
 import { CliError, Input, type Command, type Flags } from './command';
 import { nearest } from './nearest';
@@ -16,8 +16,6 @@ export const globalFlags: Flags = {
   rendezvous: { value: 'host:port', help: "torch engine: the rendezvous every machine's torchrun meets at" },
   help: { boolean: true, help: 'print the usage' },
 };
-
-const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;
 
 /** --device, --processes, --nodes and --rendezvous: the torch engine's, refused with any other. */
 function torchFlags(values: Record<string, unknown>, backend: string): TorchOptions | undefined {

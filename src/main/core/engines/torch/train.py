@@ -197,7 +197,8 @@ def main(spec_path):
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank] if device.type == "cuda" else None)
 
     torch_version = torch.__version__.split("+")[0]
-    detail = f"torch {torch_version} · {device.type}" + (f" · {world} processes" if world > 1 else "")
+    # the record names the release ("torch 1.13"), not a build's suffix (Debian's "1.13.0a0")
+    detail = f"torch {version[0]}.{version[1]} · {device.type}" + (f" · {world} processes" if world > 1 else "")
     emit({
         "type": "started",
         "backend": "torch",
