@@ -2,6 +2,9 @@
 // the settings of a training it did not start (one that went on across a reload).
 import { defaultsFor, fromTrainConfig, type FormConfig } from '../lib/models';
 import type { DatasetInfo, RunInfo } from '../../../shared/contract';
+import type { torchDevices } from '../../../shared/contract';
+
+export type TorchDevice = (typeof torchDevices)[number];
 
 class TrainForm {
   #datasetId = $state<number | null>(null);
@@ -10,6 +13,10 @@ class TrainForm {
   cfg = $state<FormConfig>(defaultsFor(undefined));
   name = $state('');
   advanced = $state(false);
+  /** what trains: the app's own choice, or PyTorch where it was found */
+  engine = $state<'auto' | 'torch'>('auto');
+  torchDevice = $state<TorchDevice>('auto');
+  torchProcesses = $state<number | null>(1);
 
   get datasetId(): number | null {
     return this.#datasetId;

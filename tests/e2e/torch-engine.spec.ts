@@ -1,0 +1,52 @@
+// The Train form offers PyTorch where the service found it: the engine choice with a device and
+// processes, a small run trained on it, and the Runs view naming it ("torch 1.13 · cpu"). Skipped,
+// saying why, where no python3 imports torch 1.13 or newer.
+import { describe, expect, it } from 'vitest';
+import { probeTorch } from '../../src/main/core/engines/torch/find-python';
+import { objectDataset, useBrowser } from './fixtures';
+import { screenshot, screenshotSizes } from './harness';
+
+const probe = await probeTorch();
+if (!probe.found) console.warn(`torch e2e skipped: ${probe.reason}`);
+const release = probe.found ? probe.version.split('+')[0]!.split('.').slice(0, 2).join('.') : '';
+
+const { withApp } = useBrowser();
+
+describe.skipIf(!probe.found)('PyTorch in the Train form', () => {
+  it('picks torch with its device and processes, trains a small run, and the Runs view names it', { timeout: 240_000 }, () =>
+    withApp('torch-form', async (app, page) => {
+      const datasetId = await objectDataset(app, 'objects', 8, 4);
+      await page.reload();
+      await page.getByTestId('tab-train').click();
+      await page.getByTestId('train-dataset').selectOption(String(datasetId));
+      // the service asks python for torch once (seconds); the choice comes when it answers
+      await page.getByTestId('train-engine-torch').click({ timeout: 90_000 });
+      expect(await page.getByTestId('train-engine-explain').textContent()).toMatch(
+        new RegExp(`PyTorch ${probe.found ? probe.version.replace(/[.+]/g, '\\$&') : ''} on .*cpu`),
+      );
+      await page.getByTestId('train-device').selectOption('cpu');
+      expect(await page.getByTestId('train-processes').inputValue()).toBe('1');
+      await page.getByTestId('train-epochs').fill('2');
+      await page.getByTestId('train-batch').fill('8');
+      // the form scrolls: each size shows the engine's fields
+      for (const [width, height] of [
+        [1440, 900],
+        [1024, 700],
+      ] as const) {
+        await page.setViewportSize({ width, height });
+        await page.getByTestId('train-engine-block').scrollIntoViewIfNeeded();
+        await screenshot(page, `train-engine-torch-${width}`);
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
+
+      await page.getByTestId('train-start').click();
+      await page.getByTestId('train-start').and(page.locator('[data-running="true"]')).waitFor();
+      await page.getByTestId('train-start').and(page.locator('[data-running="false"]')).waitFor({ timeout: 120_000 });
+      await page.getByTestId('tab-runs').click();
+      const row = page.getByTestId('run-row').first();
+      await expect.poll(() => row.getByTestId('run-status').textContent(), { timeout: 30_000 }).toBe('done');
+      expect(await row.getByTestId('run-backend').textContent()).toBe(`torch ${release} · cpu`);
+      await screenshotSizes(page, 'runs-torch');
+    }),
+  );
+});
