@@ -1,6 +1,7 @@
 // The Train form offers PyTorch where the service found it: the engine choice with a device and
-// processes, a small run trained on it, and the Runs view naming it ("torch 1.13 · cpu"). Skipped,
-// saying why, where no python3 imports torch 1.13 or newer.
+// processes, a small run trained on it, and the Runs view naming it ("torch 1.13 · cpu"); skipped,
+// saying why, where no python3 imports torch 1.13 or newer. Where PyTorch is missing, the form
+// and the badge say what to install and why it pays.
 import { describe, expect, it } from 'vitest';
 import { probeTorch } from '../../src/main/core/engines/torch/find-python';
 import { objectDataset, useBrowser } from './fixtures';
@@ -49,4 +50,38 @@ describe.skipIf(!probe.found)('PyTorch in the Train form', () => {
       await screenshotSizes(page, 'runs-torch');
     }),
   );
+});
+
+describe('PyTorch missing', () => {
+  it('the Train form and the badge say what to install and why it is worth it', async () => {
+    // a python that is not there: the service's probe finds no PyTorch
+    process.env.LATENT_LAB_PYTHON = '/nonexistent/python3';
+    try {
+      await withApp('torch-missing', async (app, page) => {
+        await objectDataset(app, 'objects', 4, 4);
+        await page.reload();
+        await page.getByTestId('tab-train').click();
+        const explain = page.getByTestId('train-engine-explain');
+        await explain.filter({ hasText: 'PyTorch was not found' }).waitFor({ timeout: 90_000 });
+        expect(await explain.textContent()).toMatch(/Worth installing: on a CPU it trains the same models .* as fast as wasm/s);
+        await page.getByTestId('train-engine-install').locator('summary').click();
+        expect(await page.getByTestId('train-engine-install').textContent()).toMatch(/pip install torch.*restart Latent Lab/s);
+        expect(await explain.getAttribute('title')).toMatch(/\/nonexistent\/python3/);
+        expect(await page.getByTestId('train-engine-torch').count()).toBe(0);
+        await page.getByTestId('train-engine-block').scrollIntoViewIfNeeded();
+        await screenshot(page, 'train-engine-missing-1440');
+        await page.getByTestId('backend-badge').click();
+        const torchLine = page
+          .getByTestId('backend-faster')
+          .locator('li')
+          .filter({ hasText: /^\s*torch/ });
+        expect(await torchLine.textContent()).toMatch(
+          /needs Python 3 with PyTorch.*Not used here: no usable PyTorch in LATENT_LAB_PYTHON.*it is worth it/s,
+        );
+        await screenshotSizes(page, 'badge-torch-missing');
+      });
+    } finally {
+      delete process.env.LATENT_LAB_PYTHON;
+    }
+  });
 });
