@@ -15,7 +15,17 @@ import {
   type Limit,
 } from './limits';
 
-export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgpu-chromium', 'torch', 'wasm', 'cpu'] as const;
+export const backendPrefs = [
+  'auto',
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'webgpu',
+  'webgpu-chromium',
+  'webgpu-browser',
+  'torch',
+  'wasm',
+  'cpu',
+] as const;
 
 /** where the PyTorch engine trains: auto takes CUDA, then Apple's MPS, then the CPU */
 export const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;

@@ -21,7 +21,8 @@ describe.skipIf(!probe.found)('PyTorch in the Train form', () => {
       await page.getByTestId('tab-train').click();
       await page.getByTestId('train-dataset').selectOption(String(datasetId));
       // the service asks python for torch once (seconds); the choice comes when it answers
-      await page.getByTestId('train-engine-torch').click({ timeout: 90_000 });
+      await page.getByTestId('train-engine').locator('option[value="torch"]').waitFor({ state: 'attached', timeout: 90_000 });
+      await page.getByTestId('train-engine').selectOption('torch');
       expect(await page.getByTestId('train-engine-explain').textContent()).toMatch(
         new RegExp(`PyTorch ${probe.found ? probe.version.replace(/[.+]/g, '\\$&') : ''} on .*cpu`),
       );
@@ -61,13 +62,13 @@ describe('PyTorch missing', () => {
         await objectDataset(app, 'objects', 4, 4);
         await page.reload();
         await page.getByTestId('tab-train').click();
-        const explain = page.getByTestId('train-engine-explain');
+        const explain = page.getByTestId('train-torch-note');
         await explain.filter({ hasText: 'PyTorch was not found' }).waitFor({ timeout: 90_000 });
         expect(await explain.textContent()).toMatch(/Worth installing: on a CPU it trains the same models .* as fast as wasm/s);
-        await page.getByTestId('train-engine-install').locator('summary').click();
-        expect(await page.getByTestId('train-engine-install').textContent()).toMatch(/pip install torch.*restart Latent Lab/s);
+        await page.getByTestId('train-torch-install').locator('summary').click();
+        expect(await page.getByTestId('train-torch-install').textContent()).toMatch(/pip install torch.*restart Latent Lab/s);
         expect(await explain.getAttribute('title')).toMatch(/\/nonexistent\/python3/);
-        expect(await page.getByTestId('train-engine-torch').count()).toBe(0);
+        expect(await page.getByTestId('train-engine').locator('option[value="torch"]').count()).toBe(0);
         await page.getByTestId('train-engine-block').scrollIntoViewIfNeeded();
         await screenshot(page, 'train-engine-missing-1440');
         await page.getByTestId('backend-badge').click();

@@ -63,12 +63,15 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
         const runId = q.insertRun(ctx.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
         ctx.emit('runs:changed', { runId });
+        const lease = claimRun(ctx.db, runId, 'training');
+        const torch = a.torch ? { torch: a.torch } : {};
         const jobId = startTraining(ctx, {
           runId,
           resumeFrom: null,
           backend: a.backend,
-          ...(a.torch ? { torch: a.torch } : {}),
-          lease: claimRun(ctx.db, runId, 'training'),
+          browserTrainer: a.browserTrainer,
+          ...torch,
+          lease,
         });
         if (note) setImmediate(() => ctx.emit('run:warning', { runId, message: note }));
         return { jobId, runId };
