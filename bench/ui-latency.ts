@@ -57,8 +57,9 @@ interface Move {
   parse: number;
   /** to the grid thread and back, less the thread's own time */
   hop: number;
-  /** the grid thread: the model's passes, the bytes read back, and the rest of its part
-   *  (looking up the run and model, the base vector, posting the answer) */
+  /** the grid thread: finding the run, its checkpoint, the leased model and pixels; the model's
+   *  passes; the bytes read back; the rest of its part (the base vector, posting the answer) */
+  lease: number;
   decode: number;
   bytes: number;
   build: number;
@@ -143,7 +144,8 @@ async function measure(page: Page, moves: number, dragMs: number): Promise<{ mov
           hop: s('thread hop'),
           decode: s('thread.decode'),
           bytes: s('thread.bytes'),
-          build: s('thread') - s('thread.decode') - s('thread.bytes'),
+          lease: s('thread.lease'),
+          build: s('thread') - s('thread.lease') - s('thread.decode') - s('thread.bytes'),
           server: server - s('read') - s('parse') - s('thread hop') - s('thread'),
           unframe,
           handoff: draw.startTime - (call.startTime + call.duration),
@@ -195,7 +197,8 @@ const STAGES: [keyof Move, string][] = [
   ['parse', 'server: read + check args'],
   ['server', 'server: the rest'],
   ['hop', 'thread hop, both ways'],
-  ['build', 'thread: run, model, base'],
+  ['lease', 'thread: run, checkpoint, model'],
+  ['build', 'thread: the rest (base, post)'],
   ['decode', 'thread: decode (tfjs)'],
   ['bytes', 'thread: read back as bytes'],
   ['unframe', 'page: decode the frame'],
