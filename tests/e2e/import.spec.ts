@@ -236,6 +236,19 @@ describe('import sheet defects', () => {
       await page.getByTestId('import-start').click();
       const result = page.getByTestId('import-result');
       await result.waitFor();
+      // its toast, in a 1024x700 window, beside the sheet's buttons, not over them
+      await page.setViewportSize({ width: 1024, height: 700 });
+      const toast = page.getByTestId('toast-error');
+      await toast.waitFor();
+      await screenshot(page, 'import-failed-toast-1024');
+      const footer = (await page.locator('[data-testid="import-sheet"] footer').boundingBox())!;
+      for (const t of await page.locator('.toast').all()) {
+        const b = (await t.boundingBox())!;
+        const apart =
+          b.y >= footer.y + footer.height || b.y + b.height <= footer.y || b.x >= footer.x + footer.width || b.x + b.width <= footer.x;
+        expect(apart, `toast ${JSON.stringify(b)} over the footer ${JSON.stringify(footer)}`).toBe(true);
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
       // the next folder, typed straight after: what the failed import said was about the old one
       const good = await objectFolder(join(app.dataDir, 'good'), [1, 2, 3], 2);
       await page.getByTestId('import-path').fill(good);
