@@ -94,7 +94,7 @@ function table(rows: Row[], skipped: string[]): string[] {
   return lines;
 }
 
-/** What the rows say against the engine issue's targets and against each other. */
+/** What the rows say against the engine's targets and against each other. */
 function summary(rows: Row[]): string[] {
   const find = (engine: string, model: string) => rows.find((r) => r.engine.id === engine && r.model.id === model && !r.note);
   const out: string[] = [];

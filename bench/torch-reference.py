@@ -1,4 +1,4 @@
-# The reference models of `npm run bench` in PyTorch, for the side-by-side figures on
+# The reference models of `npm run bench` in PyTorch, for the side-by-side figures on
 # the machine at hand (not part of the tests; nothing of it ships). Same shapes, batch 128,
 # Adam 1e-3, random binary images (the speed does not depend on the pixels):
 #   apt-get install python3-torch libopenblas0-pthread

@@ -1,7 +1,7 @@
 // `npm run bench:ui`: how live the sweep feels, end to end. The real service and browser mode,
 // Chromium through playwright-core; then in the page, from a pinned slider's input event to the
 // sweep canvas's changed pixels: 20 single moves (p50, p95) and a 1.6 s drag (frames drawn per
-// second), first with nothing else running, then beside a training. Three cases, issue 8's:
+// second), first with nothing else running, then beside a training. Three cases:
 // 16x16 MNIST (a 784-128-4 MLP VAE on 28 px digits), and 8x8 and 16x16 faces (a 4096-128-4 MLP
 // VAE on the AT&T faces imported at 64 px, where the bigger tiles cost the decode and the wire
 // more); the faces cases are skipped, saying so, when ../shared/data/att-faces is absent.

@@ -41,6 +41,7 @@ import type {
   JobFinished,
   ScatterResult,
   RunBundleExport,
+  ModelExport,
   AnimationExport,
 } from './records';
 
@@ -95,8 +96,17 @@ export const argSchemas = {
       config: trainConfigSchema,
       name: z.string().trim().min(1).max(100).optional(),
       backend: z.enum(backendPrefs).default('auto'),
+      /** backend webgpu-browser: the claim of the trainer this tab opened (a dedicated worker on its WebGPU) */
+      browserTrainer: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{16,64}$/, 'a trainer claim is 16 to 64 letters, digits or dashes')
+        .optional(),
     })
-    .strict(),
+    .strict()
+    .refine((a) => (a.backend === 'webgpu-browser') === (a.browserTrainer !== undefined), {
+      message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
+      path: ['browserTrainer'],
+    }),
   /** fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest */
   'runs:resume': z.object({ runId: id, fromEpoch: z.number().int().min(1).optional() }).strict(),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
@@ -156,7 +166,8 @@ export const argSchemas = {
     })
     .strict(),
   'export:metrics': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
-  'export:model': z.object({ runId: id, path: z.string().min(1), overwrite: z.boolean().default(false) }).strict(),
+  /** a folder for the model; without a path the folder comes back as one .zip in the result */
+  'export:model': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
   'export:animation': z
     .object({
       walk: walkSpecSchema,
@@ -214,7 +225,7 @@ export interface Results {
   'explore:outliers': { indices: number[]; scores: number[] };
   'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };
   'export:metrics': { path: string | null; csv: string };
-  'export:model': { path: string; files: string[] };
+  'export:model': ModelExport;
   'export:animation': AnimationExport;
   'dialog:openFolder': { path: string | null };
   'dialog:openFile': { path: string | null };

@@ -177,6 +177,16 @@ export interface RunBundleExport {
   bytes: Uint8Array | null;
 }
 
+/** A trained model written by export:model: the app's format, TensorFlow.js and ONNX, a README. */
+export interface ModelExport {
+  /** the folder written; null when no path was given */
+  path: string | null;
+  /** the files written: absolute paths in path, else paths inside the zip */
+  files: string[];
+  /** without a path (browser mode, where a download is one file): the folder as one .zip */
+  zip: { name: string; bytes: Uint8Array } | null;
+}
+
 export interface MetricRow {
   kind: 'step' | 'epoch';
   step: number;

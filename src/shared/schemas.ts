@@ -15,7 +15,17 @@ import {
   type Limit,
 } from './limits';
 
-export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgpu-chromium', 'torch', 'wasm', 'cpu'] as const;
+export const backendPrefs = [
+  'auto',
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'webgpu',
+  'webgpu-chromium',
+  'webgpu-browser',
+  'torch',
+  'wasm',
+  'cpu',
+] as const;
 
 /** a database id */
 export const id = z.number().int().positive();

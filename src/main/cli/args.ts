@@ -6,10 +6,13 @@ import type { TorchDevice, TorchOptions } from '../core/engines/torch/engine';
 import { CliError, Input, type Command, type Flags } from './command';
 import { nearest } from './nearest';
 
+/** what --backend offers: webgpu-browser trains in a person's browser tab, which a terminal has none of */
+const cliBackends = backendPrefs.filter((b) => b !== 'webgpu-browser');
+
 /** Flags every command takes. */
 export const globalFlags: Flags = {
   'data-dir': { value: 'D', help: 'the data folder' },
-  backend: { value: backendPrefs.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
+  backend: { value: cliBackends.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
   device: { value: 'auto|cuda|mps|cpu', help: 'where the torch engine trains (auto: CUDA, then MPS, then the CPU)' },
   processes: { value: 'N', help: 'torch engine: training processes on this machine (torchrun; gloo on CPU, NCCL on CUDA)' },
   nodes: { value: 'N', help: 'torch engine: machines in the run, each started the same way (needs --rendezvous)' },
@@ -146,7 +149,11 @@ export function parseCommand(argv: string[], command: Command): { input: Input; 
   const help = values.help === true;
   const backend = (values.backend as string | undefined) ?? 'auto';
   if (!(backendPrefs as readonly string[]).includes(backend))
-    throw new CliError(`--backend: "${backend}" is not one of ${backendPrefs.join(', ')}`);
+    throw new CliError(`--backend: "${backend}" is not one of ${cliBackends.join(', ')}`);
+  if (backend === 'webgpu-browser')
+    throw new CliError(
+      "--backend webgpu-browser trains in a person's browser tab (the app in browser mode, Train: This browser's GPU); from a terminal, webgpu-chromium trains on Chromium's WebGPU",
+    );
   const torch = torchFlags(values, backend);
   const operands = positional.slice(1);
   // asking for help is not a mistake, whatever else the line lacks

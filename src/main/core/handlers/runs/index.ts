@@ -62,7 +62,8 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
         const runId = q.insertRun(ctx.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
         ctx.emit('runs:changed', { runId });
-        const jobId = startTraining(ctx, { runId, resumeFrom: null, backend: a.backend, lease: claimRun(ctx.db, runId, 'training') });
+        const lease = claimRun(ctx.db, runId, 'training');
+        const jobId = startTraining(ctx, { runId, resumeFrom: null, backend: a.backend, browserTrainer: a.browserTrainer, lease });
         if (note) setImmediate(() => ctx.emit('run:warning', { runId, message: note }));
         return { jobId, runId };
       } finally {
