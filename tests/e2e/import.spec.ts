@@ -237,9 +237,10 @@ describe('import sheet defects', () => {
       const result = page.getByTestId('import-result');
       await result.waitFor();
       // its toast, in a 1024x700 window, beside the sheet's buttons, not over them
-      await page.setViewportSize({ width: 1024, height: 700 });
       const toast = page.getByTestId('toast-error');
       await toast.waitFor();
+      await screenshot(page, 'import-failed-toast-1440');
+      await page.setViewportSize({ width: 1024, height: 700 });
       await screenshot(page, 'import-failed-toast-1024');
       const footer = (await page.locator('[data-testid="import-sheet"] footer').boundingBox())!;
       for (const t of await page.locator('.toast').all()) {
