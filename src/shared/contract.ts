@@ -16,7 +16,16 @@ import { quoteInput } from './result';
 
 // The train config, grid and walk schemas live in schemas.ts.
 export * from './schemas';
-import { backendPrefs, id, latentLevel, trainConfigSchema, gridSpecSchema, walkSpecSchema, animationFormats } from './schemas';
+import {
+  backendPrefs,
+  id,
+  latentLevel,
+  torchChoiceSchema,
+  trainConfigSchema,
+  gridSpecSchema,
+  walkSpecSchema,
+  animationFormats,
+} from './schemas';
 import { SCATTER_MAX } from './limits';
 
 export { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
@@ -96,6 +105,8 @@ export const argSchemas = {
       config: trainConfigSchema,
       name: z.string().trim().min(1).max(100).optional(),
       backend: z.enum(backendPrefs).default('auto'),
+      /** backend torch: its device and processes */
+      torch: torchChoiceSchema.optional(),
       /** backend webgpu-browser: the claim of the trainer this tab opened (a dedicated worker on its WebGPU) */
       browserTrainer: z
         .string()
@@ -107,8 +118,21 @@ export const argSchemas = {
       message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
       path: ['browserTrainer'],
     }),
-  /** fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest */
-  'runs:resume': z.object({ runId: id, fromEpoch: z.number().int().min(1).optional() }).strict(),
+  /**
+   * fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest;
+   * backend: what trains on (default: a torch run goes on in torch, any other as runs start)
+   */
+  'runs:resume': z
+    .object({
+      runId: id,
+      fromEpoch: z.number().int().min(1).optional(),
+      backend: z
+        .enum(backendPrefs)
+        .refine((b) => b !== 'webgpu-browser', 'webgpu-browser trains in the tab that starts a run; resume names another backend')
+        .optional(),
+      torch: torchChoiceSchema.optional(),
+    })
+    .strict(),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
   /** PSNR of the reconstructions at the latest checkpoint (up to 1000 test images) */

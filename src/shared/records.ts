@@ -53,7 +53,16 @@ export interface AppInfo {
   };
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
+  /** the PyTorch engine here, which a run can choose (absent where the door named the engine) */
+  torch?: TorchInfo;
 }
+
+/** Whether PyTorch was found: its version and devices, or what to install and why it pays. */
+export type TorchInfo =
+  | { state: 'looking' }
+  /** devices best first: "cuda:0 <name>", "mps", "cpu" */
+  | { state: 'found'; version: string; python: string; devices: string[] }
+  | { state: 'missing'; reason: string; install: string; worth: string };
 
 export interface DatasetInfo {
   id: number;

@@ -38,6 +38,7 @@ describe("training on this browser's GPU", () => {
       expect(await option.textContent()).toBe("This browser's GPU: SwiftShader (software, slow)");
       await fillSmallRun(page, 1, 2560);
       expect(await page.getByTestId('train-engine-explain').textContent()).toMatch(/closing it interrupts the run/);
+      await page.getByTestId('train-start').scrollIntoViewIfNeeded();
       await screenshotSizes(page, 'train-browser-gpu');
       const { runId, jobId } = await start(app, page);
       expect((await app.service.waitForJob(jobId)).status).toBe('done');
@@ -49,6 +50,7 @@ describe("training on this browser's GPU", () => {
       expect(run.lastHeldOut).toBeLessThan(550);
       await page.getByTestId('tab-runs').click();
       await page.getByText('webgpu-browser · SwiftShader (software, slow)').waitFor();
+      await screenshotSizes(page, 'runs-browser-gpu');
     }));
 
   it('closing the tab interrupts the run; resume goes on from its checkpoint', () =>

@@ -1,8 +1,9 @@
 // Reading argv with node:util's parseArgs against the table: strict per command, so an unknown
 // or misspelled flag is refused by name (with the nearest known one) instead of being ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { backendPrefs } from '../../shared/contract';
+import { backendPrefs, torchDevices } from '../../shared/contract';
 import type { TorchDevice, TorchOptions } from '../core/engines/torch/engine';
+import { RENDEZVOUS_WAIT_S } from '../core/engines/torch/rendezvous';
 import { CliError, Input, type Command, type Flags } from './command';
 import { nearest } from './nearest';
 
@@ -17,14 +18,16 @@ export const globalFlags: Flags = {
   processes: { value: 'N', help: 'torch engine: training processes on this machine (torchrun; gloo on CPU, NCCL on CUDA)' },
   nodes: { value: 'N', help: 'torch engine: machines in the run, each started the same way (needs --rendezvous)' },
   rendezvous: { value: 'host:port', help: "torch engine: the rendezvous every machine's torchrun meets at" },
+  'rendezvous-wait': {
+    value: 'S',
+    help: `torch engine: seconds to wait for every machine at the rendezvous (default ${RENDEZVOUS_WAIT_S})`,
+  },
   help: { boolean: true, help: 'print the usage' },
 };
 
-const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;
-
-/** --device, --processes, --nodes and --rendezvous: the torch engine's, refused with any other. */
+/** --device, --processes, --nodes, --rendezvous and its wait: the torch engine's, refused with any other. */
 function torchFlags(values: Record<string, unknown>, backend: string): TorchOptions | undefined {
-  const given = ['device', 'processes', 'nodes', 'rendezvous'].filter((f) => values[f] !== undefined);
+  const given = ['device', 'processes', 'nodes', 'rendezvous', 'rendezvous-wait'].filter((f) => values[f] !== undefined);
   if (given.length === 0) return undefined;
   if (backend !== 'torch') throw new CliError(`--${given[0]} sets up the torch engine; add --backend torch`);
   const out: TorchOptions = {};
@@ -34,11 +37,11 @@ function torchFlags(values: Record<string, unknown>, backend: string): TorchOpti
       throw new CliError(`--device: "${device}" is not one of ${torchDevices.join(', ')}`);
     out.device = device as TorchDevice;
   }
-  const count = (flag: string): number | undefined => {
+  const count = (flag: string, max = 256): number | undefined => {
     const v = values[flag] as string | undefined;
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--${flag}: must be an integer 1..256, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--${flag}: must be an integer 1..${max}, got "${v}"`);
     return n;
   };
   const processes = count('processes');
@@ -47,9 +50,11 @@ function torchFlags(values: Record<string, unknown>, backend: string): TorchOpti
   const rendezvous = values.rendezvous as string | undefined;
   if ((nodes !== undefined) !== (rendezvous !== undefined))
     throw new CliError('--nodes and --rendezvous go together (every machine meets at the rendezvous)');
+  const wait = count('rendezvous-wait', 86_400);
+  if (wait !== undefined && nodes === undefined) throw new CliError('--rendezvous-wait goes with --nodes and --rendezvous');
   if (nodes !== undefined && rendezvous !== undefined) {
     if (!/^[^\s:]+:\d+$/.test(rendezvous)) throw new CliError(`--rendezvous: "${rendezvous}" is not host:port`);
-    out.nodes = { count: nodes, rendezvous };
+    out.nodes = { count: nodes, rendezvous, ...(wait !== undefined ? { waitSeconds: wait } : {}) };
   }
   return out;
 }

@@ -147,6 +147,7 @@ class AppState {
       return;
     }
     this.#info = info.value;
+    void this.#untilTorchFound();
     api.on('job:progress', (p) => this.#onProgress(p));
     api.on('job:finished', (f) => {
       this.#onFinished(f);
@@ -167,6 +168,19 @@ class AppState {
       this.#selectedDatasetId ??= this.#datasets[0]!.id;
     }
     this.#loaded = true;
+  }
+
+  /**
+   * The service asks python for torch once, which takes seconds (importing torch), and its first
+   * answer does not wait for that: ask again until it knows, so the badge and the Train form's
+   * engine choice appear when PyTorch is found.
+   */
+  async #untilTorchFound(): Promise<void> {
+    for (let i = 0; i < 60 && this.#info?.torch?.state === 'looking'; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await api['app:info']();
+      if (again.ok) this.#info = again.value;
+    }
   }
 
   async resync(): Promise<void> {

@@ -4,6 +4,9 @@
 import { defaultsFor, fromTrainConfig, withRecipe, type FormConfig } from '../lib/models';
 import type { DatasetInfo, RunInfo } from '../../../shared/contract';
 import type { Recipe } from '../../../shared/recipes';
+import type { torchDevices } from '../../../shared/contract';
+
+export type TorchDevice = (typeof torchDevices)[number];
 
 export class TrainForm {
   #datasetId = $state<number | null>(null);
@@ -13,6 +16,10 @@ export class TrainForm {
   cfg = $state<FormConfig>(defaultsFor(undefined));
   name = $state('');
   advanced = $state(false);
+  /** what trains: the server's own choice, PyTorch where it was found, or this browser's GPU */
+  engine = $state<'auto' | 'torch' | 'webgpu-browser'>('auto');
+  torchDevice = $state<TorchDevice>('auto');
+  torchProcesses = $state<number | null>(1);
 
   get datasetId(): number | null {
     return this.#datasetId;

@@ -40,6 +40,8 @@ export interface TrainingStart {
   /** the checkpoint the database records (relative to the data folder), or null for a fresh start */
   resumeFrom: string | null;
   backend: ArgsOut<'runs:start'>['backend'];
+  /** backend torch: the caller's device and processes (over the door's --device, --processes) */
+  torch?: ArgsOut<'runs:start'>['torch'];
   /** backend webgpu-browser: the trainer the asking tab opened */
   browserTrainer?: string;
   /** the run's claim (store/leases.ts): released when the job ends, or here if it cannot start */
@@ -55,7 +57,7 @@ export function startTraining(ctx: Context, start: TrainingStart): string {
   }
 }
 
-function startJob(ctx: Context, { runId, resumeFrom, backend, browserTrainer, lease }: TrainingStart): string {
+function startJob(ctx: Context, { runId, resumeFrom, backend, torch, browserTrainer, lease }: TrainingStart): string {
   const r = runRecord(ctx, runId);
   const d = datasetRecord(ctx, r.datasetId);
   const runDir = join(ctx.dataDir, r.dir);
@@ -63,6 +65,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, browserTrainer, le
   reserveEnding(runDir);
   q.markRunQueued(ctx.db, runId);
   const pref = backend === 'auto' ? (ctx.opts.backend ?? 'auto') : backend;
+  const torchOptions = { ...ctx.opts.torch, ...torch };
   return ctx.jobs.start('train', `Training ${r.name}`, { runId }, async ({ signal, progress }) => {
     // the worker stops on the user's cancel or on a write that failed
     const stop = new AbortController();
@@ -101,7 +104,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, browserTrainer, le
           callerPrunes: true,
           backend: pref,
           ...(browserTrainer ? { browserTrainer } : {}),
-          ...(pref === 'torch' && ctx.opts.torch ? { torch: ctx.opts.torch } : {}),
+          ...(pref === 'torch' ? { torch: torchOptions } : {}),
         },
         onEvent,
         stop.signal,
