@@ -18,6 +18,7 @@ import { acceptTrainer, claimValid, dropTrainers, lendBrowserTrainers } from './
 import { dispatch, type Handlers } from './dispatch';
 import { builtRendererDir, contentSecurityPolicy, contentType, rendererFile } from './core/renderer-files';
 import { DEFAULT_FLOW, SocketFlow, type FlowLimits } from './socket-flow';
+import { timedCall } from './core/timing';
 
 export interface ServableService extends Handlers {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
@@ -221,6 +222,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('close', forget);
     ws.on('error', forget);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      const arrived = performance.now();
       let msg: WireMessage;
       try {
         msg = decodeFrame(isBinary ? (data as Buffer) : data.toString()) as WireMessage;
@@ -230,11 +232,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1003, 'expected {t:"call", id, method, args}');
       // a client that asks for binary frames gets its bytes raw (grids), its events too
       if (msg.bin === true) binarySockets.add(ws);
+      const read = performance.now() - arrived;
       flow.call(() =>
-        dispatch(service, msg.method, msg.args)
-          .catch(() => fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`))
-          .then((result) => {
-            const reply: WireMessage = { t: 'result', id: msg.id, result };
+        timedCall(() => dispatch(service, msg.method, msg.args))
+          .catch(() => ({ value: fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`), stages: {} }))
+          .then(({ value: result, stages }) => {
+            // the call's stages (timing.ts) and the server's whole part up to this reply's
+            // encoding, so the page can tell the wire (the encoding included) from the work
+            const server = performance.now() - arrived;
+            const reply: WireMessage = { t: 'result', id: msg.id, result, stages: { ...stages, read, server } };
             flow.send(binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
           }),
       );
