@@ -50,7 +50,7 @@ function summary(e: Evaluation, seconds: number): string {
 
 export const evaluateCommand = defineCommand({
   name: 'evaluate',
-  summary: 'the test set: reconstruction error, ELBO and the importance-weighted bound (nats per image)',
+  summary: 'the test set: reconstruction error, ELBO and the importance-weighted bound (nats per image, bits per dimension)',
   flags: {
     run: { value: '<id|last>', required: true, help: 'an id, a name or "last"' },
     iwae: { value: 'K', help: 'importance samples for the IWAE bound' },
