@@ -90,6 +90,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src/renderer'),
     plugins: [svelte()],
+    // the trainer worker of "this browser's GPU" (lib/browser-trainer.ts) is an ES module
+    worker: { format: 'es' },
     build: {
       rolldownOptions: {
         // trainer.html: the page that trains on Chromium's WebGPU (engines/chromium/), no UI

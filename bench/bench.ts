@@ -81,7 +81,7 @@ function table(rows: Row[], skipped: string[]): string[] {
   for (const r of rows) {
     const held = (r.note ? `(${r.note}) ` : '') + r.heldOut.map((v) => v.toFixed(2)).join(', ');
     lines.push(
-      `| ${r.detail} | ${r.model.id} | ${r.imagesPerSec.toFixed(0)} (${r.spans ? `${r.spans} spans` : 'the epoch'}) | ${held} | ${r.epochSeconds.map((s) => s.toFixed(1)).join(', ')} s | ${r.tensors.join(', ')} | ${r.rss.map(mb).join(', ')} MB |`,
+      `| ${r.detail} | ${r.model.id} | ${r.imagesPerSec.toFixed(r.imagesPerSec < 10 ? 1 : 0)} (${r.spans ? `${r.spans} spans` : 'the epoch'}) | ${held} | ${r.epochSeconds.map((s) => s.toFixed(1)).join(', ')} s | ${r.tensors.join(', ')} | ${r.rss.map(mb).join(', ')} MB |`,
     );
   }
   for (const s of skipped)
@@ -94,7 +94,7 @@ function table(rows: Row[], skipped: string[]): string[] {
   return lines;
 }
 
-/** What the rows say against the engine issue's targets and against each other. */
+/** What the rows say against the engine's targets and against each other. */
 function summary(rows: Row[]): string[] {
   const find = (engine: string, model: string) => rows.find((r) => r.engine.id === engine && r.model.id === model && !r.note);
   const out: string[] = [];

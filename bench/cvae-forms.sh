@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The numbers of issue 10 at the scale two shared cores afford, through the CLI, in a data
+# IWAE against the VAE, and a CVAE as a classifier, at the scale two shared cores afford, through the CLI, in a data
 # folder of their own:
 #   bash bench/cvae-forms.sh [epochs] [images]   (default 5 epochs of 10,000 digits; about 35 minutes)
 # 1. IWAE vs VAE: Burda et al.'s 784-200-200-50 (tanh, dynamically binarized MNIST), the same

@@ -1,4 +1,4 @@
-// Issue 10, the four CVAE forms beside the unconditional VAE: each trained through the CLI on
+// The four CVAE forms beside the unconditional VAE: each trained through the CLI on
 // the same MNIST subset with the same MLP, likelihood and epochs, then evaluated in process by
 // the app's own evaluation (computeEvaluation, as `latent-lab evaluate` runs it) on the same
 // test digits. Prints one markdown table: the held-out bound (nats per image and bits per

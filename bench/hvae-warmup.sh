@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 10: the inactive-units effect per level of a T = 3 Markov HVAE, with and without a KL
+# The inactive-units effect per level of a T = 3 Markov HVAE, with and without a KL
 # warm-up, at the scale two shared cores afford, through the CLI in a data folder of its own:
 #   bash bench/hvae-warmup.sh [epochs] [images] [warmup]   (default 5 epochs of 5,000 digits, warm-up 3)
 set -euo pipefail

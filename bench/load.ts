@@ -1,4 +1,4 @@
-// `npm run bench:load`: issue 9.6's load test. A real browser-mode server over a real data folder
+// `npm run bench:load`: the server under load during a training. A real browser-mode server over a real data folder
 // (MNIST imported, a small 784-128-4 MLP VAE trained for one epoch, so there is a checkpoint to
 // sweep), then a second training (the reference 784-400-20 MLP VAE, batch 128, all of MNIST) and,
 // while it runs, four windows of its life:
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     };
     const when = new Date(started).toISOString().slice(0, 16).replace('T', ' ');
     const lines = [
-      `## ${when} UTC — issue 9.6: load during a training, \`npm run bench:load\``,
+      `## ${when} UTC — load during a training, \`npm run bench:load\``,
       '',
       `A real server over a real data folder; the training is a 784-400-20 MLP VAE (batch ${batch}, all of MNIST, ` +
         `default threads on ${cpus().length} cores); the grids are ${GRID}x${GRID} MNIST sweeps of a 784-128-4 MLP VAE ` +

@@ -1,4 +1,4 @@
-// Issue 10, the VAE as a mixture of Gaussians, measured: the share of samples a form-3 CVAE
+// The VAE as a mixture of Gaussians, measured: the share of samples a form-3 CVAE
 // classifier labels with confidence >= 0.9, for codes from N(0, I) and from a Gaussian mixture
 // fitted (EM, the app's fixed seed) to the encoded training means, from the same VAE. Trains
 // both models through the CLI in a data folder of its own, then measures in process.

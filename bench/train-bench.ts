@@ -10,8 +10,9 @@ import type { EngineName, TrainConfig } from '../src/main/core/types.js';
 
 export interface Engine {
   id: string;
-  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch) */
-  backend: EngineName;
+  /** a TensorFlow.js backend, or an engine of its own (webgpu-chromium, torch); not
+   *  webgpu-browser, which trains in a person's tab (the Chromium rows measure the same page) */
+  backend: Exclude<EngineName, 'webgpu-browser'>;
   threads?: number;
   /** torch: training processes (torchrun with gloo on CPU, NCCL on CUDA) */
   processes?: number;
@@ -135,7 +136,22 @@ export async function benchRow(
   r.spans = spans.length;
   if (model.id === 'mlp') r.sweepMs = await sweepMs(runDir);
   process.stdout.write(`  ${r.detail}: ${r.imagesPerSec.toFixed(0)} images/s (median of ${r.spans} spans)\n`);
+  // a cut-down GPU row's held-out beside wasm's on the same images and seed: the one-nat check
+  if (limit && engine.backend !== 'cpu') {
+    const wasm = await heldOutOnWasm({ ...cfg, threads: undefined }, datasetFile, `${runDir}-wasm`);
+    r.note = `${r.note}; wasm on the same images ${wasm.toFixed(2)}`;
+    process.stdout.write(`  wasm on the same ${limit} images: held-out ${wasm.toFixed(2)} nats\n`);
+  }
   return r;
+}
+
+/** The held-out loss after the last epoch of `cfg` trained on wasm, for a row that trained less. */
+async function heldOutOnWasm(cfg: TrainConfig, datasetFile: string, runDir: string): Promise<number> {
+  let heldOut = NaN;
+  await runTrainingInWorker({ config: cfg, datasetFile, runDir, resume: false, backend: 'wasm' }, (e) => {
+    if (e.type === 'epoch') heldOut = e.result.heldOut;
+  });
+  return heldOut;
 }
 
 /** A row of the PyTorch engine: the same model and data, timed the same way (spans after warm-up). */

@@ -1,7 +1,7 @@
 // `npm run bench:ui`: how live the sweep feels, end to end. The real service and browser mode,
 // Chromium through playwright-core; then in the page, from a pinned slider's input event to the
 // sweep canvas's changed pixels: 20 single moves (p50, p95) and a 1.6 s drag (frames drawn per
-// second), first with nothing else running, then beside a training. Three cases, issue 8's:
+// second), first with nothing else running, then beside a training. Three cases:
 // 16x16 MNIST (a 784-128-4 MLP VAE on 28 px digits), and 8x8 and 16x16 faces (a 4096-128-4 MLP
 // VAE on the AT&T faces imported at 64 px, where the bigger tiles cost the decode and the wire
 // more); the faces cases are skipped, saying so, when ../shared/data/att-faces is absent.
@@ -9,6 +9,7 @@
 //   npm run bench:ui [-- --moves 20 --drag-ms 1600 --no-training --screenshots --verbose]
 // (--screenshots: the page of each case as measured, into tests/e2e/screenshots/bench-ui-*.png)
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { invoke } from '../src/main/dispatch';
 import {
   addMnist,
@@ -41,12 +42,39 @@ async function must<T>(r: Promise<{ ok: true; value: T } | { ok: false; error: {
   return v.value;
 }
 
-/** In the page: moves and a drag on the first pinned slider, timed to the canvas's changed pixels. */
-async function measure(
-  page: Page,
-  moves: number,
-  dragMs: number,
-): Promise<{ lat: number[]; trips: number[]; fps: number; frames: number }> {
+/** One move, split by stage (ms): where each part of its latency went. */
+interface Move {
+  /** input event to the draw call that put the new grid on the canvas (no frame rounding) */
+  total: number;
+  /** input event to the next frame whose pixels differ (what the older measure gave) */
+  frame: number;
+  /** input to the call going out: the view's effect, the spec, the request queue */
+  send: number;
+  /** both ways over the socket: the round trip less the server's part and the page's decoding;
+   *  the reply's encoding on the server falls here */
+  wire: number;
+  /** the server: reading the call and checking its arguments */
+  parse: number;
+  /** to the grid thread and back, less the thread's own time */
+  hop: number;
+  /** the grid thread: finding the run, its checkpoint, the leased model and pixels; the model's
+   *  passes; the bytes read back; the rest of its part (the base vector, posting the answer) */
+  lease: number;
+  decode: number;
+  bytes: number;
+  build: number;
+  /** the rest of the server's part (dispatch, the handler's awaits) */
+  server: number;
+  /** the page: decoding the reply frame, the answer to the draw call, the grid's RGBA, putImageData */
+  unframe: number;
+  handoff: number;
+  pixels: number;
+  put: number;
+}
+
+/** In the page: moves and a drag on the first pinned slider, each move timed to the draw call
+ *  that changed the sweep canvas and split by stage; the drag counts frames with new pixels. */
+async function measure(page: Page, moves: number, dragMs: number): Promise<{ moves: Move[]; fps: number; frames: number; draws: number }> {
   return page.evaluate(
     async ([moves, dragMs]) => {
       const canvas = (): HTMLCanvasElement | null => document.querySelector<HTMLCanvasElement>('[data-testid="sweep-canvas"]');
@@ -74,6 +102,11 @@ async function measure(
         slider.value = v.toFixed(2);
         slider.dispatchEvent(new Event('input', { bubbles: true }));
       };
+      // the page's own measures (api.ts: each call's round trip with the server's stages;
+      // GridCanvas: each draw call), the last one that started after t
+      type Timed = PerformanceMeasure & { detail: Record<string, unknown> };
+      const after = (name: string, t: number): Timed | undefined =>
+        (performance.getEntriesByName(name, 'measure') as Timed[]).filter((m) => m.startTime >= t).pop();
       // settle: whatever was drawing finishes
       let last = hash();
       for (let quiet = 0; quiet < 10;) {
@@ -82,26 +115,48 @@ async function measure(
         quiet = h === last ? quiet + 1 : 0;
         last = h;
       }
-      const lat: number[] = [];
-      const trips: number[] = [];
+      const out: Move[] = [];
       for (let i = 0; i < moves; i++) {
         const before = hash();
-        performance.clearMeasures('api explore:grid');
+        performance.clearMeasures();
         const t0 = performance.now();
         move(((i % 2 === 0 ? 1 : -1) * (1 + (i % 5) * 0.4)) as number);
+        let seen = 0;
         for (;;) {
-          await frame();
+          seen = await frame();
           if (hash() !== before) break;
           if (performance.now() - t0 > 10_000) break;
         }
-        lat.push(performance.now() - t0);
-        // the grid call's round trip (the page's api client measures it): the rest is drawing
-        const m = performance.getEntriesByName('api explore:grid', 'measure');
-        if (m.length) trips.push(m[m.length - 1]!.duration);
+        const call = after('api explore:grid', t0);
+        const draw = after('draw sweep-canvas', t0);
+        if (!call || !draw) continue;
+        const st = (call.detail.stages ?? {}) as Record<string, number>;
+        const s = (k: string): number => st[k] ?? 0;
+        const unframe = Number(call.detail.decode ?? 0);
+        const pixels = Number(draw.detail.pixels ?? 0);
+        const server = s('server');
+        out.push({
+          total: draw.startTime + draw.duration - t0,
+          frame: seen - t0,
+          send: call.startTime - t0,
+          wire: call.duration - server - unframe,
+          parse: s('read') + s('parse'),
+          hop: s('thread hop'),
+          decode: s('thread.decode'),
+          bytes: s('thread.bytes'),
+          lease: s('thread.lease'),
+          build: s('thread') - s('thread.lease') - s('thread.decode') - s('thread.bytes'),
+          server: server - s('read') - s('parse') - s('thread hop') - s('thread'),
+          unframe,
+          handoff: draw.startTime - (call.startTime + call.duration),
+          pixels,
+          put: draw.duration - pixels,
+        });
       }
       // a drag: one input per frame, left to right and back, counting the frames whose pixels changed
       let frames = 0;
       let prev = hash();
+      performance.clearMeasures();
       const start = performance.now();
       for (let t = 0; ;) {
         t = (await frame()) - start;
@@ -112,7 +167,8 @@ async function measure(
         prev = h;
       }
       const elapsed = performance.now() - start;
-      return { lat, trips, fps: (frames * 1000) / elapsed, frames };
+      const draws = performance.getEntriesByName('draw sweep-canvas', 'measure').length;
+      return { moves: out, fps: (frames * 1000) / elapsed, frames, draws: (draws * 1000) / elapsed };
     },
     [moves, dragMs] as const,
   );
@@ -123,11 +179,49 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 };
 
-function report(label: string, canvas: string, r: { lat: number[]; trips: number[]; fps: number; frames: number }): string {
-  if (VERBOSE)
-    console.log(`${label}: moves ${r.lat.map((x) => x.toFixed(0)).join(' ')}; grid calls ${r.trips.map((x) => x.toFixed(0)).join(' ')}`);
-  const trip = r.trips.length ? pct(r.trips, 50).toFixed(1) : '-';
-  return `| ${label} | ${canvas} | ${pct(r.lat, 50).toFixed(1)} | ${pct(r.lat, 95).toFixed(1)} | ${trip} | ${r.fps.toFixed(1)} (${r.frames} frames in ${(DRAG_MS / 1000).toFixed(1)} s) |`;
+type Measured = Awaited<ReturnType<typeof measure>>;
+
+function report(label: string, canvas: string, r: Measured): string {
+  const total = r.moves.map((m) => m.total);
+  if (VERBOSE) console.log(`${label}: moves ${total.map((x) => x.toFixed(1)).join(' ')}`);
+  return `| ${label} | ${canvas} | ${pct(total, 50).toFixed(1)} | ${pct(total, 95).toFixed(1)} | ${pct(
+    r.moves.map((m) => m.frame),
+    50,
+  ).toFixed(1)} | ${r.fps.toFixed(1)} (${r.frames} frames in ${(DRAG_MS / 1000).toFixed(1)} s; ${r.draws.toFixed(1)} draws/s) |`;
+}
+
+/** Each stage's median over the moves (the medians need not add up to the median total). */
+const STAGES: [keyof Move, string][] = [
+  ['send', 'input -> call sent (page)'],
+  ['wire', 'socket, both ways (incl. encoding)'],
+  ['parse', 'server: read + check args'],
+  ['server', 'server: the rest'],
+  ['hop', 'thread hop, both ways'],
+  ['lease', 'thread: run, checkpoint, model'],
+  ['build', 'thread: the rest (base, post)'],
+  ['decode', 'thread: decode (tfjs)'],
+  ['bytes', 'thread: read back as bytes'],
+  ['unframe', 'page: decode the frame'],
+  ['handoff', 'page: answer -> draw call'],
+  ['pixels', 'page: grid -> RGBA'],
+  ['put', 'page: putImageData'],
+  ['total', 'input -> draw call, total'],
+];
+
+function breakdown(rows: { label: string; r: Measured }[]): string {
+  const head = `| stage, p50 ms | ${rows.map((x) => x.label).join(' | ')} |\n|---|${rows.map(() => '---|').join('')}`;
+  const lines = STAGES.map(
+    ([k, name]) =>
+      `| ${name} | ${rows
+        .map((x) =>
+          pct(
+            x.r.moves.map((m) => m[k]),
+            50,
+          ).toFixed(2),
+        )
+        .join(' | ')} |`,
+  );
+  return [head, ...lines].join('\n');
 }
 
 /** One case: a run's sweep at one grid size. */
@@ -229,11 +323,15 @@ async function main(): Promise<void> {
     // tsx keeps function names with a helper the page does not have
     await page.evaluate('window.__name = (f) => f');
     const rows: string[] = [];
+    const split: { label: string; r: Measured }[] = [];
     const shot = async (c: Case): Promise<void> => {
       if (SCREENSHOTS) await screenshot(page, `bench-ui-${c.label.replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '')}`);
     };
     for (const c of cases) {
-      rows.push(report(`${c.label}, quiet`, await openCase(page, c), await measure(page, MOVES, DRAG_MS)));
+      const shown = await openCase(page, c);
+      const r = await measure(page, MOVES, DRAG_MS);
+      rows.push(report(`${c.label}, quiet`, shown, r));
+      split.push({ label: c.label, r });
       await shot(c);
     }
     if (WITH_TRAINING) {
@@ -246,9 +344,20 @@ async function main(): Promise<void> {
       await invoke(app.service, 'jobs:cancel', { jobId: bg.jobId });
       await app.service.waitForJob(bg.jobId);
     }
-    console.log(`\nslider input -> changed canvas pixels, ${MOVES} moves; a ${DRAG_MS} ms drag (viewport 1440x900)\n`);
-    console.log('| case | canvas | p50 ms | p95 ms | of which the grid call, p50 ms | frames/s during a drag |\n|---|---|---|---|---|---|');
+    console.log(
+      `\nload average ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (${cpus().length} cores)`,
+    );
+    console.log(
+      `\nslider input -> the draw call that changed the sweep canvas, ${MOVES} moves; a ${DRAG_MS} ms drag (viewport 1440x900)\n`,
+    );
+    console.log(
+      '| case | canvas | p50 ms | p95 ms | to the next changed frame, p50 ms | frames/s during a drag |\n|---|---|---|---|---|---|',
+    );
     for (const r of rows) console.log(r);
+    console.log(`\nwhere a move's time goes, quiet (the medians of each stage need not add up to the median total)\n`);
+    console.log(breakdown(split));
   } finally {
     await app?.close();
     await browser.close();

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The numbers of issue 4, through the CLI, in a data folder of their own:
+# The VAE family's numbers, through the CLI, in a data folder of their own:
 #   bash bench/vae-family.sh [epochs]     (default 15; about 35 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."

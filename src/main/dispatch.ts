@@ -15,13 +15,16 @@ import {
   type ServiceMethod,
 } from '../shared/contract';
 import { quoteInput } from '../shared/result';
+import { addStage } from './core/timing';
 
 export type { Handlers } from '../shared/contract';
 
 export async function dispatch(handlers: Handlers, method: unknown, args: unknown): Promise<Result<unknown>> {
   if (!isMethod(method)) return fail('unsupported', `unknown method ${quoteInput(method)}`);
   if (isShellMethod(method)) return fail('unsupported', `${method} is only available in the desktop app`);
+  const t = performance.now();
   const parsed = parseArgs(method, args);
+  addStage('parse', performance.now() - t);
   if (!parsed.ok) return parsed;
   try {
     const handler = handlers[method as ServiceMethod] as (a: unknown) => Promise<unknown>;

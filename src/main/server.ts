@@ -14,9 +14,11 @@ import { fail, type EventName, type Events } from '../shared/contract';
 import { eventNameList } from '../shared/names';
 import { quoteInput } from '../shared/result';
 import { decodeFrame, encodeFrame, encodeWire, type WireMessage } from '../shared/wire';
+import { acceptTrainer, claimValid, dropTrainers, lendBrowserTrainers } from './browser-trainers';
 import { dispatch, type Handlers } from './dispatch';
 import { builtRendererDir, contentSecurityPolicy, contentType, rendererFile } from './core/renderer-files';
 import { DEFAULT_FLOW, SocketFlow, type FlowLimits } from './socket-flow';
+import { timedCall } from './core/timing';
 
 export interface ServableService extends Handlers {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
@@ -61,6 +63,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** 64 MiB: an exported PNG of a big grid at scale 16 still fits; anything larger is an abuse. */
 const MAX_MESSAGE = 64 * 1024 * 1024;
+/** 1 GiB: a conv model's weights with Adam's two moments, as a tab's trainer sends them each epoch */
+const MAX_TRAINER_FRAME = 1024 * 1024 * 1024;
 
 function tokenMatches(params: URLSearchParams, token: string): boolean {
   // exactly one: `?token=good&token=bad` must not pass on whichever copy a parser reads
@@ -165,6 +169,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  // an epoch's weights and Adam state come back from a tab's trainer in one frame
+  const trainerWss = new WebSocketServer({ noServer: true, maxPayload: MAX_TRAINER_FRAME });
+  const trainerSockets = new Set<WebSocket>();
+  lendBrowserTrainers();
 
   http.on('upgrade', (req, socket, head) => {
     let url: URL;
@@ -174,11 +182,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       return refuseUpgrade(socket, 400, 'Bad Request');
     }
     if (!hostAllowed(req.headers.host, host, boundPort())) return refuseUpgrade(socket, 421, 'Misdirected Request');
-    if (url.pathname !== '/api') return refuseUpgrade(socket, 404, 'Not Found');
+    if (url.pathname !== '/api' && url.pathname !== '/trainer') return refuseUpgrade(socket, 404, 'Not Found');
     if (!tokenMatches(url.searchParams, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
     // a page from another site must not drive the service even if it learned the token
     const origin = req.headers.origin;
     if (origin && !sameHost(origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (url.pathname === '/trainer') {
+      // a tab's trainer (browser-trainers.ts): it waits for the training that names its claim
+      const claim = url.searchParams.get('claim');
+      if (!claimValid(claim)) return refuseUpgrade(socket, 400, 'Bad Request');
+      return trainerWss.handleUpgrade(req, socket, head, (ws) => {
+        trainerSockets.add(ws);
+        ws.once('close', () => trainerSockets.delete(ws));
+        acceptTrainer(ws, claim);
+      });
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -204,6 +222,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     ws.on('close', forget);
     ws.on('error', forget);
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      const arrived = performance.now();
       let msg: WireMessage;
       try {
         msg = decodeFrame(isBinary ? (data as Buffer) : data.toString()) as WireMessage;
@@ -213,11 +232,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       if (!msg || msg.t !== 'call' || typeof msg.id !== 'number') return ws.close(1003, 'expected {t:"call", id, method, args}');
       // a client that asks for binary frames gets its bytes raw (grids), its events too
       if (msg.bin === true) binarySockets.add(ws);
+      const read = performance.now() - arrived;
       flow.call(() =>
-        dispatch(service, msg.method, msg.args)
-          .catch(() => fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`))
-          .then((result) => {
-            const reply: WireMessage = { t: 'result', id: msg.id, result };
+        timedCall(() => dispatch(service, msg.method, msg.args))
+          .catch(() => ({ value: fail('internal', `${quoteInput(msg.method)}: the call failed in the bridge`), stages: {} }))
+          .then(({ value: result, stages }) => {
+            // the call's stages (timing.ts) and the server's whole part up to this reply's
+            // encoding, so the page can tell the wire (the encoding included) from the work
+            const server = performance.now() - arrived;
+            const reply: WireMessage = { t: 'result', id: msg.id, result, stages: { ...stages, read, server } };
             flow.send(binarySockets.has(ws) ? encodeFrame(reply) : encodeWire(reply));
           }),
       );
@@ -254,6 +277,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       for (const off of unsubscribe) off();
       for (const ws of sockets) ws.terminate();
       sockets.clear();
+      dropTrainers(trainerSockets);
+      for (const ws of trainerSockets) ws.terminate();
+      await new Promise<void>((resolve) => trainerWss.close(() => resolve()));
       flows.clear();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       http.closeAllConnections();

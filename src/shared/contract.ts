@@ -16,7 +16,16 @@ import { quoteInput } from './result';
 
 // The train config, grid and walk schemas live in schemas.ts.
 export * from './schemas';
-import { backendPrefs, id, latentLevel, trainConfigSchema, gridSpecSchema, walkSpecSchema, animationFormats } from './schemas';
+import {
+  backendPrefs,
+  id,
+  latentLevel,
+  torchChoiceSchema,
+  trainConfigSchema,
+  gridSpecSchema,
+  walkSpecSchema,
+  animationFormats,
+} from './schemas';
 import { SCATTER_MAX } from './limits';
 
 export { activations, cvaeForms, families, likelihoods, modelKinds, noiseKinds, objectives } from './limits';
@@ -41,6 +50,7 @@ import type {
   JobFinished,
   ScatterResult,
   RunBundleExport,
+  ModelExport,
   AnimationExport,
 } from './records';
 
@@ -95,10 +105,34 @@ export const argSchemas = {
       config: trainConfigSchema,
       name: z.string().trim().min(1).max(100).optional(),
       backend: z.enum(backendPrefs).default('auto'),
+      /** backend torch: its device and processes */
+      torch: torchChoiceSchema.optional(),
+      /** backend webgpu-browser: the claim of the trainer this tab opened (a dedicated worker on its WebGPU) */
+      browserTrainer: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{16,64}$/, 'a trainer claim is 16 to 64 letters, digits or dashes')
+        .optional(),
+    })
+    .strict()
+    .refine((a) => (a.backend === 'webgpu-browser') === (a.browserTrainer !== undefined), {
+      message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
+      path: ['browserTrainer'],
+    }),
+  /**
+   * fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest;
+   * backend: what trains on (default: a torch run goes on in torch, any other as runs start)
+   */
+  'runs:resume': z
+    .object({
+      runId: id,
+      fromEpoch: z.number().int().min(1).optional(),
+      backend: z
+        .enum(backendPrefs)
+        .refine((b) => b !== 'webgpu-browser', 'webgpu-browser trains in the tab that starts a run; resume names another backend')
+        .optional(),
+      torch: torchChoiceSchema.optional(),
     })
     .strict(),
-  /** fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest */
-  'runs:resume': z.object({ runId: id, fromEpoch: z.number().int().min(1).optional() }).strict(),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
   /** PSNR of the reconstructions at the latest checkpoint (up to 1000 test images) */
@@ -156,7 +190,8 @@ export const argSchemas = {
     })
     .strict(),
   'export:metrics': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
-  'export:model': z.object({ runId: id, path: z.string().min(1), overwrite: z.boolean().default(false) }).strict(),
+  /** a folder for the model; without a path the folder comes back as one .zip in the result */
+  'export:model': z.object({ runId: id, path: z.string().min(1).optional(), overwrite: z.boolean().default(false) }).strict(),
   'export:animation': z
     .object({
       walk: walkSpecSchema,
@@ -214,7 +249,7 @@ export interface Results {
   'explore:outliers': { indices: number[]; scores: number[] };
   'export:grid': { path: string | null; png: Uint8Array; width: number; height: number };
   'export:metrics': { path: string | null; csv: string };
-  'export:model': { path: string; files: string[] };
+  'export:model': ModelExport;
   'export:animation': AnimationExport;
   'dialog:openFolder': { path: string | null };
   'dialog:openFile': { path: string | null };

@@ -53,7 +53,16 @@ export interface AppInfo {
   };
   dataDir: string;
   door: 'electron' | 'browser' | 'cli';
+  /** the PyTorch engine here, which a run can choose (absent where the door named the engine) */
+  torch?: TorchInfo;
 }
+
+/** Whether PyTorch was found: its version and devices, or what to install and why it pays. */
+export type TorchInfo =
+  | { state: 'looking' }
+  /** devices best first: "cuda:0 <name>", "mps", "cpu" */
+  | { state: 'found'; version: string; python: string; devices: string[] }
+  | { state: 'missing'; reason: string; install: string; worth: string };
 
 export interface DatasetInfo {
   id: number;
@@ -175,6 +184,16 @@ export interface RunBundleExport {
   metricEpochs: number;
   /** the file itself when no path was given */
   bytes: Uint8Array | null;
+}
+
+/** A trained model written by export:model: the app's format, TensorFlow.js and ONNX, a README. */
+export interface ModelExport {
+  /** the folder written; null when no path was given */
+  path: string | null;
+  /** the files written: absolute paths in path, else paths inside the zip */
+  files: string[];
+  /** without a path (browser mode, where a download is one file): the folder as one .zip */
+  zip: { name: string; bytes: Uint8Array } | null;
 }
 
 export interface MetricRow {

@@ -15,7 +15,28 @@ import {
   type Limit,
 } from './limits';
 
-export const backendPrefs = ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'webgpu-chromium', 'torch', 'wasm', 'cpu'] as const;
+export const backendPrefs = [
+  'auto',
+  'tfjs-node-gpu',
+  'tfjs-node',
+  'webgpu',
+  'webgpu-chromium',
+  'webgpu-browser',
+  'torch',
+  'wasm',
+  'cpu',
+] as const;
+
+/** where the PyTorch engine trains: auto takes CUDA, then Apple's MPS, then the CPU */
+export const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;
+
+/** The PyTorch engine's device and processes on this machine (torchrun's --nproc_per_node past 1). */
+export const torchChoiceSchema = z
+  .object({
+    device: z.enum(torchDevices).optional(),
+    processes: z.number().int().min(1).max(256).optional(),
+  })
+  .strict();
 
 /** a database id */
 export const id = z.number().int().positive();

@@ -111,5 +111,6 @@ function revive(v: unknown, views: Uint8Array[]): unknown {
  *  (its reply, and the events from then on); without it the answers stay base64 JSON text. */
 export type WireMessage =
   | { t: 'call'; id: number; method: string; args: unknown; bin?: boolean }
-  | { t: 'result'; id: number; result: unknown }
+  /** stages: milliseconds the server spent on the call, by stage (core/timing.ts) */
+  | { t: 'result'; id: number; result: unknown; stages?: Record<string, number> }
   | { t: 'event'; event: string; payload: unknown };

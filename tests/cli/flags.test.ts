@@ -66,5 +66,12 @@ describe('refusals', () => {
     const r = await cli('datasets', '--backend', 'gpu');
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/--backend.*"gpu".*webgpu/);
+    expect(r.err).not.toMatch(/webgpu-browser/);
+  });
+
+  it("--backend webgpu-browser is refused: it trains in a person's browser tab, and says what a terminal has instead", async () => {
+    const r = await cli('train', '--dataset', 'mnist', '--backend', 'webgpu-browser');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/webgpu-browser trains in a person's browser tab .*webgpu-chromium trains on Chromium's WebGPU/);
   });
 });

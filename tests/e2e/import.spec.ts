@@ -205,15 +205,6 @@ describe('import sheet defects', () => {
       expect(await page.getByTestId('import-start').isDisabled()).toBe(true);
       await screenshotSizes(page, 'import-unreadable');
 
-      // images that turn into text between the look and the import: the import fails and says so
-      const spoilt = await objectFolder(join(app.dataDir, 'spoilt'), [1, 2], 2);
-      await page.getByTestId('import-path').fill(spoilt);
-      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
-      for (const f of readdirSync(spoilt)) writeFileSync(join(spoilt, f), 'not an image any more\n');
-      await page.getByTestId('import-start').click();
-      const result = page.getByTestId('import-result');
-      await result.waitFor();
-
       // browsing from a path that is no folder opens the browser at home; a folder typed then is
       // the choice, and the browser showing home goes
       await page.getByTestId('import-path').fill(join(app.dataDir, 'nowhere'));
@@ -226,12 +217,44 @@ describe('import sheet defects', () => {
       await page.getByTestId('import-path').fill(good);
       await page.getByTestId('folder-browser').waitFor({ state: 'detached' });
       await page.getByTestId('import-probe').filter({ hasText: '6 images' }).waitFor();
-      expect(await result.count()).toBe(0);
       expect(await unreadable.count()).toBe(0);
       const thumbs = page.locator('[data-testid="import-thumbs"] canvas, canvas[data-testid="import-thumbs"]');
       await thumbs.waitFor();
       expect(await thumbs.evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThanOrEqual(6 * 32);
       expect(await page.getByTestId('import-start').isDisabled()).toBe(false);
       await screenshotSizes(page, 'import-thumbs');
+    }));
+
+  it("drops a failed import's message when the next folder is typed", () =>
+    withApp('stale-result', async (app, page) => {
+      // images that turn into text between the look and the import: the import fails and says so
+      const spoilt = await objectFolder(join(app.dataDir, 'spoilt'), [1, 2], 2);
+      await page.getByTestId('empty-import').click();
+      await page.getByTestId('import-path').fill(spoilt);
+      await page.getByTestId('import-probe').filter({ hasText: '4 images' }).waitFor();
+      for (const f of readdirSync(spoilt)) writeFileSync(join(spoilt, f), 'not an image any more\n');
+      await page.getByTestId('import-start').click();
+      const result = page.getByTestId('import-result');
+      await result.waitFor();
+      // its toast, in a 1024x700 window, beside the sheet's buttons, not over them
+      const toast = page.getByTestId('toast-error');
+      await toast.waitFor();
+      await screenshot(page, 'import-failed-toast-1440');
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await screenshot(page, 'import-failed-toast-1024');
+      const footer = (await page.locator('[data-testid="import-sheet"] footer').boundingBox())!;
+      for (const t of await page.locator('.toast').all()) {
+        const b = (await t.boundingBox())!;
+        const apart =
+          b.y >= footer.y + footer.height || b.y + b.height <= footer.y || b.x >= footer.x + footer.width || b.x + b.width <= footer.x;
+        expect(apart, `toast ${JSON.stringify(b)} over the footer ${JSON.stringify(footer)}`).toBe(true);
+      }
+      await page.setViewportSize({ width: 1440, height: 900 });
+      // the next folder, typed straight after: what the failed import said was about the old one
+      const good = await objectFolder(join(app.dataDir, 'good'), [1, 2, 3], 2);
+      await page.getByTestId('import-path').fill(good);
+      await page.getByTestId('import-probe').filter({ hasText: '6 images' }).waitFor();
+      expect(await result.count()).toBe(0);
+      expect(await page.getByTestId('import-start').isDisabled()).toBe(false);
     }));
 });

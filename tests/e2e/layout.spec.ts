@@ -103,6 +103,38 @@ describe('layout', () => {
           await open();
           await page.getByTestId(view === 'datasets' ? 'dataset-page' : `view-${view}`).waitFor();
           if (view === 'explore') await page.getByTestId('sweep-canvas').waitFor();
+          if (view === 'explore' && h === 700) {
+            // a short window: the sweep takes the height (it was 325 px, the tab panel 120 px
+            // below it), the tab bar stays in sight at the foot, and a tab brings its panel up
+            const sweep = (await page.getByTestId('sweep-canvas').boundingBox())!;
+            expect(sweep.height, 'the sweep at 1024x700').toBeGreaterThanOrEqual(420);
+            const tab = page.getByTestId('explore-tab-recon');
+            const bar = (await tab.boundingBox())!;
+            const foot = (await page.getByTestId(`view-${view}`).boundingBox())!;
+            expect(bar.y + bar.height, 'the tab bar in sight').toBeLessThanOrEqual(foot.y + foot.height);
+            await tab.click();
+            // scrolled up until the bar is at the top or the panel below it is all in sight
+            const pane = page.getByTestId(`view-${view}`);
+            await expect
+              .poll(
+                () =>
+                  pane.evaluate((v) => {
+                    const bar = v.querySelector('[role="tablist"]')!.getBoundingClientRect().top - v.getBoundingClientRect().top;
+                    return bar < 4 || v.scrollTop + v.clientHeight >= v.scrollHeight - 1;
+                  }),
+                { interval: 100 },
+              )
+              .toBe(true);
+            expect(await pane.evaluate((v) => v.scrollTop), 'the view scrolled').toBeGreaterThan(50);
+            await screenshot(page, `layout-explore-panel-${w}x${h}`);
+            await pane.evaluate((el) => el.scrollTo(0, 0));
+          }
+          if (view === 'explore' && h === 900) {
+            // a tall window shows the panel already: a tab leaves the sweep where it is
+            await page.getByTestId('explore-tab-recon').click();
+            await page.waitForTimeout(400);
+            expect(await page.getByTestId(`view-${view}`).evaluate((v) => v.scrollTop), 'no scroll at 1440x900').toBe(0);
+          }
           if (view === 'train') {
             await page.getByTestId('strip-recon').waitFor();
             for (const strip of ['strip-recon', 'strip-samples'])

@@ -26,6 +26,9 @@ describe('the scatter', () => {
       const canvas = page.locator('[data-testid="scatter-canvas"]:not([data-points="0"])');
       await canvas.waitFor();
       await expect.poll(() => canvas.getAttribute('data-x-range')).toMatch(/,/);
+      // 80 test images, fewer than the default 2,000: the Points field says "all 80", not a blank
+      const points = page.getByTestId('scatter-limit');
+      expect(await points.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.textContent ?? '')).toBe('all 80');
       // the codes on the pair the page shows, straight from the service
       const dims = range(await canvas.getAttribute('data-dims'));
       const codes = await call(app, 'explore:scatter', { runId: run.runId, dims, limit: 2000 });

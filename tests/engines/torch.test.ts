@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
-import { probeTorch, type TorchProbe } from '../../src/main/core/engines/torch/find-python.js';
+import { probeTorch, torchInfo, type TorchProbe } from '../../src/main/core/engines/torch/find-python.js';
 import type { TorchOptions } from '../../src/main/core/engines/torch/engine.js';
 import { torchProgramDir } from '../../src/main/core/engines/torch/run.js';
 import { normalizeModelConfig } from '../../src/main/core/model/config.js';
@@ -373,9 +373,10 @@ describe.skipIf(!python)('torch engine', () => {
       const info = await svc['app:info']({});
       const line = info.training?.faster.find((f) => f.name === 'torch');
       expect(line?.why).toMatch(
-        new RegExp(`found, not chosen: PyTorch ${python!.version.replace(/[.+]/g, '\\$&')} \\(.*\\) on .*cpu; train with --backend torch`),
+        new RegExp(`found, not chosen: PyTorch ${python!.version.replace(/[.+]/g, '\\$&')} \\(.*\\) on .*cpu; choose it in the Train form`),
       );
       expect(line?.needs).toMatch(/pip install torch/);
+      expect(info.torch).toMatchObject({ state: 'found', version: python!.version, devices: expect.arrayContaining(['cpu']) });
     } finally {
       await svc.close();
     }
@@ -389,6 +390,12 @@ describe.skipIf(!python)('torch engine', () => {
     const none = await probeTorch({ LATENT_LAB_PYTHON: fake });
     expect(none.found).toBe(false);
     expect(!none.found && none.reason).toMatch(/no torch module.*install PyTorch/);
+    // what app:info tells the badge and the Train form: what to install, and why it pays
+    expect(torchInfo(none)).toMatchObject({
+      state: 'missing',
+      install: expect.stringMatching(/pip install torch/),
+      worth: expect.stringMatching(/as fast as wasm/),
+    });
     const missing = await probeTorch({ LATENT_LAB_PYTHON: join(dir, 'no-such-python') });
     expect(!missing.found && missing.reason).toMatch(/no-such-python/);
     const emptyPath = await probeTorch({ PATH: join(dir, 'empty') });

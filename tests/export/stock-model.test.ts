@@ -1,7 +1,8 @@
 // The stock exports load with the stock libraries and agree with the app: every model kind in
 // both families, with random weights, written as TensorFlow.js graph models and ONNX, loaded
-// by @tensorflow/tfjs-converter (what tf.loadGraphModel is) and onnxruntime-node in plain Node,
-// and run on the same 16 codes and 16 images as the app's own decode and encode.
+// by @tensorflow/tfjs-converter (what tf.loadGraphModel is), onnxruntime-node and
+// onnxruntime-web (its wasm backend, what a web page runs) in plain Node, and run on the same
+// 16 codes and 16 images as the app's own decode and encode.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as ort from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
 import { writeStockModels } from '../../src/main/core/export/stock/index.js';
@@ -22,6 +24,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'll-stock-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 beforeAll(async () => {
   await initBackend('wasm');
+  ortWeb.env.wasm.numThreads = 1; // the page's default where it is not cross-origin isolated
 });
 
 /** A graph model read from its folder the way tf.loadGraphModel reads one over HTTP. */
@@ -158,6 +161,11 @@ describe('stock model export', () => {
         const inputNames = session.inputNames;
         const feeds = Object.fromEntries(inputNames.map((n) => [n, new ort.Tensor('float32', data[n]!, [N, sizes[n]!])]));
         const fromOnnx = await session.run(feeds);
+        const onnxBytes = await readFile(join(dir, 'onnx', `${name}.onnx`));
+        const webSession = await ortWeb.InferenceSession.create(onnxBytes, { executionProviders: ['wasm'] });
+        const webFeeds = Object.fromEntries(inputNames.map((n) => [n, new ortWeb.Tensor('float32', data[n]!, [N, sizes[n]!])]));
+        const fromWeb = await webSession.run(webFeeds);
+        await webSession.release();
         tf.tidy(() => {
           const inputs = Object.fromEntries(inputNames.map((n) => [n, tf.tensor2d(data[n]!, [N, sizes[n]!])]));
           const fromTf = gm.predict(inputs) as tf.NamedTensorMap;
@@ -171,6 +179,8 @@ describe('stock model export', () => {
             expect(fromOnnx[out]!.dims, `${name}.${out}`).toEqual(expected.shape);
             expect(maxDiff(fromTf[out]!.dataSync() as Float32Array, e), `tfjs ${name}.${out}`).toBeLessThan(TOLERANCE);
             expect(maxDiff(fromOnnx[out]!.data as Float32Array, e), `onnx ${name}.${out}`).toBeLessThan(TOLERANCE);
+            expect(fromWeb[out]!.dims, `${name}.${out}`).toEqual(expected.shape);
+            expect(maxDiff(fromWeb[out]!.data as Float32Array, e), `onnxruntime-web ${name}.${out}`).toBeLessThan(TOLERANCE);
             compared++;
           }
         });

@@ -29,6 +29,21 @@ describe('gridPixels', () => {
     const { data } = gridPixels(grid, 0, [0, 0, 0]);
     expect(Array.from(data)).toEqual([200, 100, 50, 255, 1, 2, 3, 255]);
   });
+
+  it('writes into the last draw’s pixels of the same size exactly what a fresh array gets', () => {
+    // a full grid drawn first, then one with an empty cell, with and without a gutter
+    const full: Grid = { n: 4, cols: 2, height: 2, width: 2, channels: 1, tiles: new Uint8Array(16).fill(200) };
+    const part: Grid = { ...full, n: 3, tiles: Uint8Array.from({ length: 12 }, (_, i) => i * 20) };
+    for (const gutter of [0, 1]) {
+      const last = gridPixels(full, gutter, [1, 2, 3]).data;
+      const { data } = gridPixels(part, gutter, [1, 2, 3], last);
+      expect(data).toBe(last);
+      expect(Array.from(data)).toEqual(Array.from(gridPixels(part, gutter, [1, 2, 3]).data));
+    }
+    // another size: a new array, the old one untouched
+    const other = new Uint8ClampedArray(8);
+    expect(gridPixels(part, 0, [0, 0, 0], other).data).not.toBe(other);
+  });
 });
 
 describe('tileShrink', () => {

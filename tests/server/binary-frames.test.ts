@@ -88,4 +88,18 @@ describe('binary frames on the socket', () => {
     expect((frames[1]!.msg as { id: number; result: { ok: boolean } }).result).toMatchObject({ ok: false });
     ws.close();
   });
+
+  it("says where a grid's time went: the server's stages beside the answer, the grid thread's among them", async () => {
+    const { ws, frames } = await open();
+    ws.send(encodeFrame({ t: 'call', id: 1, method: 'explore:grid', args: { kind: 'dataset', datasetId, limit: 4 }, bin: true }));
+    await until(() => frames.some((f) => f.msg.t === 'result'));
+    const { stages } = frames.find((f) => f.msg.t === 'result')!.msg as { stages?: Record<string, number> };
+    expect(Object.keys(stages ?? {}).sort()).toEqual(['parse', 'read', 'server', 'thread', 'thread hop', 'thread.build']);
+    const s = stages!;
+    for (const ms of Object.values(s)) expect(ms).toBeGreaterThanOrEqual(0);
+    // each part within the whole it is part of
+    expect(s.thread!).toBeGreaterThanOrEqual(s['thread.build']!);
+    expect(s.server!).toBeGreaterThanOrEqual(s.read! + s.parse! + s.thread! + s['thread hop']!);
+    ws.close();
+  });
 });

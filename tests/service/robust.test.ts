@@ -1,4 +1,4 @@
-// The service under the conditions of issues 9 and 12, over a real data folder, real SQLite,
+// The service under hard conditions, over a real data folder, real SQLite,
 // real TF.js and real MNIST: two starts in one go, parallel cold explore calls, a database
 // error in the middle of training, one warning per problem, one latent-size check.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

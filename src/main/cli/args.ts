@@ -1,27 +1,33 @@
 // Reading argv with node:util's parseArgs against the table: strict per command, so an unknown
 // or misspelled flag is refused by name (with the nearest known one) instead of being ignored.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { backendPrefs } from '../../shared/contract';
+import { backendPrefs, torchDevices } from '../../shared/contract';
 import type { TorchDevice, TorchOptions } from '../core/engines/torch/engine';
+import { RENDEZVOUS_WAIT_S } from '../core/engines/torch/rendezvous';
 import { CliError, Input, type Command, type Flags } from './command';
 import { nearest } from './nearest';
+
+/** what --backend offers: webgpu-browser trains in a person's browser tab, which a terminal has none of */
+const cliBackends = backendPrefs.filter((b) => b !== 'webgpu-browser');
 
 /** Flags every command takes. */
 export const globalFlags: Flags = {
   'data-dir': { value: 'D', help: 'the data folder' },
-  backend: { value: backendPrefs.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
+  backend: { value: cliBackends.join('|'), help: 'what trains (an engine: webgpu-chromium, torch) or computes (a TensorFlow.js backend)' },
   device: { value: 'auto|cuda|mps|cpu', help: 'where the torch engine trains (auto: CUDA, then MPS, then the CPU)' },
   processes: { value: 'N', help: 'torch engine: training processes on this machine (torchrun; gloo on CPU, NCCL on CUDA)' },
   nodes: { value: 'N', help: 'torch engine: machines in the run, each started the same way (needs --rendezvous)' },
   rendezvous: { value: 'host:port', help: "torch engine: the rendezvous every machine's torchrun meets at" },
+  'rendezvous-wait': {
+    value: 'S',
+    help: `torch engine: seconds to wait for every machine at the rendezvous (default ${RENDEZVOUS_WAIT_S})`,
+  },
   help: { boolean: true, help: 'print the usage' },
 };
 
-const torchDevices = ['auto', 'cuda', 'mps', 'cpu'] as const;
-
-/** --device, --processes, --nodes and --rendezvous: the torch engine's, refused with any other. */
+/** --device, --processes, --nodes, --rendezvous and its wait: the torch engine's, refused with any other. */
 function torchFlags(values: Record<string, unknown>, backend: string): TorchOptions | undefined {
-  const given = ['device', 'processes', 'nodes', 'rendezvous'].filter((f) => values[f] !== undefined);
+  const given = ['device', 'processes', 'nodes', 'rendezvous', 'rendezvous-wait'].filter((f) => values[f] !== undefined);
   if (given.length === 0) return undefined;
   if (backend !== 'torch') throw new CliError(`--${given[0]} sets up the torch engine; add --backend torch`);
   const out: TorchOptions = {};
@@ -31,11 +37,11 @@ function torchFlags(values: Record<string, unknown>, backend: string): TorchOpti
       throw new CliError(`--device: "${device}" is not one of ${torchDevices.join(', ')}`);
     out.device = device as TorchDevice;
   }
-  const count = (flag: string): number | undefined => {
+  const count = (flag: string, max = 256): number | undefined => {
     const v = values[flag] as string | undefined;
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--${flag}: must be an integer 1..256, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new CliError(`--${flag}: must be an integer 1..${max}, got "${v}"`);
     return n;
   };
   const processes = count('processes');
@@ -44,9 +50,11 @@ function torchFlags(values: Record<string, unknown>, backend: string): TorchOpti
   const rendezvous = values.rendezvous as string | undefined;
   if ((nodes !== undefined) !== (rendezvous !== undefined))
     throw new CliError('--nodes and --rendezvous go together (every machine meets at the rendezvous)');
+  const wait = count('rendezvous-wait', 86_400);
+  if (wait !== undefined && nodes === undefined) throw new CliError('--rendezvous-wait goes with --nodes and --rendezvous');
   if (nodes !== undefined && rendezvous !== undefined) {
     if (!/^[^\s:]+:\d+$/.test(rendezvous)) throw new CliError(`--rendezvous: "${rendezvous}" is not host:port`);
-    out.nodes = { count: nodes, rendezvous };
+    out.nodes = { count: nodes, rendezvous, ...(wait !== undefined ? { waitSeconds: wait } : {}) };
   }
   return out;
 }
@@ -146,7 +154,11 @@ export function parseCommand(argv: string[], command: Command): { input: Input; 
   const help = values.help === true;
   const backend = (values.backend as string | undefined) ?? 'auto';
   if (!(backendPrefs as readonly string[]).includes(backend))
-    throw new CliError(`--backend: "${backend}" is not one of ${backendPrefs.join(', ')}`);
+    throw new CliError(`--backend: "${backend}" is not one of ${cliBackends.join(', ')}`);
+  if (backend === 'webgpu-browser')
+    throw new CliError(
+      "--backend webgpu-browser trains in a person's browser tab (the app in browser mode, Train: This browser's GPU); from a terminal, webgpu-chromium trains on Chromium's WebGPU",
+    );
   const torch = torchFlags(values, backend);
   const operands = positional.slice(1);
   // asking for help is not a mistake, whatever else the line lacks

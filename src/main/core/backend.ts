@@ -25,7 +25,7 @@ export type EnginePreference = 'auto' | EngineName;
 
 /** The tfjs backend explore code asks for when the person named a training engine. */
 export function explorePreference(pref: EnginePreference): BackendPreference {
-  return pref === 'webgpu-chromium' || pref === 'torch' ? 'auto' : pref;
+  return pref === 'webgpu-chromium' || pref === 'webgpu-browser' || pref === 'torch' ? 'auto' : pref;
 }
 
 /**

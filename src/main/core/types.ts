@@ -26,7 +26,7 @@ export type NoiseKind = (typeof noiseKinds)[number];
 export type Objective = (typeof objectives)[number];
 export type BackendName = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
 /** What trains a run: a tfjs backend in a worker thread, or an engine of its own (engines/). */
-export type EngineName = BackendName | 'webgpu-chromium' | 'torch';
+export type EngineName = BackendName | 'webgpu-chromium' | 'webgpu-browser' | 'torch';
 
 /**
  * Everything that defines a training run, stored as JSON in the runs table: the contract's

@@ -56,7 +56,13 @@ export interface EngineEvents {
   warning(message: string): void;
 }
 
+/**
+ * 'done' after the last epoch, 'cancelled' when the signal stopped it between steps,
+ * 'interrupted' when the place it trained in went away by the person's hand (a browser tab
+ * closed): not a failure of the run, which resumes from its last checkpoint.
+ */
+export type EngineEnding = 'done' | 'cancelled' | 'interrupted';
+
 export interface TrainingEngine {
-  /** resolves 'done' after the last epoch, 'cancelled' when the signal stopped it between steps */
-  train(run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'>;
+  train(run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<EngineEnding>;
 }

@@ -26,43 +26,87 @@ export function perDimensionKl(
   labels?: Int32Array,
   level?: Level,
 ): { kl: number[]; muVariance: number[]; activeUnits: number } {
+  const run = klRun(m, pixels, labels, level);
+  for (let s = 0; s < run.n; s += BATCH) {
+    const t = run.batch(s);
+    try {
+      run.add(s, t.mu.dataSync(), t.klSum?.dataSync());
+    } finally {
+      tf.dispose([t.mu, t.klSum ?? []]);
+    }
+  }
+  return run.finish();
+}
+
+/**
+ * perDimensionKl with asynchronous reads, for a backend that cannot read synchronously (WebGPU,
+ * in a page or in Node): what the trainer measures each epoch, on every engine.
+ */
+export async function perDimensionKlAsync(
+  m: VaeModel,
+  pixels: Uint8Array,
+  labels?: Int32Array,
+  level?: Level,
+): Promise<{ kl: number[]; muVariance: number[]; activeUnits: number }> {
+  const run = klRun(m, pixels, labels, level);
+  for (let s = 0; s < run.n; s += BATCH) {
+    const t = run.batch(s);
+    try {
+      run.add(s, await t.mu.data(), t.klSum ? await t.klSum.data() : undefined);
+    } finally {
+      tf.dispose([t.mu, t.klSum ?? []]);
+    }
+  }
+  return run.finish();
+}
+
+/** perDimensionKl's steps: each batch's means and KL sums as tensors, their sums on the JS side. */
+function klRun(m: VaeModel, pixels: Uint8Array, labels: Int32Array | undefined, level: Level | undefined) {
   const n = imageCount(m, pixels, 'perDimensionKl');
   const ys = checkLabels(m, labels, n, 'perDimensionKl');
   const L = latentAt(m, level, 'perDimensionKl');
   const mu = new Float32Array(n * L); // [n, L]
   const klSum = new Float64Array(L);
-  for (let s = 0; s < n; s += BATCH) {
-    const b = Math.min(BATCH, n - s);
-    tf.tidy(() => {
-      let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
-      // q(z_t|z_{t-1}) along the chain of means from q(z1|x), as encodeImages does
-      for (let t = 2; t <= (level ?? 1); t++) q = m.encodeLevel!(t, q.mu);
-      mu.set(q.mu.dataSync(), s * L);
-      if (q.logvar) {
+  return {
+    n,
+    /** the batch from image s: its means [b, L] and, where q has a variance, its KL summed over images [L] */
+    batch(s: number): { mu: tf.Tensor; klSum: tf.Tensor | null } {
+      const [batchMu, batchKl] = tf.tidy((): tf.Tensor[] => {
+        const b = Math.min(BATCH, n - s);
+        let q = m.encode(pixelBatch(pixels, s, b, m.inputSize), labelBatch(m, ys, s, b));
+        // q(z_t|z_{t-1}) along the chain of means from q(z1|x), as encodeImages does
+        for (let t = 2; t <= (level ?? 1); t++) q = m.encodeLevel!(t, q.mu);
+        if (!q.logvar) return [q.mu];
         const above =
           level !== undefined && level > 1 && level < m.latentSizes.length
             ? m.priorLevel!(level, m.encodeLevel!(level + 1, q.mu).mu)
             : null;
         const per = above ? klGaussians(q.mu, q.logvar, above.mu, above.logvar!) : klStdNormalPerDim(q.mu, q.logvar);
-        const sums = tf.sum(per, 0).dataSync(); // [L] of [b, L]
-        for (let d = 0; d < L; d++) klSum[d]! += sums[d]!;
+        return [q.mu, tf.sum(per, 0)];
+      });
+      return { mu: batchMu!, klSum: batchKl ?? null };
+    },
+    add(s: number, batchMu: ArrayLike<number>, sums: ArrayLike<number> | undefined): void {
+      mu.set(batchMu, s * L);
+      if (sums) for (let d = 0; d < L; d++) klSum[d]! += sums[d]!;
+    },
+    finish(): { kl: number[]; muVariance: number[]; activeUnits: number } {
+      // two passes in doubles: no cancellation when |mean| >> spread
+      const mean = new Float64Array(L);
+      for (let i = 0; i < n; i++) for (let d = 0; d < L; d++) mean[d]! += mu[i * L + d]!;
+      for (let d = 0; d < L; d++) mean[d]! /= Math.max(n, 1);
+      const m2 = new Float64Array(L);
+      for (let i = 0; i < n; i++) {
+        for (let d = 0; d < L; d++) {
+          const e = mu[i * L + d]! - mean[d]!;
+          m2[d]! += e * e;
+        }
       }
-    });
-  }
-  // two passes in doubles: no cancellation when |mean| >> spread
-  const mean = new Float64Array(L);
-  for (let i = 0; i < n; i++) for (let d = 0; d < L; d++) mean[d]! += mu[i * L + d]!;
-  for (let d = 0; d < L; d++) mean[d]! /= Math.max(n, 1);
-  const m2 = new Float64Array(L);
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < L; d++) {
-      const e = mu[i * L + d]! - mean[d]!;
-      m2[d]! += e * e;
-    }
-  }
-  const kl = Array.from(klSum, (v) => (n > 0 ? v / n : 0));
-  const muVariance = Array.from(m2, (v) => (n > 0 ? v / n : 0));
-  return { kl, muVariance, activeUnits: muVariance.filter((v) => v > ACTIVE_UNIT_THRESHOLD).length };
+      const kl = Array.from(klSum, (v) => (n > 0 ? v / n : 0));
+      const muVariance = Array.from(m2, (v) => (n > 0 ? v / n : 0));
+      return { kl, muVariance, activeUnits: muVariance.filter((v) => v > ACTIVE_UNIT_THRESHOLD).length };
+    },
+  };
 }
 
 /** The 'binarized' likelihood scores binary images: one fixed draw per image for the whole call. */

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { oneHot, type VaeModel } from '../model/vae.js';
 import type { Rng } from '../model/rng.js';
+import { addStage } from '../timing.js';
 
 /** Images (or latents) per forward pass: bounds memory for any dataset size. */
 export const BATCH = 500;
@@ -128,9 +129,15 @@ export function decodeRows(
   for (let s = 0; s < rows; s += BATCH) {
     const b = Math.min(BATCH, rows - s);
     tf.tidy(() => {
+      const t0 = performance.now();
       const zt = tf.tensor2d(z.subarray(s * width, (s + b) * width), [b, width]);
       const img = decodeAt(m, zt, labelBatch(m, labels, s, b), level);
-      writeBytes(shrink > 1 ? areaAverage(m, img, shrink) : img, out, s * tileBytes);
+      const shown = shrink > 1 ? areaAverage(m, img, shrink) : img;
+      const t1 = performance.now();
+      writeBytes(shown, out, s * tileBytes);
+      // a timed call's stages (timing.ts): the model's passes, and reading them back as bytes
+      addStage('decode', t1 - t0);
+      addStage('bytes', performance.now() - t1);
     });
   }
   return out;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../../../shared/contract';
 import { backendFailures, currentBackend } from '../backend';
 import { probeTrainingEngine, type TrainingChoice } from '../backends/probe';
-import { probeTorch, TORCH_NEEDS, torchBadge, type TorchProbe } from '../engines/torch/find-python';
+import { probeTorch, TORCH_NEEDS, torchBadge, torchInfo, type TorchProbe } from '../engines/torch/find-python';
 import type { BackendName } from '../types';
 import type { Context } from './context';
 
@@ -68,7 +68,8 @@ export function appHandlers(
       const t = await trainingEngine();
       // the CLI answers one caller, who asked for exactly this: it waits for python's answer
       if (ctx.opts.door === 'cli') await torchProbe?.catch(() => null);
-      const faster = ctx.opts.backend && ctx.opts.backend !== 'auto' ? t.faster : withTorch(t, torch).faster;
+      const forced = !!ctx.opts.backend && ctx.opts.backend !== 'auto';
+      const faster = forced ? t.faster : withTorch(t, torch).faster;
       return {
         version: ctx.version,
         backend: b?.name ?? backendAtStart.name,
@@ -76,6 +77,8 @@ export function appHandlers(
         training: { backend: t.name, detail: t.detail, faster },
         dataDir: ctx.dataDir,
         door: ctx.opts.door,
+        // a run may choose torch only where the door did not name the engine
+        ...(forced ? {} : { torch: torchInfo(torch) }),
       };
     },
     async 'jobs:list'() {

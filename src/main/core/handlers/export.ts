@@ -2,6 +2,8 @@
 // how it was made), a run's metrics as CSV, a trained model in the app's format and as stock
 // TensorFlow.js and ONNX models.
 import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { AppFailure, type Grid, type GridSpecParsed } from '../../../shared/contract';
 import type { Handlers } from '../../../shared/contract';
@@ -12,6 +14,7 @@ import { drawLabels, type AxisLabels } from '../export/labels';
 import { composeGrid, encodePng, type RawImage } from '../export/png';
 import { exportStockModels } from '../export/stock';
 import { writeFailure, writingTo } from '../export/write-error';
+import { zipFolder } from '../export/zip-folder';
 import * as q from '../store/queries';
 import { exportTfjsModel } from '../train';
 import { runRecord, type Context } from './context';
@@ -69,13 +72,26 @@ export function exportHandlers(ctx: Context): Pick<Handlers, 'export:grid' | 'ex
     },
 
     async 'export:model'(a) {
-      const ckpt = checkpointInUse(ctx, runRecord(ctx, a.runId));
+      const run = runRecord(ctx, a.runId);
+      const ckpt = checkpointInUse(ctx, run);
       if (!ckpt) throw new AppFailure('not-found', `run ${a.runId} has no checkpoint to export yet`);
-      const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
       const from = join(ctx.dataDir, ckpt.path);
       // the app's own format (what bundles and resume read), then the stock models beside it
-      const files = await writingTo(out, async () => [...(await exportTfjsModel(from, out)), ...(await exportStockModels(from, out))]);
-      return { path: out, files };
+      const write = async (out: string) => [...(await exportTfjsModel(from, out)), ...(await exportStockModels(from, out))];
+      if (a.path) {
+        const out = folderDestination(a.path, { door: ctx.opts.door, overwrite: a.overwrite });
+        return { path: out, files: await writingTo(out, () => write(out)), zip: null };
+      }
+      // no path: the folder is written in a scratch folder and comes back as one zip
+      const name = `${run.name.replace(/[^\w.-]+/g, '-')}-model`;
+      const scratch = await mkdtemp(join(tmpdir(), 'latent-lab-model-'));
+      try {
+        await writingTo(scratch, () => write(scratch));
+        const { bytes, files } = await zipFolder(scratch, name);
+        return { path: null, files, zip: { name: `${name}.zip`, bytes } };
+      } finally {
+        await rm(scratch, { recursive: true, force: true });
+      }
     },
   };
 }

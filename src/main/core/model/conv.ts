@@ -1,9 +1,9 @@
 // The conv layer with hand-written gradients (wasm has no Conv2DBackpropFilter kernel at all,
 // and its Conv2DBackpropInput is a plain loop), and the sub-pixel upsampling. See
-// ARCHITECTURE.md "Pitfalls found".
+// ENGINES.md, "wasm".
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
-import { activationGrad, biasGrad } from './layer-grads.js';
+import { withLayerGrad } from './layer-grads.js';
 import type { Activation } from './params.js';
 
 /** 'same' padding of tf.conv2d along one axis: [before, after] and the output size. */
@@ -224,34 +224,11 @@ export function conv2d(x: tf.Tensor4D, w: tf.Variable, b: tf.Variable, s: number
     return tf.engine().runKernel('FusedConv2D', { x: xi, filter: wi, bias: bi }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
   };
   const inShape: [number, number] = [x.shape[1], x.shape[2]];
-  if (!inputGrad) {
-    const f = tf.customGrad((wi, bi, save) => {
-      const y = forward(x, wi as tf.Tensor4D, bi as tf.Tensor1D);
-      (save as tf.GradSaveFunc)([y, x]);
-      return {
-        value: y,
-        gradFunc: (dy, saved) => {
-          const [ys, xs] = saved as [tf.Tensor4D, tf.Tensor4D];
-          const d = activationGrad(dy, ys, act) as tf.Tensor4D;
-          return [conv2dFilterGrad(xs, d, k, s), biasGrad(d)];
-        },
-      };
-    });
-    return f(w, b) as tf.Tensor4D;
-  }
-  const f = tf.customGrad((xi, wi, bi, save) => {
-    const y = forward(xi as tf.Tensor4D, wi as tf.Tensor4D, bi as tf.Tensor1D);
-    (save as tf.GradSaveFunc)([xi as tf.Tensor, wi as tf.Tensor, y]);
-    return {
-      value: y,
-      gradFunc: (dy, saved) => {
-        const [xs, ws, ys] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-        const d = activationGrad(dy, ys, act) as tf.Tensor4D;
-        return [conv2dInputGrad(d, ws, inShape, s), conv2dFilterGrad(xs, d, k, s), biasGrad(d)];
-      },
-    };
+  return withLayerGrad(x, w, b, act, inputGrad, {
+    forward: (xi, wi, bi) => ({ y: forward(xi, wi as tf.Tensor4D, bi), xSaved: xi }),
+    inputGrad: (d, wi) => conv2dInputGrad(d, wi as tf.Tensor4D, inShape, s),
+    weightGrad: (xs, d) => conv2dFilterGrad(xs as tf.Tensor4D, d, k, s),
   });
-  return f(x, w, b) as tf.Tensor4D;
 }
 
 /**

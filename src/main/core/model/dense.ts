@@ -1,9 +1,9 @@
 // The dense layer with a hand-written gradient. Why not autograd: on wasm, the autograd of
 // matMul uses transposeA/transposeB forms that are ~13x slower than an explicit transpose
-// followed by a plain matMul. See ARCHITECTURE.md "Pitfalls found".
+// followed by a plain matMul. See ENGINES.md, "wasm".
 import * as tf from '@tensorflow/tfjs-core';
 import './gradients.js';
-import { activationGrad, biasGrad } from './layer-grads.js';
+import { withLayerGrad } from './layer-grads.js';
 import type { Activation } from './params.js';
 import { transposedWeight } from './transposed-weights.js';
 
@@ -28,40 +28,13 @@ function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, act: Activ
  */
 export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activation, inputGrad: boolean): tf.Tensor2D {
   const wT = transposedFor(w, x.shape[0]);
-  // y, and what the weight's gradient x^T d needs: x^T where the forward made it, else x
-  const forward = (xi: tf.Tensor2D, wi: tf.Tensor2D, bi: tf.Tensor1D): { y: tf.Tensor2D; xOrT: tf.Tensor2D } =>
-    wT ? denseForwardTransposed(xi, wT, bi, act) : { y: denseForward(xi, wi, bi, act), xOrT: xi };
-  const weightGrad = (xOrT: tf.Tensor2D, d: tf.Tensor2D) => tf.matMul(wT ? xOrT : tf.transpose(xOrT), d);
-  if (!inputGrad) {
-    // x is not an input (no gradient wanted) but the backward pass needs it: save() keeps
-    // it alive past the forward tidy, a closure would not
-    const f = tf.customGrad((wi, bi, save) => {
-      const { y, xOrT } = forward(x, wi as tf.Tensor2D, bi as tf.Tensor1D);
-      (save as tf.GradSaveFunc)([y, xOrT]);
-      return {
-        value: y,
-        gradFunc: (dy, saved) => {
-          const [ys, xs] = saved as [tf.Tensor2D, tf.Tensor2D];
-          const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-          return [weightGrad(xs, d), biasGrad(d)];
-        },
-      };
-    });
-    return f(w, b) as tf.Tensor2D;
-  }
-  const f = tf.customGrad((xi, wi, bi, save) => {
-    const { y, xOrT } = forward(xi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D);
-    (save as tf.GradSaveFunc)([xOrT, wi as tf.Tensor, y]);
-    return {
-      value: y,
-      gradFunc: (dy, saved) => {
-        const [xs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        const d = activationGrad(dy, ys, act) as tf.Tensor2D;
-        return [denseInputGrad(d, ws), weightGrad(xs, d), biasGrad(d)];
-      },
-    };
+  return withLayerGrad(x, w, b, act, inputGrad, {
+    // y, and what the weight's gradient x^T d needs: x^T where the forward made it, else x
+    forward: (xi, wi, bi) =>
+      wT ? denseForwardTransposed(xi, wT, bi, act) : { y: denseForward(xi, wi as tf.Tensor2D, bi, act), xSaved: xi },
+    inputGrad: (d, wi) => denseInputGrad(d, wi as tf.Tensor2D),
+    weightGrad: (xOrT, d) => tf.matMul(wT ? (xOrT as tf.Tensor2D) : tf.transpose(xOrT as tf.Tensor2D), d),
   });
-  return f(x, w, b) as tf.Tensor2D;
 }
 
 /**
@@ -69,11 +42,11 @@ export function dense(x: tf.Tensor2D, w: tf.Variable, b: tf.Variable, act: Activ
  * the matmul packs its second operand, x^T, rather than a W that is new every step. x^T is
  * what the weight's gradient needs too.
  */
-function denseForwardTransposed(x: tf.Tensor2D, wT: tf.Tensor2D, b: tf.Tensor1D, act: Activation): { y: tf.Tensor2D; xOrT: tf.Tensor2D } {
+function denseForwardTransposed(x: tf.Tensor2D, wT: tf.Tensor2D, b: tf.Tensor1D, act: Activation): { y: tf.Tensor2D; xSaved: tf.Tensor2D } {
   const xT = tf.transpose(x) as tf.Tensor2D;
   const z = tf.add(tf.transpose(tf.matMul(wT, xT)), b);
   const y = act === 'relu' ? tf.relu(z) : act === 'tanh' ? tf.tanh(z) : z;
-  return { y: y as tf.Tensor2D, xOrT: xT };
+  return { y: y as tf.Tensor2D, xSaved: xT };
 }
 
 /** W^T when the trainer holds it for these weights and it pays at this many rows, else null. */
@@ -82,8 +55,6 @@ function transposedFor(w: tf.Variable, rows: number): tf.Tensor2D | null {
   // packing x^T (rows x in) and transposing y back (rows x out) against packing W (in x out)
   return rows > 0 && rows * (inSize + out) < inSize * out ? transposedWeight(w) : null;
 }
-
-/** A bias's gradient: d summed over every axis but the channels (see reduce.ts for why a matmul). */
 
 /**
  * dx = d W^T [b, in] for d [b, out], W [in, out]. A matmul packs its second operand, and a

@@ -4,7 +4,7 @@
 // listed "done". Measured once per epoch on held-out images (codeUse), said as a warning during
 // the run (collapseWarning), and turned into the run's ending (collapseVerdict, called where the
 // run's status is decided).
-import { ACTIVE_UNIT_THRESHOLD, perDimensionKl } from '../explore/metrics.js';
+import { ACTIVE_UNIT_THRESHOLD, perDimensionKlAsync } from '../explore/metrics.js';
 import type { VaeModel } from '../model/vae.js';
 import type { Dataset, EpochResult, TrainConfig } from '../types.js';
 
@@ -47,11 +47,11 @@ export function collapsedDims(kl: readonly number[]): number {
 
 /**
  * The code's use on up to SAMPLE held-out images, or null where there is nothing to measure:
- * models with no KL term (ae, dae), backends that cannot read synchronously (WebGPU), no
- * held-out images.
+ * models with no KL term (ae, dae), no held-out images. Read asynchronously, so WebGPU (a
+ * trainer page, Dawn) measures it as every other backend does.
  */
-export function codeUse(model: VaeModel, ds: Dataset, test: Int32Array, cfg: TrainConfig, backend: string): CodeUse | null {
-  if (cfg.model === 'ae' || cfg.model === 'dae' || backend === 'webgpu' || test.length === 0) return null;
+export async function codeUse(model: VaeModel, ds: Dataset, test: Int32Array, cfg: TrainConfig): Promise<CodeUse | null> {
+  if (cfg.model === 'ae' || cfg.model === 'dae' || test.length === 0) return null;
   const n = Math.min(SAMPLE, test.length);
   const size = ds.height * ds.width * ds.channels;
   const pixels = new Uint8Array(n * size);
@@ -61,7 +61,7 @@ export function codeUse(model: VaeModel, ds: Dataset, test: Int32Array, cfg: Tra
     pixels.set(ds.pixels.subarray(at * size, (at + 1) * size), i * size);
     labels[i] = ds.labels[at]!;
   }
-  const { kl, activeUnits } = perDimensionKl(model, pixels, cfg.model === 'cvae' ? labels : undefined);
+  const { kl, activeUnits } = await perDimensionKlAsync(model, pixels, cfg.model === 'cvae' ? labels : undefined);
   return { activeUnits, latent: kl.length, kl };
 }
 

@@ -113,7 +113,7 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     onEvent({ type: 'epoch', result: e.result, checkpointDir, tensors: e.tensors });
   };
 
-  const status = await engineFor(spec.backend, spec.torch).train(
+  const status = await engineFor(spec.backend, { torch: spec.torch, browserTrainer: spec.browserTrainer }).train(
     { config: cfg, data: ds, datasetFile: spec.datasetFile, train, test, shape, numClasses, start },
     {
       started: (s) => {
@@ -135,5 +135,5 @@ export async function trainInProcess(spec: TrainJobSpec, onEvent: (e: TrainEvent
     },
     signal,
   );
-  return status === 'cancelled' ? { status, epochsDone: lastGood } : { status, epochsDone: Math.max(lastGood, cfg.epochs) };
+  return status === 'done' ? { status, epochsDone: Math.max(lastGood, cfg.epochs) } : { status, epochsDone: lastGood };
 }

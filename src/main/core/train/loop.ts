@@ -91,7 +91,7 @@ export async function trainEpochs(run: EngineRun, s: LoopSetup, events: EngineEv
       imagesPerSec: sums.trainMs > 0 ? (sums.n * 1000) / sums.trainMs : 0,
       seconds: (performance.now() - epochStart) / 1000,
     };
-    const use = codeUse(model, ds, test, cfg, s.backend);
+    const use = await codeUse(model, ds, test, cfg);
     if (use) Object.assign(result, { activeUnits: use.activeUnits, dimKl: use.kl });
     await events.epoch({ result, weights: await readWeights(model), optimizer, tensors: tf.memory().numTensors });
     lastGood = epoch + 1;

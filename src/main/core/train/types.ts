@@ -14,6 +14,8 @@ export interface TrainJobSpec {
   /** the caller removes old checkpoints once its database no longer references them (see pruneCheckpoints) */
   callerPrunes?: boolean;
   backend: 'auto' | EngineName;
+  /** backend 'webgpu-browser': the claim of the trainer a browser tab opened for this run */
+  browserTrainer?: string;
   /** backend 'torch': device, processes, nodes (plain data: the spec crosses to a worker thread) */
   torch?: TorchOptions;
 }
@@ -36,7 +38,8 @@ export type TrainEvent =
   | { type: 'warning'; message: string };
 
 export interface TrainOutcome {
-  status: 'done' | 'cancelled';
+  /** 'interrupted': the browser tab it trained in closed (engines/engine.ts) */
+  status: 'done' | 'cancelled' | 'interrupted';
   /** epochs completed in total (checkpointed), counting those before a resume */
   epochsDone: number;
 }

@@ -9,7 +9,8 @@ export function portProvided(name: string): boolean {
   return !isMainThread && ((workerData as Partial<WorkerHeader> | null)?.ports ?? []).includes(name);
 }
 
-export function requestPort(name: string): Promise<MessagePort> {
+/** `detail` says which one, where a door lends many under one name (the browser tab's trainer). */
+export function requestPort(name: string, detail?: string): Promise<MessagePort> {
   const parent = parentPort;
   if (!parent || !portProvided(name)) return Promise.reject(new Error(`no port named ${name} is lent to this thread`));
   const id = nextId++;
@@ -21,6 +22,6 @@ export function requestPort(name: string): Promise<MessagePort> {
       else reject(new Error(m.message));
     };
     parent.on('message', onMessage);
-    parent.postMessage({ type: 'port-request', id, name } satisfies PortRequest);
+    parent.postMessage({ type: 'port-request', id, name, ...(detail !== undefined ? { detail } : {}) } satisfies PortRequest);
   });
 }

@@ -2,7 +2,7 @@
 // priority than the thread that answers calls, so a sweep drawn beside a training stays live:
 // when both want a core, the scheduler gives the interactive thread most of it, and when the
 // app is idle the training gets every cycle as before (a nice value only matters under
-// contention). See ARCHITECTURE.md, "Engine".
+// contention). See ARCHITECTURE.md, "Threads".
 import { getPriority, setPriority } from 'node:os';
 
 /** The nice value of background threads: 10 gives a busy interactive thread ~10x their CPU share. */

@@ -35,6 +35,8 @@ export interface PortRequest {
   type: 'port-request';
   id: number;
   name: string;
+  /** which port of that name, where a door lends many (a browser tab's trainer, by its claim) */
+  detail?: string;
 }
 
 export type FromWorker<R, P> =

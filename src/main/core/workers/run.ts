@@ -9,7 +9,7 @@ import { ROLE_LABEL, type FromWorker, type PortRequest, type ToWorker, type Work
 
 let entry: string | null = null;
 /** what a door lends the threads it starts: a port by name, made on request */
-const providers = new Map<string, () => Promise<MessagePort>>();
+const providers = new Map<string, (detail?: string) => Promise<MessagePort>>();
 
 /** The script every worker thread starts from; a door that bundles its own calls this once. */
 export function setWorkerEntry(path: string | undefined): void {
@@ -24,7 +24,7 @@ export function workerEntry(): string {
  * Lends every worker this thread starts a port by name, made when one asks (the Electron door
  * lends the trainer page's port: only the main process can open a window).
  */
-export function providePort(name: string, open: () => Promise<MessagePort>): void {
+export function providePort(name: string, open: (detail?: string) => Promise<MessagePort>): void {
   providers.set(name, open);
 }
 
@@ -36,7 +36,7 @@ export function startWorker(role: WorkerRole, data: object): Worker {
     if (m?.type !== 'port-request') return;
     const open = providers.get(m.name);
     if (!open) return worker.postMessage({ type: 'port-error', id: m.id, message: `no port named ${m.name}` } satisfies ToWorker);
-    open().then(
+    open(m.detail).then(
       (port) => worker.postMessage({ type: 'port', id: m.id, port } satisfies ToWorker, [port]),
       (err: unknown) =>
         worker.postMessage({ type: 'port-error', id: m.id, message: err instanceof Error ? err.message : String(err) } satisfies ToWorker),

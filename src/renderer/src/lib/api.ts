@@ -95,6 +95,7 @@ export function createSocketApi(opts: SocketApiOptions): Api {
         resolve(ws);
       };
       ws.onmessage = (ev: MessageEvent) => {
+        const arrived = performance.now();
         let msg: WireMessage;
         try {
           msg = decodeFrame(typeof ev.data === 'string' ? ev.data : (ev.data as ArrayBuffer)) as WireMessage;
@@ -107,9 +108,11 @@ export function createSocketApi(opts: SocketApiOptions): Api {
           pending.delete(msg.id);
           clearTimeout(p.timer);
           // each call's round trip on the page's timeline (DevTools' Timings; bench:ui reads the
-          // grids'), the buffer cleared now and then so a long session does not grow it
+          // grids'), the buffer cleared now and then so a long session does not grow it. Its
+          // detail: the server's stages (core/timing.ts) and this frame's decoding here
           if (++measured % 2000 === 0) performance.clearMeasures();
-          performance.measure(`api ${p.method}`, { start: p.sentAt });
+          const detail = { stages: msg.stages ?? {}, decode: performance.now() - arrived };
+          performance.measure(`api ${p.method}`, { start: p.sentAt, detail });
           p.resolve(msg.result as Result<unknown>);
         } else if (msg.t === 'event') {
           for (const l of listeners.get(msg.event) ?? []) {

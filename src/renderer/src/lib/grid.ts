@@ -27,19 +27,23 @@ export function gridLayout(grid: Pick<Grid, 'n' | 'cols' | 'width' | 'height'>, 
   };
 }
 
-/** RGBA pixels of the whole grid; the gutter takes the given colour. */
+/** RGBA pixels of the whole grid; the gutter takes the given colour. Written into `into` when
+ *  it has the grid's size (the last draw's pixels: a slider move redraws a grid of the same
+ *  size, and a new 4 MB array at each, zeroed and then collected, is time on the move's path). */
 export function gridPixels(
   grid: Grid,
   gutter: number,
   gutterRgb: [number, number, number],
+  into?: Uint8ClampedArray,
 ): { data: Uint8ClampedArray; layout: GridLayout } {
   const L = gridLayout(grid, gutter);
+  const reused = into?.length === L.width * L.height * 4;
   // transparent beyond the last tile; the gutter colour only between tiles. One 32-bit store
   // per pixel (RGBA bytes in memory order, so A<<24 | B<<16 | G<<8 | R on a little-endian
   // machine, which every browser runs on): a 16x16 grid of 64 px faces is 1.08M pixels, drawn
   // at every slider move
-  const data = new Uint8ClampedArray(L.width * L.height * 4);
-  const px = new Uint32Array(data.buffer);
+  const data = reused ? into! : new Uint8ClampedArray(L.width * L.height * 4);
+  const px = new Uint32Array(data.buffer, data.byteOffset, data.length / 4);
   const rgba = (r: number, g: number, b: number): number => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
   const gutterPx = rgba(gutterRgb[0], gutterRgb[1], gutterRgb[2]);
   // the gutter colour under everything, then the cells after the last tile cleared: one fill
@@ -50,7 +54,7 @@ export function gridPixels(
     const x0 = ((last % L.cols) + 1) * (grid.width + gutter);
     const y0 = Math.floor(last / L.cols) * (grid.height + gutter);
     if (x0 < L.width) for (let y = y0; y < L.height; y++) px.fill(0, y * L.width + x0, (y + 1) * L.width);
-  }
+  } else if (reused) px.fill(0); // no gutter: the tiles cover all but the cells after the last
   const { width: w, height: h, channels: c, tiles } = grid;
   const tileSize = w * h * c;
   const grey = c === 1 ? GREY : null;

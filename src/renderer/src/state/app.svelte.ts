@@ -2,6 +2,7 @@
 // what is selected and which view shows. Views read getters and call methods; the service's
 // events keep it fresh.
 import { pickApi, unwrap, type ConnectionState } from '../lib/api';
+import { JobEnds } from '../lib/job-ends';
 import type { AppInfo, DatasetInfo, JobFinished, JobProgress, RunInfo } from '../../../shared/contract';
 import { RateSmoother } from '../lib/smooth';
 import { handleError, muteErrorsWhile, toasts } from './toasts.svelte';
@@ -50,6 +51,8 @@ class AppState {
   #refreshing = { datasets: false, runs: false };
   /** per job: its rate and ETA averaged over time, so the status line does not swing */
   #smoothers = new Map<string, RateSmoother>();
+  /** every job's ending, for a view waiting on one it started */
+  #ends = new JobEnds();
 
   readonly selectedDataset = $derived(this.#datasets.find((d) => d.id === this.#selectedDatasetId));
   readonly selectedRun = $derived(this.#runs.find((r) => r.id === this.#selectedRunId));
@@ -123,6 +126,11 @@ class AppState {
     }
   }
 
+  /** Calls `then` once when the job ends (at once if it ended before its start call returned); returns a stop. */
+  onJobEnd(jobId: string, then: (f: JobFinished) => void): () => void {
+    return this.#ends.onEnd(jobId, then);
+  }
+
   jobFor(filter: { runId?: number; datasetId?: number; jobId?: string }): JobProgress | undefined {
     return this.#jobs.find(
       (j) =>
@@ -139,8 +147,13 @@ class AppState {
       return;
     }
     this.#info = info.value;
+    void this.#untilTorchFound();
     api.on('job:progress', (p) => this.#onProgress(p));
-    api.on('job:finished', (f) => this.#onFinished(f));
+    api.on('job:finished', (f) => {
+      this.#onFinished(f);
+      // the app's own lists and toasts first, then a view waiting on the job (as before)
+      this.#ends.finished(f);
+    });
     api.on('runs:changed', () => void this.refreshRuns());
     api.on('datasets:changed', () => void this.refreshDatasets());
     api.on('run:warning', (w) => toasts.show('info', `Run ${w.runId}: ${w.message}`, undefined, 12000));
@@ -155,6 +168,19 @@ class AppState {
       this.#selectedDatasetId ??= this.#datasets[0]!.id;
     }
     this.#loaded = true;
+  }
+
+  /**
+   * The service asks python for torch once, which takes seconds (importing torch), and its first
+   * answer does not wait for that: ask again until it knows, so the badge and the Train form's
+   * engine choice appear when PyTorch is found.
+   */
+  async #untilTorchFound(): Promise<void> {
+    for (let i = 0; i < 60 && this.#info?.torch?.state === 'looking'; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const again = await api['app:info']();
+      if (again.ok) this.#info = again.value;
+    }
   }
 
   async resync(): Promise<void> {
@@ -205,6 +231,8 @@ class AppState {
   }
 
   #onProgress(raw: JobProgress): void {
+    // a progress told after the job's end would list it as running until the next resync
+    if (this.#ends.ended(raw.jobId)) return;
     let smoother = this.#smoothers.get(raw.jobId);
     if (!smoother) this.#smoothers.set(raw.jobId, (smoother = new RateSmoother()));
     const p = { ...raw, ...smoother.update(performance.now(), raw.rate, raw.etaSec) };

@@ -5,6 +5,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { portProvided, requestPort } from '../../workers/ports.js';
 import type { PageConnection } from './page-connection.js';
+import { portConnection } from './port-connection.js';
 
 /** The name under which the Electron door lends the trainer page's port. */
 export const TRAINER_PAGE_PORT = 'trainer-page';
@@ -19,19 +20,6 @@ export async function openElectronPage(signal?: AbortSignal): Promise<PageConnec
     port.close();
     return null;
   }
-  // one handler at a time: a later onFrame takes over from the one before
-  let handler: ((frame: ArrayBuffer) => void) | null = null;
-  port.on('message', (data: ArrayBuffer) => handler?.(data));
-  const closed = new Promise<string>((resolve) => port.once('close', () => resolve('the trainer window closed')));
-  return {
-    channel: {
-      send: (frame) => port.postMessage(frame, [frame]),
-      onFrame: (f) => {
-        handler = f;
-      },
-    },
-    closed,
-    // the main process destroys the window when its end of the port closes
-    close: async () => port.close(),
-  };
+  // the main process destroys the window when its end of the port closes
+  return portConnection(port, 'the trainer window closed');
 }

@@ -1,7 +1,7 @@
 // The webgpu-chromium engine: the trainer page (page/trainer.ts) in a Chromium, fed the run
 // over a channel of frames; what the page reports becomes the host's events. The page lives in
 // a hidden window of the desktop app where Electron lends one, else in a headless Chromium.
-import type { EngineEvents, EngineRun, TrainingEngine } from '../engine.js';
+import type { EngineEnding, EngineEvents, EngineRun, TrainingEngine } from '../engine.js';
 import { electronPageLent, openElectronPage } from './electron-window.js';
 import { packFrame, unpackFrame } from './frames.js';
 import { openHeadlessPage } from './headless.js';
@@ -28,12 +28,13 @@ export interface ReadyPage {
 }
 
 /** Opens a page and waits for its adapter; null when the signal ended the wait. */
-export async function openReady(open: PageOpener, signal?: AbortSignal): Promise<ReadyPage | null> {
+/** `engine`: the name its messages start with */
+export async function openReady(open: PageOpener, signal?: AbortSignal, engine = 'webgpu-chromium'): Promise<ReadyPage | null> {
   let page: PageConnection | null;
   try {
     page = await open(signal);
   } catch (err) {
-    throw new Error(`webgpu-chromium: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${engine}: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!page) return null;
   const opened = page;
@@ -43,7 +44,17 @@ export async function openReady(open: PageOpener, signal?: AbortSignal): Promise
   ]);
   if (first.type === 'ready') return { page: opened, adapter: first.adapter };
   await opened.close();
-  throw new Error(`webgpu-chromium: ${first.type === 'error' ? first.message : `the page said ${first.type} before it was ready`}`);
+  throw new Error(`${engine}: ${first.type === 'error' ? first.message : `the page said ${first.type} before it was ready`}`);
+}
+
+export interface PageTraining {
+  /**
+   * A page that goes away mid-run: a failure (a crashed browser, the default), or an
+   * interruption where a person closed it (their own browser tab), which the run resumes from.
+   */
+  closing?: 'fails' | 'interrupts';
+  /** the name its messages start with (webgpu-chromium) */
+  engine?: string;
 }
 
 /** Trains the run on a ready page, and closes it at the end. */
@@ -52,16 +63,24 @@ export async function trainOnPage(
   run: EngineRun,
   events: EngineEvents,
   signal?: AbortSignal,
-): Promise<'done' | 'cancelled'> {
+  how: PageTraining = {},
+): Promise<EngineEnding> {
   try {
-    return await drive(page, run, events, signal);
+    return await drive(page, run, events, signal, how.closing ?? 'fails', how.engine ?? 'webgpu-chromium');
   } finally {
     await page.close();
   }
 }
 
 /** Sends the run, and forwards what the page says, in order, until it ends. */
-function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
+function drive(
+  page: PageConnection,
+  run: EngineRun,
+  events: EngineEvents,
+  signal: AbortSignal | undefined,
+  closing: 'fails' | 'interrupts',
+  engine: string,
+): Promise<EngineEnding> {
   let open = true;
   const send = (m: ToPage): void => {
     if (open) page.channel.send(packFrame(m));
@@ -101,7 +120,7 @@ function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signa
         case 'done':
           return finish(() => resolve(m.status));
         case 'error':
-          return finish(() => reject(new Error(`webgpu-chromium: ${m.message}`)));
+          return finish(() => reject(new Error(`${engine}: ${m.message}`)));
       }
     };
     page.channel.onFrame((frame) => {
@@ -113,7 +132,11 @@ function drive(page: PageConnection, run: EngineRun, events: EngineEvents, signa
     void page.closed.then((why) => {
       open = false;
       return queue.then(() =>
-        finish(() => (signal?.aborted ? resolve('cancelled') : reject(new Error(`webgpu-chromium: ${why} before the training ended`)))),
+        finish(() => {
+          if (signal?.aborted) resolve('cancelled');
+          else if (closing === 'interrupts') resolve('interrupted');
+          else reject(new Error(`${engine}: ${why} before the training ended`));
+        }),
       );
     });
     if (signal?.aborted) onAbort();

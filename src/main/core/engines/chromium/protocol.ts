@@ -3,14 +3,10 @@
 // travels as one frame (frames.ts).
 import type { EngineEpoch, EngineRun, EngineStarted } from '../engine.js';
 import type { StepProgress } from '../../types.js';
+import type { AdapterName } from '../../../../shared/gpu-adapter.js';
 
 /** The adapter the page trains on, as the badge and the run record name it. */
-export interface PageAdapter {
-  /** "SwiftShader", "Apple M2", "NVIDIA GeForce RTX 4090" */
-  name: string;
-  /** a software rasterizer (SwiftShader, llvmpipe, WARP): slower than wasm */
-  software: boolean;
-}
+export type PageAdapter = AdapterName;
 
 export type ToPage =
   | { type: 'run'; run: EngineRun }

@@ -46,7 +46,7 @@ export function torchEngine(opts: TorchOptions = {}): TrainingEngine {
         const spec = await programSpec(run, opts.device ?? 'auto', work);
         const specFile = join(work, 'spec.json');
         await writeFile(specFile, JSON.stringify(spec));
-        return await drive(torchCommand(python.python, { processes, nodes: opts.nodes }, specFile), events, signal);
+        return await drive(torchCommand(python.python, { processes, nodes: opts.nodes }, specFile), events, signal, opts.nodes);
       } finally {
         await rm(work, { recursive: true, force: true });
       }
@@ -118,7 +118,7 @@ async function programSpec(run: EngineRun, device: TorchDevice, work: string): P
 }
 
 /** Runs the program, turning its lines into the engine's events; an epoch waits for the host's checkpoint. */
-async function drive(cmd: string[], events: EngineEvents, signal?: AbortSignal): Promise<'done' | 'cancelled'> {
+async function drive(cmd: string[], events: EngineEvents, signal?: AbortSignal, nodes?: TorchNodes): Promise<'done' | 'cancelled'> {
   // the host's failure (a checkpoint it cannot write) stops the program too
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -149,6 +149,7 @@ async function drive(cmd: string[], events: EngineEvents, signal?: AbortSignal):
         }
       },
       stop.signal,
+      nodes ? { nodes } : {},
     );
     await epochs;
     if (hostError) throw hostError;

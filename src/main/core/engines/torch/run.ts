@@ -10,15 +10,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EpochResult, StepProgress } from '../../types.js';
+import { notStarted, rendezvousArgs, rendezvousFailure, startWithinMs, type TorchNodes } from './rendezvous.js';
 
-/** More than one machine: every machine runs the same job with the same rendezvous endpoint. */
-export interface TorchNodes {
-  count: number;
-  /** host:port of the c10d rendezvous */
-  rendezvous: string;
-}
+export type { TorchNodes } from './rendezvous.js';
 
-/** What train.py prints, one JSON object a line (rank 0, or any rank for its own error). */
+/** What train.py prints, one JSON object a line (each machine's first process, or any for its own error). */
 export type ProgramLine =
   | { type: 'started'; backend: 'torch'; backendDetail: string; startEpoch: number; stepsPerEpoch: number }
   | { type: 'step'; progress: StepProgress }
@@ -30,8 +26,8 @@ export type ProgramLine =
 
 /** Between SIGTERM and SIGKILL: the program stops at the next step, torchrun's workers with it. */
 const KILL_AFTER_MS = 1000;
-/** stderr kept for a crash's message */
-const STDERR_KEEP = 4000;
+/** stderr kept for a crash's message (a rendezvous failure's cause sits a traceback above its end) */
+const STDERR_KEEP = 8000;
 
 /**
  * The folder of the shipped training program (train.py, model.py, ...): beside this file in
@@ -52,7 +48,7 @@ export function torchCommand(python: string, spec: { processes?: number; nodes?:
   // torchrun from the same python (a torchrun on the PATH may not be), through torchrun.py's repair
   const args = [python, join(torchProgramDir(), 'torchrun.py'), `--nproc_per_node=${n}`];
   if (spec.nodes) {
-    args.push(`--nnodes=${spec.nodes.count}`, '--rdzv_backend=c10d', `--rdzv_endpoint=${spec.nodes.rendezvous}`, '--rdzv_id=latent-lab');
+    args.push(...rendezvousArgs(spec.nodes));
   } else {
     args.push('--standalone');
   }
@@ -62,14 +58,17 @@ export function torchCommand(python: string, spec: { processes?: number; nodes?:
 /**
  * Runs the program (cmd from torchCommand) to its end: 'done', 'cancelled' (the signal, which
  * takes the whole process group), or a rejection that says why (the program's own error line,
- * else what its stderr says: torchrun's failed rank, a traceback's last line). Every other
- * line goes to onLine as it comes.
+ * else what its stderr says: a failed rendezvous, torchrun's failed rank, a traceback's last
+ * line). Every other line goes to onLine as it comes. With `nodes`, a run that has not started
+ * within the rendezvous's wait and then some is ended (startWithinMs).
  */
 export function runProgram(
   cmd: string[],
   onLine: (m: Exclude<ProgramLine, { type: 'done' | 'cancelled' | 'error' }>) => void,
   signal?: AbortSignal,
+  opts: { nodes?: TorchNodes } = {},
 ): Promise<'done' | 'cancelled'> {
+  const { nodes } = opts;
   return new Promise<'done' | 'cancelled'>((resolve, reject) => {
     if (signal?.aborted) return resolve('cancelled');
     const child = spawn(cmd[0]!, cmd.slice(1), {
@@ -89,6 +88,8 @@ export function runProgram(
     let partial = '';
     let killTimer: NodeJS.Timeout | null = null;
     let settled = false;
+    let startTimer: NodeJS.Timeout | null = null;
+    let gaveUp = false;
 
     const killGroup = (sig: NodeJS.Signals) => {
       try {
@@ -97,10 +98,17 @@ export function runProgram(
         // already gone
       }
     };
-    const onAbort = () => {
+    const stopGroup = () => {
       killGroup('SIGTERM');
       killTimer = setTimeout(() => killGroup('SIGKILL'), KILL_AFTER_MS);
     };
+    const onAbort = stopGroup;
+    if (nodes) {
+      startTimer = setTimeout(() => {
+        gaveUp = true;
+        stopGroup();
+      }, startWithinMs(nodes));
+    }
     const finish = (f: () => void) => {
       if (settled) return;
       settled = true;
@@ -116,6 +124,7 @@ export function runProgram(
       } catch {
         return;
       }
+      if (m.type === 'started' && startTimer) clearTimeout(startTimer);
       if (m.type === 'done' || m.type === 'cancelled') ending = m;
       else if (m.type === 'error') errorLine ??= m.message;
       else if (!settled) onLine(m);
@@ -136,14 +145,17 @@ export function runProgram(
     child.on('error', (err) => finish(() => reject(new Error(`cannot start ${cmd[0]}: ${err.message}`))));
     child.on('close', (code, sig) => {
       if (killTimer) clearTimeout(killTimer);
+      if (startTimer) clearTimeout(startTimer);
       if (partial) readLine(partial);
       // the group may outlive its leader (a torchrun worker that ignored the TERM)
-      if (signal?.aborted) killGroup('SIGKILL');
+      if (signal?.aborted || gaveUp) killGroup('SIGKILL');
       finish(() => {
         const end = ending as ProgramLine | null;
         if (end?.type === 'done') resolve('done');
         else if (signal?.aborted || end?.type === 'cancelled') resolve('cancelled');
         else if (errorLine) reject(new Error(errorLine));
+        else if (gaveUp && nodes) reject(new Error(notStarted(nodes)));
+        else if (nodes && rendezvousFailure(stderr, nodes)) reject(new Error(rendezvousFailure(stderr, nodes)!));
         else
           reject(
             new Error(

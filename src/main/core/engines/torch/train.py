@@ -7,8 +7,10 @@ SPEC.json holds {config, datasetFile, runDir, resumeFrom, callerPrunes, device, 
 config is the run's TrainConfig with the model's defaults filled in by the app
 (normalizeModelConfig), so both engines build one model. The app's host (engine.ts) gives its
 split as train/test row lists and reads each epoch's checkpoint from runDir to write its own;
-run by hand, the program picks the split as the app does and its checkpoints are the run's. Rank 0 reports on stdout, one JSON object a line: started, step,
-epoch, warning, done, error (the TrainEvent shapes of train/types.ts, plus done and error).
+run by hand, the program picks the split as the app does and its checkpoints are the run's. The first process
+of each machine (LOCAL_RANK 0) reports on stdout, one JSON object a line: started, step, epoch, warning,
+done, error (the TrainEvent shapes of train/types.ts, plus done and error), and writes the checkpoints:
+every machine's host gets the whole run, each machine's copy of the model the same (DDP keeps them so).
 Every rank takes its share of each batch (the app's shareRows); DDP sums the gradients.
 """
 
@@ -37,11 +39,13 @@ EVAL_BATCH = 500
 MIN_TORCH = (1, 13)
 
 rank = 0
+# the first process on this machine: it reports to this machine's host and writes its checkpoints
+leader = True
 cancelled = False
 
 
 def emit(event):
-    if rank == 0:
+    if leader:
         sys.stdout.write(json.dumps(event, allow_nan=True) + "\n")
         sys.stdout.flush()
 
@@ -110,13 +114,15 @@ def grey_share(ds, idx):
 
 
 def main(spec_path):
-    global rank
+    global rank, leader
     with open(spec_path, encoding="utf8") as f:
         spec = json.load(f)
     cfg = spec["config"]
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    leader = local_rank == 0
+    machines = max(1, world // int(os.environ.get("LOCAL_WORLD_SIZE", str(world))))
     version = tuple(int(p) for p in torch.__version__.split("+")[0].split(".")[:2])
     if version < MIN_TORCH:
         raise RunError(f"PyTorch {torch.__version__} is too old; the torch engine needs {MIN_TORCH[0]}.{MIN_TORCH[1]} or newer")
@@ -197,7 +203,9 @@ def main(spec_path):
         net = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local_rank] if device.type == "cuda" else None)
 
     torch_version = torch.__version__.split("+")[0]
-    detail = f"torch {torch_version} · {device.type}" + (f" · {world} processes" if world > 1 else "")
+    # the record names the release ("torch 1.13"), not a build's suffix (Debian's "1.13.0a0")
+    detail = f"torch {version[0]}.{version[1]} · {device.type}" + (f" · {world} processes" if world > 1 else "")
+    detail += f" on {machines} machines" if machines > 1 else ""
     emit({
         "type": "started",
         "backend": "torch",
@@ -284,7 +292,7 @@ def main(spec_path):
                 win = {"loss": 0.0, "recon": 0.0, "kl": 0.0, "steps": 0, "images": 0, "t": 0.0}
                 last_event = now
 
-        if rank == 0:
+        if leader:
             held_recon, held_kl = held_out_loss(model, ds, test, seed, device, k)
             held = held_recon + held_kl
             if len(test) > 0 and not math.isfinite(held):

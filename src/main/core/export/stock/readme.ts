@@ -51,6 +51,8 @@ export function stockReadme(t: StockTopology, graphs: Graph[]): string {
     '});',
     '```',
     '',
+    'In a web page, import `onnxruntime-web` instead (the same calls); the path is then a URL, as for `tf.loadGraphModel`.',
+    '',
     `Inputs are fed by name (${feeds.map((f) => `\`${f}\``).join(', ')} here). Images go in and come out flattened, channels-last:`,
     `reshape a row to [${shape.height}, ${shape.width}, ${shape.channels}] to see it.`,
     '',

@@ -14,6 +14,7 @@ import { latentWidth, withModel, withPixels } from '../loaded';
 import { baseVector, modelGrid, shrunkTile, sweepShrink, type ModelGrid } from './model-grid';
 import { dataRanges } from '../ranking';
 import { checkIndex, concatBytes, gather, needImages, testIndices } from '../selection';
+import { addStage } from '../../timing';
 
 type Kind = GridSpecParsed['kind'];
 type Spec<K extends Kind> = Extract<GridSpecParsed, { kind: K }>;
@@ -22,7 +23,14 @@ type RunKind = Exclude<Kind, 'dataset'>;
 type ModelBuilder<K extends RunKind> = (spec: Spec<K>, m: ModelGrid, ctx: Context) => Grid | Promise<Grid>;
 
 function onModel<K extends RunKind>(build: ModelBuilder<K>): (ctx: Context, spec: Spec<K>) => Promise<Grid> {
-  return (ctx, spec) => withModel(ctx, (spec as { runId: number }).runId, (m) => build(spec, modelGrid(m), ctx));
+  return (ctx, spec) => {
+    const t = performance.now();
+    return withModel(ctx, (spec as { runId: number }).runId, (m) => {
+      // finding the run, its checkpoint and the leased model and pixels (timing.ts)
+      addStage('lease', performance.now() - t);
+      return build(spec, modelGrid(m), ctx);
+    });
+  };
 }
 
 const builders: { [K in Kind]: (ctx: Context, spec: Spec<K>) => Promise<Grid> } = {

@@ -65,6 +65,18 @@ export function baseVector(base: SweepBase, latent: number, m: ModelGrid, level?
 /** Shown under a grid: a Bernoulli loss on grey-level images is not a likelihood of the image. */
 function bernoulliNote(likelihood: string, data: Dataset): string | undefined {
   if (likelihood !== 'bernoulli') return undefined;
+  let grey = greyLevel.get(data);
+  if (grey === undefined) greyLevel.set(data, (grey = isGreyLevel(data)));
+  return grey
+    ? 'These images are grey-level: with a Bernoulli decoder the loss in nats is not a likelihood of the grey image (use Gaussian or continuous Bernoulli for that).'
+    : undefined;
+}
+
+// once per loaded dataset, not at every grid: the look is 20,000 reads strided over all its
+// pixels (55 MB for MNIST), a cache miss each, on the path of every slider move
+const greyLevel = new WeakMap<Dataset, boolean>();
+
+function isGreyLevel(data: Dataset): boolean {
   let grey = 0;
   const step = Math.max(1, Math.floor(data.pixels.length / 20000));
   let seen = 0;
@@ -72,7 +84,5 @@ function bernoulliNote(likelihood: string, data: Dataset): string | undefined {
     const v = data.pixels[i]!;
     if (v > 25 && v < 230) grey++;
   }
-  return grey / seen > 0.1
-    ? 'These images are grey-level: with a Bernoulli decoder the loss in nats is not a likelihood of the grey image (use Gaussian or continuous Bernoulli for that).'
-    : undefined;
+  return grey / seen > 0.1;
 }

@@ -1,6 +1,7 @@
 // Messages between the service and its grid thread (grid-thread.ts, grid-thread-worker.ts).
 import type { Grid, GridSpecParsed } from '../../../../shared/contract';
 import type { ErrorCode } from '../../../../shared/result';
+import type { Stages } from '../../timing';
 
 export interface GridThreadData {
   dbFile: string;
@@ -18,4 +19,7 @@ export type ToGridThread =
   | { type: 'close' };
 
 export type FromGridThread =
-  { type: 'ready' } | { type: 'grid'; id: number; grid: Grid } | { type: 'error'; id: number; code: ErrorCode | null; message: string };
+  | { type: 'ready' }
+  /** stages: the thread's own (timing.ts); ms: from the request's arrival to this answer's post */
+  | { type: 'grid'; id: number; grid: Grid; stages: Stages; ms: number }
+  | { type: 'error'; id: number; code: ErrorCode | null; message: string };

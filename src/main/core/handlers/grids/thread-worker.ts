@@ -13,6 +13,7 @@ import type { Context } from '../context';
 import { buildGrid } from './index';
 import { datasetBytes, modelBytes } from '../loaded';
 import type { FromGridThread, GridThreadData, ToGridThread } from './thread-protocol';
+import { addStage, timedCall } from '../../timing';
 
 const MiB = 1024 * 1024;
 
@@ -48,11 +49,17 @@ export async function runGridThread(spec: GridThreadData, port: MessagePort): Pr
 }
 
 async function answer(ctx: Context, id: number, spec: GridSpecParsed, post: (m: FromGridThread, t?: ArrayBuffer[]) => void): Promise<void> {
+  const arrived = performance.now();
   try {
-    const grid = await buildGrid(ctx, spec);
+    const { value: grid, stages } = await timedCall(async () => {
+      const t = performance.now();
+      const g = await buildGrid(ctx, spec);
+      addStage('build', performance.now() - t);
+      return g;
+    });
     // the tiles travel, not copied: they are the bulk of a grid (a 16x16 of 64 px faces: 1 MB)
     const tiles = grid.tiles.byteOffset === 0 && grid.tiles.byteLength === grid.tiles.buffer.byteLength ? grid.tiles : grid.tiles.slice();
-    post({ type: 'grid', id, grid: { ...grid, tiles } }, [tiles.buffer as ArrayBuffer]);
+    post({ type: 'grid', id, grid: { ...grid, tiles }, stages, ms: performance.now() - arrived }, [tiles.buffer as ArrayBuffer]);
   } catch (err) {
     post({
       type: 'error',

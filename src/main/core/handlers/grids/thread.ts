@@ -8,10 +8,14 @@ import type { Grid, GridSpecParsed } from '../../../../shared/contract';
 import { AppFailure } from '../../../../shared/result';
 import { startWorker } from '../../workers/run';
 import type { FromGridThread, GridThreadData, ToGridThread } from './thread-protocol';
+import { currentStages, type Stages } from '../../timing';
 
 interface Pending {
   resolve(g: Grid): void;
   reject(e: Error): void;
+  /** the call's record of stages (timing.ts), filled when the answer comes */
+  stages: Stages | undefined;
+  sentAt: number;
 }
 
 export class GridThread {
@@ -27,7 +31,7 @@ export class GridThread {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<Grid>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, stages: currentStages(), sentAt: performance.now() });
       // a pending grid keeps the process alive (the CLI's `sweep` awaits it), an idle thread not
       if (this.pending.size === 1) worker.ref();
       this.send(worker, { type: 'grid', id, spec });
@@ -79,8 +83,15 @@ export class GridThread {
     if (!p) return;
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
-    if (m.type === 'grid') p.resolve(m.grid);
-    else p.reject(m.code ? new AppFailure(m.code, m.message) : new Error(m.message));
+    if (m.type === 'grid') {
+      if (p.stages) {
+        for (const [name, ms] of Object.entries(m.stages)) p.stages[`thread.${name}`] = ms;
+        p.stages['thread'] = m.ms;
+        // both ways between the threads: the round trip less the thread's own time
+        p.stages['thread hop'] = performance.now() - p.sentAt - m.ms;
+      }
+      p.resolve(m.grid);
+    } else p.reject(m.code ? new AppFailure(m.code, m.message) : new Error(m.message));
   }
 
   /** The thread died: its calls fail with why, and the next grid starts a new one. */

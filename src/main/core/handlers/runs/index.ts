@@ -11,6 +11,7 @@ import * as q from '../../store/queries';
 import { runInfo } from './info';
 import { datasetRecord, runRecord, type Context } from '../context';
 import { dropModels } from '../loaded';
+import { resumeEngine } from './resume-engine';
 import { resumePoint } from './resume-point';
 import { startTraining, type TrainingSlot } from './training';
 
@@ -62,7 +63,16 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         const name = a.name ?? `${config.model}-${config.latent}${config.family === 'conv' ? '-conv' : ''} · ${d.name}`;
         const runId = q.insertRun(ctx.db, { name, datasetId: d.id, config, dirFor: (id) => join('runs', String(id)) });
         ctx.emit('runs:changed', { runId });
-        const jobId = startTraining(ctx, { runId, resumeFrom: null, backend: a.backend, lease: claimRun(ctx.db, runId, 'training') });
+        const lease = claimRun(ctx.db, runId, 'training');
+        const torch = a.torch ? { torch: a.torch } : {};
+        const jobId = startTraining(ctx, {
+          runId,
+          resumeFrom: null,
+          backend: a.backend,
+          browserTrainer: a.browserTrainer,
+          ...torch,
+          lease,
+        });
         if (note) setImmediate(() => ctx.emit('run:warning', { runId, message: note }));
         return { jobId, runId };
       } finally {
@@ -81,13 +91,16 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
           `run ${r.id} has finished all ${r.config.epochs} epochs${r.status === 'collapsed' ? '; a collapsed run is retried on safer settings as a new run' : ''}`,
         );
       const ckpt = await resumePoint(ctx, r.id, a.fromEpoch);
+      const backend = resumeEngine({ named: a.backend, door: ctx.opts.backend, trainedOn: ckpt?.trainedOn });
       const release = slot.claim();
       try {
         // another process (a server, the CLI) may train this run: the lease comes before any write
         const lease = claimRun(ctx.db, r.id, 'training');
         try {
           q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
-          return { jobId: startTraining(ctx, { runId: r.id, resumeFrom: ckpt?.path ?? null, backend: 'auto', lease }), runId: r.id };
+          const resumeFrom = ckpt?.path ?? null;
+          const torch = a.torch ? { torch: a.torch } : {};
+          return { jobId: startTraining(ctx, { runId: r.id, resumeFrom, backend, ...torch, lease }), runId: r.id };
         } catch (err) {
           lease();
           throw err;

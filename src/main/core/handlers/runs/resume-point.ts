@@ -9,19 +9,25 @@ import { readCheckpoint } from '../../train';
 import type { Context } from '../context';
 
 type Checkpoint = { epoch: number; path: string };
+/** and the engine it was trained on (its trainingState.backend), which a torch run resumes on */
+type ResumePoint = Checkpoint & { trainedOn: string | null };
 
 /** Why the checkpoint cannot be resumed from, or null when it reads whole. */
 async function damage(ctx: Context, c: Checkpoint): Promise<string | null> {
+  return (await check(ctx, c)).why;
+}
+
+async function check(ctx: Context, c: Checkpoint): Promise<{ why: string | null; trainedOn: string | null }> {
   try {
-    await readCheckpoint(join(ctx.dataDir, c.path), true);
-    return null;
+    const read = await readCheckpoint(join(ctx.dataDir, c.path), true);
+    return { why: null, trainedOn: read.json.trainingState.backend ?? null };
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return { why: e instanceof Error ? e.message : String(e), trainedOn: null };
   }
 }
 
 /** The checkpoint to resume run `runId` from (null: none yet, start from scratch). */
-export async function resumePoint(ctx: Context, runId: number, fromEpoch?: number): Promise<Checkpoint | null> {
+export async function resumePoint(ctx: Context, runId: number, fromEpoch?: number): Promise<ResumePoint | null> {
   const all = q.listCheckpoints(ctx.db, runId);
   if (fromEpoch !== undefined) {
     const c = all.find((k) => k.epoch === fromEpoch);
@@ -29,14 +35,14 @@ export async function resumePoint(ctx: Context, runId: number, fromEpoch?: numbe
       const kept = all.map((k) => k.epoch).join(', ') || 'none';
       throw new AppFailure('bad-args', `fromEpoch: run ${runId} keeps no checkpoint of epoch ${fromEpoch} (it keeps: ${kept})`);
     }
-    const why = await damage(ctx, c);
+    const { why, trainedOn } = await check(ctx, c);
     if (why) throw new AppFailure('conflict', `cannot resume run ${runId} from epoch ${fromEpoch}: its checkpoint is damaged (${why})`);
-    return c;
+    return { ...c, trainedOn };
   }
   const latest = all[0];
   if (!latest) return null;
-  const why = await damage(ctx, latest);
-  if (!why) return latest;
+  const { why, trainedOn } = await check(ctx, latest);
+  if (!why) return { ...latest, trainedOn };
   for (const older of all.slice(1)) {
     if (await damage(ctx, older)) continue;
     throw new AppFailure(

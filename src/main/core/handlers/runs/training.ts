@@ -40,6 +40,10 @@ export interface TrainingStart {
   /** the checkpoint the database records (relative to the data folder), or null for a fresh start */
   resumeFrom: string | null;
   backend: ArgsOut<'runs:start'>['backend'];
+  /** backend torch: the caller's device and processes (over the door's --device, --processes) */
+  torch?: ArgsOut<'runs:start'>['torch'];
+  /** backend webgpu-browser: the trainer the asking tab opened */
+  browserTrainer?: string;
   /** the run's claim (store/leases.ts): released when the job ends, or here if it cannot start */
   lease: () => void;
 }
@@ -53,7 +57,7 @@ export function startTraining(ctx: Context, start: TrainingStart): string {
   }
 }
 
-function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingStart): string {
+function startJob(ctx: Context, { runId, resumeFrom, backend, torch, browserTrainer, lease }: TrainingStart): string {
   const r = runRecord(ctx, runId);
   const d = datasetRecord(ctx, r.datasetId);
   const runDir = join(ctx.dataDir, r.dir);
@@ -61,6 +65,7 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
   reserveEnding(runDir);
   q.markRunQueued(ctx.db, runId);
   const pref = backend === 'auto' ? (ctx.opts.backend ?? 'auto') : backend;
+  const torchOptions = { ...ctx.opts.torch, ...torch };
   return ctx.jobs.start('train', `Training ${r.name}`, { runId }, async ({ signal, progress }) => {
     // the worker stops on the user's cancel or on a write that failed
     const stop = new AbortController();
@@ -98,24 +103,25 @@ function startJob(ctx: Context, { runId, resumeFrom, backend, lease }: TrainingS
           ...(resumeFrom !== null ? { resumeFrom: join(ctx.dataDir, resumeFrom) } : {}),
           callerPrunes: true,
           backend: pref,
-          ...(pref === 'torch' && ctx.opts.torch ? { torch: ctx.opts.torch } : {}),
+          ...(browserTrainer ? { browserTrainer } : {}),
+          ...(pref === 'torch' ? { torch: torchOptions } : {}),
         },
         onEvent,
         stop.signal,
       );
       await pruned;
       if (writeFailure) throw writeFailure;
-      const collapse = outcome.status === 'cancelled' ? null : collapseVerdict(lastEpoch);
-      const status = outcome.status === 'cancelled' ? 'cancelled' : (collapse?.status ?? 'done');
-      q.setRunStatus(ctx.db, runId, status, collapse?.reason ?? null);
+      const collapse = outcome.status === 'done' ? collapseVerdict(lastEpoch) : null;
+      const status = outcome.status === 'done' ? (collapse?.status ?? 'done') : outcome.status;
+      q.setRunStatus(ctx.db, runId, status, status === 'interrupted' ? TAB_CLOSED : (collapse?.reason ?? null));
       releaseEnding(runDir);
       ctx.emit('runs:changed', { runId });
       const rr = runRecord(ctx, runId);
       const epochs = `${rr.epochsDone} epoch${rr.epochsDone === 1 ? '' : 's'}`;
       return {
         message:
-          status === 'cancelled'
-            ? `cancelled after ${epochs}; resume continues from the last checkpoint`
+          status === 'cancelled' || status === 'interrupted'
+            ? `${status === 'cancelled' ? 'cancelled' : TAB_CLOSED} after ${epochs}; resume continues from the last checkpoint`
             : status === 'collapsed'
               ? `collapsed after ${epochs}: ${collapse!.reason}`
               : `trained ${epochs}; held-out loss ${rr.lastHeldOut?.toFixed(2)} nats`,
@@ -205,7 +211,10 @@ function recorder(
   };
 }
 
+/** why a run trained in a person's browser tab stopped when the tab went */
+const TAB_CLOSED = 'the browser tab it trained in was closed';
+
 /** Engines that train on a GPU (or a software stand-in for one), whose failures offer wasm. */
 function onGpu(pref: string): boolean {
-  return pref === 'webgpu-chromium' || pref === 'webgpu' || pref === 'tfjs-node-gpu';
+  return pref === 'webgpu-chromium' || pref === 'webgpu-browser' || pref === 'webgpu' || pref === 'tfjs-node-gpu';
 }

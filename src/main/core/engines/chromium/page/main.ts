@@ -2,6 +2,7 @@
 // WebSocket on the page's own loopback origin (the token in the page's URL), and serves it.
 // In Electron the same page gets a MessagePort from its preload instead (bridge.ts).
 import type { FrameChannel } from '../protocol.js';
+import { socketChannel } from './socket-channel.js';
 import { servePageTrainer } from './trainer.js';
 
 /** In the desktop app the preload posts the page its port (preload/trainer.ts); elsewhere no port comes. */
@@ -28,22 +29,7 @@ async function channel(): Promise<FrameChannel> {
     };
   }
   const token = new URLSearchParams(location.search).get('token') ?? '';
-  const socket = new WebSocket(`ws://${location.host}/train?token=${encodeURIComponent(token)}`);
-  socket.binaryType = 'arraybuffer';
-  const queued: ArrayBuffer[] = [];
-  let handler: ((frame: ArrayBuffer) => void) | null = null;
-  socket.onmessage = (e: MessageEvent<ArrayBuffer>) => (handler ? handler(e.data) : queued.push(e.data));
-  await new Promise<void>((resolve, reject) => {
-    socket.onopen = () => resolve();
-    socket.onerror = () => reject(new Error('the trainer page could not reach its host'));
-  });
-  return {
-    send: (frame) => socket.send(frame),
-    onFrame: (f) => {
-      handler = f;
-      for (const frame of queued.splice(0)) f(frame);
-    },
-  };
+  return socketChannel(`ws://${location.host}/train?token=${encodeURIComponent(token)}`);
 }
 
 void channel().then(servePageTrainer, (err: unknown) => {

@@ -4,6 +4,7 @@
 // progress, epochs with their checkpoint state, warnings, one ending. Cancel at any time.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgpu';
+import { adapterName, type AdapterInfoLike } from '../../../../../shared/gpu-adapter.js';
 import { createModel } from '../../../model/vae.js';
 import { stepsPerEpoch, trainEpochs } from '../../../train/loop.js';
 import { localStepEngine } from '../../../train/step.js';
@@ -11,27 +12,13 @@ import type { EngineEvents, EngineRun } from '../../engine.js';
 import { packFrame, unpackFrame } from '../frames.js';
 import { pageEngineDetail, type FrameChannel, type FromPage, type PageAdapter, type ToPage } from '../protocol.js';
 
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|\bwarp\b|software|microsoft basic render/i;
-
-/** GPUAdapterInfo's fields are not enumerable: read by name. */
-interface AdapterInfoLike {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
-
 async function describeAdapter(): Promise<PageAdapter | string> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return 'this browser has no WebGPU (navigator.gpu is missing; Chromium on Linux needs --enable-unsafe-webgpu)';
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) return 'this browser offers no WebGPU adapter';
   const info = ((adapter as GPUAdapter & { info?: AdapterInfoLike }).info ?? {}) as AdapterInfoLike;
-  const fallback = info.isFallbackAdapter === true || (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
-  const raw = info.description || info.device || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  const name = /swiftshader/i.test(`${raw} ${info.architecture}`) ? 'SwiftShader' : raw;
-  return { name, software: fallback || SOFTWARE.test(`${raw} ${info.architecture ?? ''}`) };
+  return adapterName(info, (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true);
 }
 
 /** Serves one host over `channel`: reports the adapter, then trains the run it is sent. */

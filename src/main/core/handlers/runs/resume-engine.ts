@@ -1,0 +1,25 @@
+// What a resumed run trains on. The person's choice wins: the call's backend, else the door's
+// (--backend on the command line or the server). Otherwise a run goes on where it was trained
+// when that is an engine `auto` never picks: a torch run resumed under `auto` would have moved
+// to wasm unseen, as a different engine with its own threads and speed. A run on a tfjs backend
+// resumes under `auto` as before: the weights and Adam's state are the same on every one, and
+// auto takes the best this machine has.
+import type { EngineName } from '../../types';
+import type { EnginePreference } from '../../backend';
+
+/** Engines a run keeps on resume: those `auto` never chooses. */
+const KEPT_ON_RESUME: readonly string[] = ['torch'];
+
+export function resumeEngine(opts: {
+  /** the resume call's own backend (auto included: the person asked for it) */
+  named?: EnginePreference;
+  /** the door's --backend (CLI, server) */
+  door?: EnginePreference;
+  /** the engine the checkpoint was trained on (its trainingState.backend) */
+  trainedOn?: string | null;
+}): EnginePreference {
+  if (opts.named) return opts.named;
+  if (opts.door && opts.door !== 'auto') return opts.door;
+  if (opts.trainedOn && KEPT_ON_RESUME.includes(opts.trainedOn)) return opts.trainedOn as EngineName;
+  return 'auto';
+}
