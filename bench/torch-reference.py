@@ -1,15 +1,20 @@
-# The reference models of `npm run bench` in PyTorch, for the side-by-side figures on
-# the machine at hand (not part of the tests; nothing of it ships). Same shapes, batch 128,
-# Adam 1e-3, random binary images (the speed does not depend on the pixels):
-#   apt-get install python3-torch libopenblas0-pthread
-#   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch-reference.py 2    # torch threads
+# The reference models in PyTorch (not part of the tests; nothing of it ships), two uses:
+#
+# 1. Speed, beside `npm run bench`: the reference models' shapes, batch 128, Adam 1e-3, random
+#    binary images (the speed does not depend on the pixels):
+#      OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch-reference.py 2    # torch threads
+# 2. Held-out bits/dim beside the app's `evaluate`: an MLP VAE of the app's architecture trained
+#    on an app dataset file with the app's split, likelihood, batch, warm-up and epochs, read
+#    from one of the app's runs (flags override), keeping the epoch with the best held-out bound:
+#      OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch-reference.py heldout --data-dir DIR --run N
+#    The model, its loss and its evaluation are written here from the papers, not taken from the
+#    app's PyTorch engine, so the two figures check each other.
+#
+# apt-get install python3-torch libopenblas0-pthread
 # OPENBLAS_NUM_THREADS=1: without it OpenBLAS starts its own threads under torch's and the two
 # fight over the cores (2 threads here: MLP 6,316 instead of 18,892 images/s). Debian's torch
 # without OpenBLAS falls back to the reference BLAS (MLP 1,392 images/s).
 import sys, time, torch, torch.nn as nn, torch.nn.functional as F
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-torch.set_num_threads(threads)
-torch.manual_seed(1)
 
 class MlpVae(nn.Module):
     def __init__(s):
@@ -56,6 +61,17 @@ def bench(model, steps):
     spans.sort()
     return spans[2]
 
-print(f'torch {torch.__version__}, {threads} threads')
-print('mlp', round(bench(MlpVae(), 200)), 'images/s')
-print('conv28', round(bench(ConvVae(), 20)), 'images/s')
+def speed(threads):
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    print(f'torch {torch.__version__}, {threads} threads')
+    print('mlp', round(bench(MlpVae(), 200)), 'images/s')
+    print('conv28', round(bench(ConvVae(), 20)), 'images/s')
+
+
+if __name__ == '__main__':
+    if len(sys.argv) > 1 and sys.argv[1] == 'heldout':
+        import torch_heldout
+        torch_heldout.main(sys.argv[2:])
+    else:
+        speed(int(sys.argv[1]) if len(sys.argv) > 1 else 2)

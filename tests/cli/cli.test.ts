@@ -142,6 +142,12 @@ describe('latent-lab, end to end', () => {
     const last = ev.out.trim().split('\n').at(-1)!;
     const [elbo, iwae] = [...last.matchAll(/([\d.]+) nats/g)].map((m) => Number(m[1]));
     expect(iwae!).toBeLessThanOrEqual(elbo! + 0.5);
+    // each bound in bits per dimension too, as the Runs table shows it: nats / (784 ln 2), and a
+    // Bernoulli decoder's figure named for what it is
+    const bpd = [...last.matchAll(/([\d.]+) bits\/dim \(a cross-entropy on grey pixels\)/g)].map((m) => Number(m[1]));
+    expect(bpd).toHaveLength(2);
+    expect(bpd[0]!).toBeCloseTo(elbo! / (784 * Math.LN2), 2);
+    expect(bpd[1]!).toBeCloseTo(iwae! / (784 * Math.LN2), 2);
   });
 
   it('exports metrics as CSV', async () => {

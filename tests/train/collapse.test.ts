@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/main/core/backend.js';
-import { collapsedDims, collapseVerdict, MIN_JUDGED_STEPS } from '../../src/main/core/train/collapse.js';
+import { collapsedDims, collapseVerdict, MIN_JUDGED_EPOCHS, MIN_JUDGED_STEPS } from '../../src/main/core/train/collapse.js';
 import { trainInProcess } from '../../src/main/core/train/index.js';
 import type { TrainEvent } from '../../src/main/core/train/types.js';
 import type { TrainConfig } from '../../src/main/core/types.js';
@@ -72,10 +72,20 @@ describe('a collapsed run as a result', () => {
     expect(collapseVerdict(at(180, 6, faces))?.reason).toMatch(/^posterior collapse: 0 of 10 latent dimensions in use .*\(6 whose mean/);
   });
 
+  it('judges a run of few steps but many epochs when no dimension is in use at all', () => {
+    // the faces' conv VAE at batch 128 (3 steps an epoch): 15 epochs, 45 steps, 0 of 16 units, 0.10 nats
+    const conv = [0.019, 0.018, 0.008, 0.007, 0.006, 0.006, 0.005, 0.005, 0.004, 0.004, 0.003, 0.003, 0.003, 0.002, 0.002, 0.001];
+    const short = (epoch: number, activeUnits: number, dimKl: number[]) => ({ epoch, step: 3 * epoch, activeUnits, dimKl });
+    expect(collapseVerdict(short(15, 0, conv))?.reason).toMatch(/^posterior collapse: 0 of 16 latent dimensions in use after epoch 15/);
+    // fewer epochs than that is an unfinished model; one dimension in use, a small code still learning
+    expect(collapseVerdict(short(MIN_JUDGED_EPOCHS - 1, 0, conv))).toBeNull();
+    expect(collapseVerdict(short(15, 1, [0.5, ...conv.slice(1)]))).toBeNull();
+  });
+
   it('leaves a healthy run, a run too short to judge and a model with no KL term alone', () => {
     expect(collapseVerdict(at(180, 2, [3, 2, 0, 0]))).toBeNull();
     expect(collapseVerdict(at(180, 10, [2.4, 2.2, 2.2, 2.1, 2, 2, 1.9, 1.8, 1.7, 1.5]))).toBeNull();
-    expect(collapseVerdict(at(MIN_JUDGED_STEPS - 1, 0, [0, 0]))).toBeNull();
+    expect(collapseVerdict({ ...at(MIN_JUDGED_STEPS - 1, 0, [0, 0]), epoch: MIN_JUDGED_EPOCHS - 1 })).toBeNull();
     expect(collapseVerdict({ epoch: 15, step: 180 })).toBeNull();
     expect(collapseVerdict(null)).toBeNull();
   });

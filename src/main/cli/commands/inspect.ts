@@ -4,6 +4,13 @@ import { ACTIVE_UNIT_THRESHOLD } from '../../core/explore/metrics';
 import { defineCommand } from '../command';
 import { printTable } from '../io';
 import { runId } from '../refs';
+import { bitsPerDim, type Bpd } from '../../../shared/units';
+
+/** "7.139 bits/dim", saying where the figure does not compare with 8-bit ones. */
+function bpdWords(b: Bpd): string {
+  const what = b.kind === 'binary' ? ' of binarized pixels' : b.kind === 'cross-entropy' ? ' (a cross-entropy on grey pixels)' : '';
+  return `${b.value.toFixed(3)} bits/dim${what}`;
+}
 
 /** an AE or DAE has no posterior and no prior: no ELBO, no importance-weighted bound */
 const DETERMINISTIC = new Set(['ae', 'dae']);
@@ -43,7 +50,7 @@ function summary(e: Evaluation, seconds: number): string {
 
 export const evaluateCommand = defineCommand({
   name: 'evaluate',
-  summary: 'the test set: reconstruction error, ELBO and the importance-weighted bound (nats per image)',
+  summary: 'the test set: reconstruction error, ELBO and the importance-weighted bound (nats per image, bits per dimension)',
   flags: {
     run: { value: '<id|last>', required: true, help: 'an id, a name or "last"' },
     iwae: { value: 'K', help: 'importance samples for the IWAE bound' },
@@ -59,7 +66,8 @@ export const evaluateCommand = defineCommand({
         `PCA baseline, ${p.components} components fitted on ${p.trainImages} training images: MSE ${p.mse.toFixed(5)}, PSNR ${p.psnr.toFixed(2)} dB on the same test images`,
       );
     }
-    const { config } = await ctx.call('runs:get', { runId: e.runId });
+    const run = await ctx.call('runs:get', { runId: e.runId });
+    const { config } = run;
     if (DETERMINISTIC.has(config.model)) {
       // its loss is the decoder's reconstruction term alone; calling it an ELBO would claim a bound it is not
       ctx.io.out(
@@ -72,10 +80,14 @@ export const evaluateCommand = defineCommand({
       const top = l.ranked.slice(0, 5).map((d) => `z${d}`);
       ctx.io.out(`  level ${l.level} (${l.latent} units): KL ${l.kl.toFixed(2)} nats, ${l.activeUnits} active, most KL: ${top.join(' ')}`);
     }
-    const iwae = e.iwae !== null ? `${e.iwae.toFixed(2)} nats` : 'n/a (use --iwae K with K > 1)';
-    // form 3 generates the label: its bound is on log p(y | x), nats per label
-    const of = config.model === 'cvae' && config.form === 3 ? 'of log p(y|x) per image' : 'per image';
-    ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO ${of})  IWAE k=${e.k}: ${iwae}`);
+    // form 3 generates the label: its bound is on log p(y | x), nats per label, not per pixel
+    const labelBound = config.model === 'cvae' && config.form === 3;
+    const ds = (await ctx.call('datasets:list', {})).find((d) => d.id === run.datasetId);
+    const dims = ds && !labelBound ? ds.height * ds.width * ds.channels : null;
+    const bpd = (nats: number) => (dims ? `, ${bpdWords(bitsPerDim(nats, dims, config))}` : '');
+    const iwae = e.iwae !== null ? `${e.iwae.toFixed(2)} nats${bpd(e.iwae)}` : 'n/a (use --iwae K with K > 1)';
+    const of = labelBound ? 'of log p(y|x) per image' : 'per image';
+    ctx.io.out(`ELBO: ${e.elbo.toFixed(2)} nats (negative ELBO ${of})${bpd(e.elbo)}  IWAE k=${e.k}: ${iwae}`);
   },
 });
 
