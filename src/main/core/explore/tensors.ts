@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { oneHot, type VaeModel } from '../model/vae.js';
 import type { Rng } from '../model/rng.js';
-import { addStage } from '../timing.js';
+import { addStage } from '../stages.js';
 
 /** Images (or latents) per forward pass: bounds memory for any dataset size. */
 export const BATCH = 500;
