@@ -58,7 +58,7 @@ describe("training on this browser's GPU", () => {
     withApp('browser-gpu-close', async (app, page) => {
       await addMnist(page);
       await page.getByTestId('tab-train').click();
-      await fillSmallRun(page, 3, 512);
+      await fillSmallRun(page, 3, 256);
       const { runId, jobId } = await start(app, page);
       // the first epoch checkpointed, then the person closes the tab
       const deadline = Date.now() + 90_000;
