@@ -53,6 +53,21 @@ const MIN_EPOCHS = TRAIN_DEFAULTS.epochs;
 /** The share of grey-level pixels (neither near 0 nor near 255) above which images are not binary. */
 export const GREY_SHARE = 0.1;
 
+/**
+ * The Gaussian decoder's spread for images of this side: sqrt(side) / 16 (16 px: 0.25, 32 px:
+ * 0.354, 64 px: 0.5), so the weight of the squared error against the KL, side^2 / sigma^2, grows
+ * with the side and not with the pixel count. Neighbouring pixels of a photograph repeat each
+ * other, so four times the pixels must not count as four times the evidence: at 64 px a fixed
+ * 0.2 made the code nearly an autoencoder's, and the sweep of the faces dissolved into texture
+ * between the training faces (13 of 49 cells rougher than the photographs; none at 0.5). Measured
+ * on the faces at 32 and 64 px (bench/results.md, "The faces' sweep, round two").
+ */
+export function sigmaFor(side: number): number {
+  return Math.round(Math.min(SIGMA_MAX, Math.max(SIGMA_MIN, Math.sqrt(side) / 16)) * 1000) / 1000;
+}
+const SIGMA_MIN = 0.1;
+const SIGMA_MAX = 1;
+
 /** Epochs for a number of optimizer steps at this batch, within the config's limits. */
 export function epochsForSteps(steps: number, images: number, batch: number): number {
   const perEpoch = Math.max(1, Math.ceil(images / Math.max(1, Math.min(batch, images))));
@@ -94,9 +109,7 @@ export function defaultsFor(stats: DataStats): TrainDefaults {
     hidden: [400],
     latent: small ? 10 : TRAIN_DEFAULTS.latent,
     likelihood: 'gaussian',
-    // 0.2 over 0.1 (faces, 32 px, both flipped): PSNR 22.46 against 22.35 dB, and sweeps of
-    // faces where 0.1 draws high-frequency noise away from the codes' centre
-    sigma: 0.2,
+    sigma: sigmaFor(stats.side),
     batch,
     steps,
     epochs,
@@ -106,7 +119,7 @@ export function defaultsFor(stats: DataStats): TrainDefaults {
     // faces are the same people in the same poses, so mirrored ones only add what to fit
     flip: false,
     why: {
-      likelihood: 'Gaussian, spread 0.2: squared error, right for grey levels (Bernoulli scores ink, not a photo); cleaner sweeps than 0.1',
+      likelihood: `Gaussian, spread ${sigmaFor(stats.side)} (the square root of the side / 16): squared error, right for grey levels (Bernoulli scores ink, not a photo); a larger image gets a larger spread, so its sweeps stay faces`,
       family: small
         ? 'MLP 400: all 10 dimensions in use and better than PCA in about half the time of a conv (which does 0.5 dB better on the faces at 64 px)'
         : 'MLP 400: fast on every backend; try conv for sharper detail',
@@ -150,7 +163,7 @@ export function saferConfig(cfg: TrainConfigParsed, stats: DataStats): { config:
   }
   if (stats.pixels !== 'binary' && cfg.likelihood !== 'gaussian' && cfg.likelihood !== 'gaussian-learned') {
     out.likelihood = 'gaussian';
-    out.sigma = d.sigma ?? 0.2;
+    out.sigma = d.sigma ?? sigmaFor(stats.side);
     changes.push(`Gaussian decoder (sigma ${out.sigma}) instead of ${cfg.likelihood}`);
   }
   const warmup = Math.max(cfg.warmup ?? 0, d.warmup, 10);

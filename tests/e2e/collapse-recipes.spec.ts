@@ -53,7 +53,8 @@ describe('collapsed runs and recipes', () => {
       await page.getByTestId('train-recipe-faces').click();
       expect(await page.getByTestId('train-latent').inputValue()).toBe('10');
       expect(await page.getByTestId('train-likelihood').inputValue()).toBe('gaussian');
-      expect(await page.getByTestId('train-sigma').inputValue()).toBe('0.2');
+      // MNIST's 28 px: the spread the side calls for (its square root / 16), not the form's Bernoulli-era 0.1
+      expect(await page.getByTestId('train-sigma').inputValue()).toBe('0.331');
       expect(await page.getByTestId('train-flip').isChecked()).toBe(false);
       expect(await page.getByTestId('train-recipe-why').textContent()).toMatch(/latent 10.*pins the other eight/);
       await screenshot(page, 'train-faces-recipe');

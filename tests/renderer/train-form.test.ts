@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { TrainForm } from '../../src/renderer/src/state/train-form.svelte';
 import { defaultsFor, fromTrainConfig } from '../../src/renderer/src/lib/models';
-import { RECIPES } from '../../src/shared/recipes';
+import { recipe, RECIPES } from '../../src/shared/recipes';
 import { trainConfigSchema } from '../../src/shared/schemas';
 import type { DatasetInfo, RunInfo } from '../../src/shared/contract';
 
@@ -46,7 +46,7 @@ describe('TrainForm', () => {
   it('a dataset switch drops the run name and the recipe, keeps the model kind; the same dataset again keeps edits', () => {
     const f = new TrainForm();
     f.useDataset(mnist);
-    f.useRecipe(RECIPES[0]!);
+    f.useRecipe(RECIPES[0]!, mnist);
     f.cfg.model = 'cvae';
     f.cfg.latent = 13;
     f.name = 'mnist vae z10';
@@ -56,6 +56,18 @@ describe('TrainForm', () => {
     expect(f.name).toBe('');
     expect(f.recipeId).toBeNull();
     expect(f.cfg).toEqual({ ...defaultsFor(faces), model: 'cvae' });
+  });
+
+  it('a Gaussian recipe takes the spread its dataset’s side calls for, not the form’s', () => {
+    const f = new TrainForm();
+    f.useDataset(faces);
+    f.cfg.sigma = 0.05;
+    f.useRecipe(recipe('faces')!, faces);
+    expect(f.cfg.sigma).toBe(0.5);
+    f.useDataset(mnist);
+    expect(f.cfg.likelihood).toBe('bernoulli');
+    f.useRecipe(recipe('faces')!, mnist);
+    expect([f.cfg.likelihood, f.cfg.sigma]).toEqual(['gaussian', 0.331]);
   });
 
   it('after a reload during a training, shows that run’s dataset and settings once the run list has it', () => {

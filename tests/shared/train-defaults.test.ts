@@ -3,7 +3,7 @@
 // set of grey photographs (the faces) gets the Gaussian MLP with a warm-up.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultsFor, epochsForSteps, saferConfig, statsOf } from '../../src/shared/train-defaults';
+import { defaultsFor, epochsForSteps, saferConfig, sigmaFor, statsOf } from '../../src/shared/train-defaults';
 import { trainConfigSchema } from '../../src/shared/contract';
 import { pixelKind } from '../../src/main/core/data/pixel-kind';
 import { importFolder } from '../../src/main/core/data/folder';
@@ -40,7 +40,7 @@ describe('defaultsFor', () => {
       family: 'mlp',
       latent: 10,
       likelihood: 'gaussian',
-      sigma: 0.2,
+      sigma: 0.5,
       batch: 32,
       steps: 2400,
       epochs: 200,
@@ -53,6 +53,15 @@ describe('defaultsFor', () => {
       batch: 128,
       latent: 20,
     });
+  });
+
+  it('gives the Gaussian decoder a spread that grows with the image side: side^2 / sigma^2 grows as the side, not the area', () => {
+    expect([1, 16, 28, 32, 64, 128, 256, 1024].map(sigmaFor)).toEqual([0.1, 0.25, 0.331, 0.354, 0.5, 0.707, 1, 1]);
+    expect(defaultsFor({ pixels: 'grey', side: 16, images: 400 }).sigma).toBe(0.25);
+    expect(defaultsFor({ pixels: 'grey', side: 64, images: 400 }).why.likelihood).toMatch(
+      /^Gaussian, spread 0\.5 \(the square root of the side \/ 16\)/,
+    );
+    expect(defaultsFor({ pixels: 'binary', side: 28, images: 60000 }).sigma).toBeUndefined();
   });
 
   it('turns steps into epochs at the batch, within the limits', () => {
@@ -75,7 +84,7 @@ describe('saferConfig', () => {
   it('turns the conv Bernoulli faces run that collapsed into the MLP Gaussian with a warm-up', () => {
     const collapsed = trainConfigSchema.parse({ family: 'conv', latent: 16, likelihood: 'bernoulli', epochs: 15, batch: 32 });
     const { config, changes } = saferConfig(collapsed, { pixels: 'grey', side: 64, images: 360 });
-    expect(config).toMatchObject({ family: 'mlp', hidden: [400], likelihood: 'gaussian', sigma: 0.2, warmup: 20, latent: 10, epochs: 80 });
+    expect(config).toMatchObject({ family: 'mlp', hidden: [400], likelihood: 'gaussian', sigma: 0.5, warmup: 20, latent: 10, epochs: 80 });
     expect(changes.join('; ')).toMatch(
       /MLP 400 instead of conv; Gaussian decoder .*; KL warm-up over 20 epochs; latent 10 instead of 16; 80 epochs/,
     );

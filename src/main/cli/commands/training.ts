@@ -11,7 +11,7 @@ import {
   type DatasetInfo,
 } from '../../../shared/contract';
 import { recipe, RECIPES } from '../../../shared/recipes';
-import { defaultsFor, epochsForSteps, statsOf } from '../../../shared/train-defaults';
+import { defaultsFor, epochsForSteps, sigmaFor, statsOf } from '../../../shared/train-defaults';
 import { CliError, defineCommand, type Context, type Input } from '../command';
 import { formatSeconds, printList } from '../io';
 import { follow } from '../progress';
@@ -47,7 +47,8 @@ function withDataDefaults(
   if (out.family === d.family) fill('hidden', d.hidden, `--hidden ${d.hidden.join(',')}`);
   fill('latent', d.latent, `--latent ${d.latent}`);
   fill('likelihood', d.likelihood, `--likelihood ${d.likelihood}`);
-  if (out.likelihood === 'gaussian' && d.sigma !== undefined) fill('sigma', d.sigma, `--sigma ${d.sigma}`);
+  const sigma = d.sigma ?? sigmaFor(statsOf(ds).side);
+  if (out.likelihood === 'gaussian') fill('sigma', sigma, `--sigma ${sigma}`);
   fill('batch', d.batch, `--batch ${d.batch}`);
   const epochs =
     out.batch === d.batch ? d.epochs : epochsForSteps(d.steps, out.limit ? Math.min(out.limit, ds.trainCount) : ds.trainCount, out.batch!);
@@ -152,7 +153,7 @@ export const trainCommand = defineCommand({
     epochs: { value: 'E', help: 'default: from the dataset, about the optimizer steps it needs at the batch given' },
     family: { value: families.join('|'), help: 'default: from the dataset (the flags left out are printed when the run starts)' },
     likelihood: { value: likelihoods.join('|'), help: 'default: bernoulli for binary images, gaussian for grey or colour ones' },
-    sigma: { value: '0.1', help: 'gaussian: the fixed decoder deviation' },
+    sigma: { value: 'S', help: 'gaussian: the fixed decoder deviation (default: sqrt(image side) / 16, 0.5 at 64 px)' },
     beta: { value: String(defaults.beta) },
     warmup: { value: 'E', help: 'epochs of KL warm-up' },
     hidden: { value: '400[,400]' },

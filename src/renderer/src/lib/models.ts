@@ -3,7 +3,7 @@
 import type { DatasetInfo, TrainConfigInput } from '../../../shared/contract';
 import { latent2Default } from '../../../shared/limits';
 import type { Recipe } from '../../../shared/recipes';
-import { defaultsFor as dataDefaults, statsOf } from '../../../shared/train-defaults';
+import { defaultsFor as dataDefaults, sigmaFor, statsOf, type DataStats } from '../../../shared/train-defaults';
 import { fieldError, hiddenError, parseHidden } from './field-errors';
 
 export const MODEL_KINDS = [
@@ -76,14 +76,18 @@ export type FormConfig = Required<
   k: number;
 };
 
+/** A dataset's stats for the defaults; with no dataset yet, MNIST's (the reference model). */
+export function statsOrNone(ds: DatasetInfo | undefined): DataStats {
+  return ds ? statsOf(ds) : { pixels: 'binary', side: 28, images: 60000 };
+}
+
 /**
  * The form's values for a dataset: what its pixels, image side and size call for
  * (shared/train-defaults.ts, the same choices the CLI makes), and the model-specific fields
  * the form keeps for when another model is picked.
  */
 export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
-  // no dataset yet: the reference MNIST model
-  const d = dataDefaults(ds ? statsOf(ds) : { pixels: 'binary', side: 28, images: 60000 });
+  const d = dataDefaults(statsOrNone(ds));
   return {
     model: 'vae',
     family: d.family,
@@ -104,7 +108,8 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
     noiseKind: 'gaussian',
     noiseLevel: 0.3,
     limit: null,
-    sigma: d.sigma ?? 0.1,
+    // the spread a Gaussian decoder would get on these images, should one be picked
+    sigma: d.sigma ?? sigmaFor(statsOrNone(ds).side),
     learnedPrior: false,
     form: 2,
     objective: 'elbo',
@@ -112,8 +117,12 @@ export function defaultsFor(ds: DatasetInfo | undefined): FormConfig {
   };
 }
 
-/** The form filled from a recipe: its choices, and the form's own values for what it leaves out. */
-export function withRecipe(f: FormConfig, r: Recipe): FormConfig {
+/**
+ * The form filled from a recipe: its choices, and the form's own values for what it leaves out.
+ * A Gaussian recipe with no spread takes the one the dataset's image side calls for (sigmaFor),
+ * not the form's, which may be another likelihood's.
+ */
+export function withRecipe(f: FormConfig, r: Recipe, side: number): FormConfig {
   const c = r.config;
   return {
     ...f,
@@ -122,7 +131,7 @@ export function withRecipe(f: FormConfig, r: Recipe): FormConfig {
     hidden: c.hidden ? c.hidden.join(',') : f.hidden,
     latent: c.latent ?? f.latent,
     likelihood: c.likelihood ?? f.likelihood,
-    sigma: c.sigma ?? f.sigma,
+    sigma: c.sigma ?? (c.likelihood === 'gaussian' ? sigmaFor(side) : f.sigma),
     beta: c.beta ?? f.beta,
     warmup: c.warmup ?? 0,
     flip: c.flip ?? false,

@@ -1,7 +1,7 @@
 // The Train form's state. It survives tab switches; it re-defaults (shared/train-defaults.ts,
 // through defaultsFor) only when the dataset changes, and shows the settings of a training it
 // did not start (one that went on across a reload).
-import { defaultsFor, fromTrainConfig, withRecipe, type FormConfig } from '../lib/models';
+import { defaultsFor, fromTrainConfig, statsOrNone, withRecipe, type FormConfig } from '../lib/models';
 import type { DatasetInfo, RunInfo } from '../../../shared/contract';
 import type { Recipe } from '../../../shared/recipes';
 import type { torchDevices } from '../../../shared/contract';
@@ -46,9 +46,10 @@ export class TrainForm {
     this.#recipeId = null;
   }
 
-  /** Fill the form from a recipe: its choices, and the form's own values for what it leaves out. */
-  useRecipe(r: Recipe): void {
-    this.cfg = withRecipe(this.cfg, r);
+  /** Fill the form from a recipe: its choices, and the form's own values for what it leaves out
+   *  (a Gaussian decoder's spread from the side of the dataset the form is about). */
+  useRecipe(r: Recipe, ds: DatasetInfo | undefined): void {
+    this.cfg = withRecipe(this.cfg, r, statsOrNone(ds).side);
     this.#recipeId = r.id;
   }
 
