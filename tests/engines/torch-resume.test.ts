@@ -1,9 +1,12 @@
 // A torch run resumes in torch: `resume` with no --backend goes on with the engine the run was
 // trained on (auto never picks torch, so it used to move the run to wasm unseen), and a
-// --backend given names another. Through the CLI, in-process, on a small IDX set. Skipped,
+// --backend given names another. "Retry safer" of a torch run trains on torch too. Through the CLI, in-process, on a small IDX set. Skipped,
 // saying why, where no python3 imports torch 1.13 or newer.
 import { describe, expect, it } from 'vitest';
 import { probeTorch } from '../../src/main/core/engines/torch/find-python.js';
+import { openService } from '../../src/main/core/service.js';
+import { invoke } from '../../src/main/dispatch.js';
+import { engineOfRun, saferStart } from '../../src/renderer/src/lib/retry-safer.js';
 import { withDataDir } from '../cli/harness.js';
 import { writeSmallIdx } from '../service/processes.js';
 
@@ -41,5 +44,53 @@ describe.skipIf(!probe.found)('resume of a torch run', () => {
     const row = await backendOf('1');
     expect(row).toMatch(/wasm/);
     expect(row).not.toMatch(/torch/);
+  });
+
+  it('retries on safer settings in torch, on the device it used', { timeout: 120_000 }, async () => {
+    // a torch run on the dataset of the test above, retried as the app's button does
+    const trained = await cli(
+      'train',
+      '--dataset',
+      'small',
+      '--latent',
+      '2',
+      '--hidden',
+      '8',
+      '--batch',
+      '50',
+      '--epochs',
+      '1',
+      '--backend',
+      'torch',
+      '--name',
+      'to retry',
+    );
+    expect(trained.code, trained.err).toBe(0);
+    const svc = await openService({ dataDir: dir(), door: 'browser' });
+    try {
+      const run = (await svc['runs:list']({})).find((r) => r.name === 'to retry')!;
+      const args = saferStart(run, await svc['datasets:list']({}))!;
+      expect(args).toMatchObject({ backend: 'torch', torch: { device: 'cpu', processes: 1 } });
+      const started = await invoke(svc, 'runs:start', { ...args, config: { ...args.config, epochs: 1 } });
+      if (!started.ok) throw new Error(started.error.message);
+      await svc.waitForJob(started.value.jobId);
+      const retry = (await svc['runs:list']({})).find((r) => r.id === started.value.runId)!;
+      expect([retry.status, retry.backend]).toEqual(['done', `torch ${torchVersion} · cpu`]);
+    } finally {
+      await svc.close();
+    }
+  });
+});
+
+describe('the engine a retry names', () => {
+  it('reads a torch record with its device and its processes on one machine; leaves others to auto', () => {
+    expect(engineOfRun('torch 2.4 · cuda · 8 processes on 2 machines')).toEqual({
+      backend: 'torch',
+      torch: { device: 'cuda', processes: 4 },
+    });
+    expect(engineOfRun('torch 1.13 · mps')).toEqual({ backend: 'torch', torch: { device: 'mps', processes: 1 } });
+    expect(engineOfRun('wasm · SIMD · 2 threads')).toEqual({});
+    expect(engineOfRun('webgpu-browser · SwiftShader (software, slow)')).toEqual({});
+    expect(engineOfRun(null)).toEqual({});
   });
 });
