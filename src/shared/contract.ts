@@ -65,6 +65,19 @@ const labelSource = {
   labelPattern: z.string().max(200).optional(),
 };
 
+/** backend webgpu-browser: the claim of the trainer a tab opened (a dedicated worker on its WebGPU) */
+const trainerClaim = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{16,64}$/, 'a trainer claim is 16 to 64 letters, digits or dashes')
+  .optional();
+/** webgpu-browser trains in the tab that asks: the claim comes with that backend, and only with it */
+const namesItsTrainer = (a: { backend?: string; browserTrainer?: string }): boolean =>
+  (a.backend === 'webgpu-browser') === (a.browserTrainer !== undefined);
+const trainerRule = {
+  message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
+  path: ['browserTrainer'],
+};
+
 export const argSchemas = {
   'app:info': empty,
 
@@ -108,16 +121,10 @@ export const argSchemas = {
       /** backend torch: its device and processes */
       torch: torchChoiceSchema.optional(),
       /** backend webgpu-browser: the claim of the trainer this tab opened (a dedicated worker on its WebGPU) */
-      browserTrainer: z
-        .string()
-        .regex(/^[A-Za-z0-9-]{16,64}$/, 'a trainer claim is 16 to 64 letters, digits or dashes')
-        .optional(),
+      browserTrainer: trainerClaim,
     })
     .strict()
-    .refine((a) => (a.backend === 'webgpu-browser') === (a.browserTrainer !== undefined), {
-      message: 'webgpu-browser trains in the tab that asks for it: give the claim of the trainer it opened, and only with that backend',
-      path: ['browserTrainer'],
-    }),
+    .refine(namesItsTrainer, trainerRule),
   /**
    * fromEpoch: start from the checkpoint of that epoch (one the run keeps), not the newest;
    * backend: what trains on (default: a torch run goes on in torch, any other as runs start)
@@ -126,13 +133,13 @@ export const argSchemas = {
     .object({
       runId: id,
       fromEpoch: z.number().int().min(1).optional(),
-      backend: z
-        .enum(backendPrefs)
-        .refine((b) => b !== 'webgpu-browser', 'webgpu-browser trains in the tab that starts a run; resume names another backend')
-        .optional(),
+      backend: z.enum(backendPrefs).optional(),
       torch: torchChoiceSchema.optional(),
+      /** backend webgpu-browser: the claim of the trainer the resuming tab opened */
+      browserTrainer: trainerClaim,
     })
-    .strict(),
+    .strict()
+    .refine(namesItsTrainer, trainerRule),
   'runs:rename': z.object({ runId: id, name: z.string().trim().min(1).max(100) }).strict(),
   'runs:delete': runRef,
   /** PSNR of the reconstructions at the latest checkpoint (up to 1000 test images) */

@@ -1,6 +1,7 @@
 // Browser mode on "this browser's GPU": the Train form offers the tab's own WebGPU adapter
 // (SwiftShader here, software), a dedicated worker of the tab trains, the server keeps the run.
-// Closing the tab interrupts the run, which resumes from its last checkpoint on the server.
+// Closing the tab interrupts the run; Resume in a tab with WebGPU goes on there, from its last
+// checkpoint.
 import { describe, expect, it } from 'vitest';
 import { call, useBrowser } from './fixtures';
 import type { Page } from 'playwright-core';
@@ -54,7 +55,7 @@ describe("training on this browser's GPU", () => {
       await screenshotSizes(page, 'runs-browser-gpu');
     }));
 
-  it('closing the tab interrupts the run; resume goes on from its checkpoint', () =>
+  it('closing the tab interrupts the run; Resume in a new tab goes on in its GPU from the checkpoint', () =>
     withApp('browser-gpu-close', async (app, page) => {
       await addMnist(page);
       await page.getByTestId('tab-train').click();
@@ -72,9 +73,24 @@ describe("training on this browser's GPU", () => {
         error: 'the browser tab it trained in was closed',
       });
       expect(run.epochsDone).toBeGreaterThanOrEqual(1);
-      const resumed = await call(app, 'runs:resume', { runId });
-      expect((await app.service.waitForJob(resumed.jobId)).status).toBe('done');
+      // the person opens the app again and presses Resume: the run goes on in this tab's GPU
+      const again = await page.context().newPage();
+      await again.goto(app.server.url);
+      await again.getByTestId('tab-runs').click();
+      await again.locator(`[data-testid="run-row"][data-run-id="${runId}"]`).getByTestId('run-resume').click();
+      const deadline2 = Date.now() + 30_000;
+      let resumed: string | undefined;
+      while (!resumed && Date.now() < deadline2) {
+        resumed = (await call(app, 'jobs:list', {})).find((j) => j.kind === 'train')?.jobId;
+        if (!resumed) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(resumed, 'Resume started no training').toBeDefined();
+      expect((await app.service.waitForJob(resumed!)).status).toBe('done');
       const after = await call(app, 'runs:get', { runId });
-      expect({ status: after.status, epochs: after.epochsDone }).toEqual({ status: 'done', epochs: 3 });
+      expect({ status: after.status, epochs: after.epochsDone, backend: after.backend }).toEqual({
+        status: 'done',
+        epochs: 3,
+        backend: 'webgpu-browser · SwiftShader (software, slow)',
+      });
     }));
 });

@@ -61,13 +61,21 @@ describe("the server's browser trainers", () => {
     ws.close();
   });
 
-  it('a run on this browser names its trainer, and only such a run does', async () => {
+  it('a run on this browser names its trainer, and only such a run does, started or resumed', async () => {
     const datasetId = await smallDataset();
     const config = { model: 'vae', latent: 2, hidden: [8], epochs: 1, batch: 4 } as const;
     const none = await invoke(svc, 'runs:start', { datasetId, config: { ...config, hidden: [8] }, backend: 'webgpu-browser' });
     expect(none.ok ? 'started' : none.error.message).toMatch(/browserTrainer: webgpu-browser trains in the tab that asks for it/);
     const stray = await invoke(svc, 'runs:start', { datasetId, config: { ...config, hidden: [8] }, browserTrainer: CLAIM });
     expect(stray.ok ? 'started' : stray.error.message).toMatch(/browserTrainer: webgpu-browser trains in the tab/);
+    // a resume too: a tab resumes a run on its GPU with the trainer it opened
+    for (const args of [
+      { runId: 1, browserTrainer: CLAIM },
+      { runId: 1, backend: 'webgpu-browser' as const },
+    ]) {
+      const r = await invoke(svc, 'runs:resume', args);
+      expect(r.ok ? 'resumed' : r.error.message).toMatch(/^runs:resume: browserTrainer: webgpu-browser trains in the tab that asks for it/);
+    }
   });
 
   it('a run whose trainer is not connected ends failed, saying so and offering the resume', async () => {

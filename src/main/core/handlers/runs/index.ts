@@ -100,7 +100,8 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
           q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
           const resumeFrom = ckpt?.path ?? null;
           const torch = a.torch ? { torch: a.torch } : {};
-          return { jobId: startTraining(ctx, { runId: r.id, resumeFrom, backend, ...torch, lease }), runId: r.id };
+          const tab = a.browserTrainer ? { browserTrainer: a.browserTrainer } : {};
+          return { jobId: startTraining(ctx, { runId: r.id, resumeFrom, backend, ...torch, ...tab, lease }), runId: r.id };
         } catch (err) {
           lease();
           throw err;
