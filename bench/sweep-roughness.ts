@@ -4,8 +4,9 @@
 // texture the data does not have (the "dissolves into noise" of a sweep between the training
 // faces); a smooth decoder stays below 1.
 //   npx tsx bench/sweep-roughness.ts --data-dir DIR RUN [RUN...]
-// Two sweeps per run, 7x7, as the figures in bench/results.md: around test image 43 over each
-// dimension's +-2 sd of the test codes, and around the zero code over -2..2.
+// Three sweeps per run: 7x7 as the figures in bench/results.md, around test image 43 over each
+// dimension's +-2 sd of the test codes and around the zero code over -2..2; and the Explore
+// view's first sweep, 16x16 around the zero code over -3..3.
 import { openService, type LatentLabService } from '../src/main/core/service';
 import { invoke } from '../src/main/dispatch';
 import type { Grid, GridSpec } from '../src/shared/contract';
@@ -55,6 +56,8 @@ try {
     const sweeps: [string, GridSpec][] = [
       ['image 43, sd2', { kind: 'sweep', runId: id, dims, grid: 7, rangeFrom: 'sd2', base: { kind: 'image', index: 43 } }],
       ['zero, -2..2', { kind: 'sweep', runId: id, dims, grid: 7, range: [-2, 2], base: { kind: 'zero' } }],
+      // what the Explore view shows first (state/sweep.svelte.ts): the prior's centre, +-3, 16x16
+      ['Explore: zero, -3..3, 16x16', { kind: 'sweep', runId: id, dims, grid: 16, range: [-3, 3], base: { kind: 'zero' } }],
     ];
     for (const [what, spec] of sweeps) {
       const r = cells(await grid(svc, spec)).map((v) => v / ref);
