@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { probeTorch } from '../../src/main/core/engines/torch/find-python.js';
 import { openService } from '../../src/main/core/service.js';
 import { invoke } from '../../src/main/dispatch.js';
-import { engineOfRun, saferStart } from '../../src/renderer/src/lib/retry-safer.js';
+import { saferStart } from '../../src/renderer/src/lib/retry-safer.js';
+import { engineOfRun } from '../../src/shared/run-engine.js';
 import { withDataDir } from '../cli/harness.js';
 import { writeSmallIdx } from '../service/processes.js';
 
@@ -44,6 +45,20 @@ describe.skipIf(!probe.found)('resume of a torch run', () => {
     const row = await backendOf('1');
     expect(row).toMatch(/wasm/);
     expect(row).not.toMatch(/torch/);
+  });
+
+  it('goes on with the processes it trained on unless --processes names others', { timeout: 180_000 }, async () => {
+    const two = ['--dataset', 'small', '--latent', '2', '--hidden', '8', '--batch', '50', '--epochs', '2', '--name', 'on two'];
+    const trained = await cli('train', ...two, '--backend', 'torch', '--device', 'cpu', '--processes', '2');
+    expect(trained.code, trained.err).toBe(0);
+    const id = /run (\d+) training/.exec(trained.out)![1]!;
+    expect(await backendOf(id)).toContain(`torch ${torchVersion} · cpu · 2 processes`);
+    const again = await cli('resume', id, '--from-epoch', '1');
+    expect(again.code, again.err).toBe(0);
+    expect(await backendOf(id)).toContain(`torch ${torchVersion} · cpu · 2 processes`);
+    const one = await cli('resume', id, '--from-epoch', '1', '--backend', 'torch', '--processes', '1');
+    expect(one.code, one.err).toBe(0);
+    expect(await backendOf(id)).toMatch(new RegExp(`torch ${torchVersion.replace('.', '\\.')} · cpu\\s*$`));
   });
 
   it('retries on safer settings in torch, on the device it used', { timeout: 120_000 }, async () => {

@@ -11,7 +11,7 @@ import * as q from '../../store/queries';
 import { runInfo } from './info';
 import { datasetRecord, runRecord, type Context } from '../context';
 import { dropModels } from '../loaded';
-import { resumeEngine } from './resume-engine';
+import { resumeEngine, torchOnResume } from './resume-engine';
 import { resumePoint } from './resume-point';
 import { startTraining, type TrainingSlot } from './training';
 
@@ -99,7 +99,7 @@ export function runHandlers(ctx: Context, slot: TrainingSlot): Pick<Handlers, Ru
         try {
           q.truncateMetricsAfter(ctx.db, r.id, ckpt?.epoch ?? 0);
           const resumeFrom = ckpt?.path ?? null;
-          const torch = a.torch ? { torch: a.torch } : {};
+          const torch = torchOnResume(backend, r.backend, ctx.opts.torch, a.torch);
           const tab = a.browserTrainer ? { browserTrainer: a.browserTrainer } : {};
           return { jobId: startTraining(ctx, { runId: r.id, resumeFrom, backend, ...torch, ...tab, lease }), runId: r.id };
         } catch (err) {

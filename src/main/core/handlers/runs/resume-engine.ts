@@ -4,7 +4,10 @@
 // to wasm unseen, as a different engine with its own threads and speed. A run on a tfjs backend
 // resumes under `auto` as before: the weights and Adam's state are the same on every one, and
 // auto takes the best this machine has.
+import type { ArgsOut } from '../../../../shared/contract';
+import { engineOfRun } from '../../../../shared/run-engine';
 import type { EngineName } from '../../types';
+import type { ServiceOptions } from '../context';
 import type { EnginePreference } from '../../backend';
 
 /** Engines a run keeps on resume: those `auto` never chooses. */
@@ -23,3 +26,22 @@ export function resumeEngine(opts: {
   if (opts.trainedOn && KEPT_ON_RESUME.includes(opts.trainedOn)) return opts.trainedOn as EngineName;
   return 'auto';
 }
+
+/**
+ * A torch run resumed goes on as it trained, on its device and its processes on this machine
+ * (the run's record), unless the door (--device, --processes) or the call names other ones.
+ */
+export function torchOnResume(
+  backend: string,
+  recordedOn: string | null,
+  door: ServiceOptions['torch'],
+  called: ArgsOut<'runs:resume'>['torch'],
+): { torch?: ArgsOut<'runs:resume'>['torch'] } {
+  const recorded = backend === 'torch' ? engineOfRun(recordedOn).torch : undefined;
+  if (!recorded) return called ? { torch: called } : {};
+  const fromDoor = { device: door?.device, processes: door?.processes };
+  return { torch: { ...recorded, ...withoutUndefined(fromDoor), ...called } };
+}
+
+const withoutUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
