@@ -59,8 +59,9 @@ export const GREY_SHARE = 0.1;
  * with the side and not with the pixel count. Neighbouring pixels of a photograph repeat each
  * other, so four times the pixels must not count as four times the evidence: at 64 px a fixed
  * 0.2 made the code nearly an autoencoder's, and the sweep of the faces dissolved into texture
- * between the training faces (13 of 49 cells rougher than the photographs; none at 0.5). Measured
- * on the faces at 32 and 64 px (bench/results.md, "The faces' sweep, round two").
+ * between the training faces (the Explore view's first sweep: 49 of 256 cells rougher than the
+ * photographs; at 0.5, 0 and 10 on two seeds). Measured on the faces at 32 and 64 px
+ * (bench/results.md, "The faces' sweep, round two").
  */
 export function sigmaFor(side: number): number {
   return Math.round(Math.min(SIGMA_MAX, Math.max(SIGMA_MIN, Math.sqrt(side) / 16)) * 1000) / 1000;
@@ -121,7 +122,7 @@ export function defaultsFor(stats: DataStats): TrainDefaults {
     why: {
       likelihood: `Gaussian, spread ${sigmaFor(stats.side)} (the square root of the side / 16): squared error, right for grey levels (Bernoulli scores ink, not a photo); a larger image gets a larger spread, so its sweeps stay faces`,
       family: small
-        ? 'MLP 400: all 10 dimensions in use and better than PCA in about half the time of a conv (which does 0.5 dB better on the faces at 64 px)'
+        ? 'MLP 400: all 10 dimensions in use and better than PCA in a third of the time of a conv (which does 0.4 dB better on the faces at 64 px, with a blotchier sweep)'
         : 'MLP 400: fast on every backend; try conv for sharper detail',
       latent: small ? 'ten dimensions: a sweep of two pins the other eight' : 'twenty dimensions',
       batch: small ? 'batch 32: a small set needs many steps per epoch' : 'batch 128',
