@@ -13,7 +13,7 @@ describe('honest numbers', () => {
       const a = await objectDataset(app, 'objects', 20, 4);
       const b = await objectDataset(app, 'others', 12, 4);
       const ae = await train(app, a, { model: 'ae', latent: 4, hidden: [32], epochs: 1, batch: 16, likelihood: 'gaussian' });
-      const vae = await train(app, b, { model: 'vae', latent: 4, hidden: [32], epochs: 1, batch: 16, likelihood: 'gaussian' });
+      const vae = await train(app, b, { model: 'vae', latent: 4, hidden: [32], epochs: 1, batch: 16, likelihood: 'gaussian', sigma: 0.3 });
       await page.reload();
       await page.getByTestId('tab-runs').click();
       const row = (id: number) => page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
@@ -29,6 +29,9 @@ describe('honest numbers', () => {
       expect(await row(ae.runId).getByTestId('run-bpd').textContent()).toMatch(/\*$/);
       expect(await row(ae.runId).getByTestId('run-bpd').getAttribute('title')).toMatch(/reconstruction only/);
       expect(await row(vae.runId).getByTestId('run-bpd').textContent()).not.toMatch(/\*/);
+      expect(await row(vae.runId).getByTestId('run-bpd').getAttribute('title')).toMatch(
+        /fixed spread 0\.3: the figure grows with the spread/,
+      );
 
       // overlaid: in bits/dim, with what does not compare said in words
       await row(ae.runId).getByTestId('run-overlay').check();
@@ -39,6 +42,7 @@ describe('honest numbers', () => {
       const text = (await warnings.allTextContents()).join(' ');
       expect(text).toContain('different datasets (');
       expect(text).toMatch(/ae-4.*reconstruction only/);
+      expect(text).toContain('different fixed spreads (0.1, 0.3)');
       await screenshot(page, 'runs-bits-per-dim');
     }));
 

@@ -26,6 +26,15 @@ describe('bitsPerDim', () => {
     expect(bitsPerDim(100, 784, { likelihood: 'gaussian', model: 'dae' }).reconstructionOnly).toBe(true);
     expect(bitsPerDim(100, 784, { likelihood: 'gaussian', model: 'hvae' }).reconstructionOnly).toBe(false);
   });
+
+  it('says a fixed-spread Gaussian figure compares only with runs of the same spread (the default 0.1 where none is set)', () => {
+    const b = bitsPerDim(1001.88, 64 * 64, { likelihood: 'gaussian', model: 'vae', sigma: 0.5 });
+    expect(b.fixedSigma).toBe(0.5);
+    expect(bpdNote(b)).toMatch(/fixed spread 0\.5: the figure grows with the spread, so compare it with runs of the same spread/);
+    expect(bitsPerDim(0, 784, { likelihood: 'gaussian', model: 'vae' }).fixedSigma).toBe(0.1);
+    expect(bitsPerDim(0, 784, { likelihood: 'gaussian-learned', model: 'vae' }).fixedSigma).toBeUndefined();
+    expect(bpdNote(bitsPerDim(0, 784, { likelihood: 'gaussian', model: 'ae', sigma: 0.2 }))).toMatch(/spread 0\.2.*; reconstruction only/);
+  });
 });
 
 describe('psnr', () => {

@@ -6,10 +6,11 @@ import { printTable } from '../io';
 import { runId } from '../refs';
 import { bitsPerDim, type Bpd } from '../../../shared/units';
 
-/** "7.139 bits/dim", saying where the figure does not compare with 8-bit ones. */
+/** "7.139 bits/dim", saying where the figure does not compare with 8-bit ones or other spreads. */
 function bpdWords(b: Bpd): string {
   const what = b.kind === 'binary' ? ' of binarized pixels' : b.kind === 'cross-entropy' ? ' (a cross-entropy on grey pixels)' : '';
-  return `${b.value.toFixed(3)} bits/dim${what}`;
+  const spread = b.fixedSigma === undefined ? '' : ` (fixed sigma ${b.fixedSigma}: compares with runs of the same sigma)`;
+  return `${b.value.toFixed(3)} bits/dim${what}${spread}`;
 }
 
 /** an AE or DAE has no posterior and no prior: no ELBO, no importance-weighted bound */

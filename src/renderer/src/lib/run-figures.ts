@@ -50,6 +50,11 @@ export function compareWarnings(runs: RunInfo[], datasets: DatasetInfo[]): strin
   if (names.length > 1) out.push(`These runs are on different datasets (${names.join(', ')}): their bits/dim do not compare.`);
   const kinds = [...new Set(runs.map((r) => runBpd(r, datasets, 0)?.kind).filter((k) => k !== undefined))];
   if (kinds.length > 1) out.push('Their likelihoods differ in kind (8-bit, binarized, Bernoulli on grey): only like with like compares.');
+  const spreads = [...new Set(runs.map((r) => runBpd(r, datasets, 0)?.fixedSigma).filter((s) => s !== undefined))];
+  if (spreads.length > 1)
+    out.push(
+      `Their Gaussian decoders have different fixed spreads (${spreads.join(', ')}): a larger spread gives a larger figure whatever the model; only like with like compares.`,
+    );
   const ae = runs.filter((r) => runBpd(r, datasets, 0)?.reconstructionOnly).map((r) => r.name);
   if (ae.length && ae.length < runs.length)
     out.push(`${ae.join(', ')}: an autoencoder's figure is reconstruction only (no KL), not a bound like a VAE's; it is not "better".`);
